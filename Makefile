@@ -1,0 +1,31 @@
+# Two commands set everything up on a fresh machine: `make ingest` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+REPORTS ?= raw_reports
+DB ?= findings.db
+
+.PHONY: ingest test install renditions clean
+
+# The environment is (re)built when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+ingest: $(VENV)/.installed
+	$(BIN)/kompass ingest $(REPORTS) --db $(DB)
+
+test: $(VENV)/.installed
+	$(BIN)/python -m pytest -q
+
+# Rebuild the Word and PDF renditions of the seed reports (needs LibreOffice:
+# apt-get install libreoffice-writer-nogui). CI does not: the results are committed.
+renditions: $(VENV)/.installed
+	$(BIN)/python tools/make_renditions.py
+
+clean:
+	rm -rf $(VENV) findings.db extracted/*.json .pytest_cache

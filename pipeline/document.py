@@ -1,0 +1,166 @@
+"""The neutral document model that every reader produces and extraction reads.
+
+A reader turns one file (PDF, Word, text export) into a :class:`Document`: an
+ordered list of blocks in reading order. Running headers and footers are not
+blocks; readers drop them. Extraction never sees the format the blocks came from,
+so every rule about Kommunkompassen reports is written once.
+
+Blocks:
+
+* :class:`Heading` - a section title with a level (1 = chapter). Readers that
+  cannot tell the level give their best guess; extraction leans on the text.
+* :class:`Paragraph` - running text; ``list_marker`` is set when the paragraph
+  is a list item (the bullet glyph or number as printed, or ``"•"`` for Word
+  list formatting whose glyph is not in the text).
+* :class:`Table` - rows of :class:`Cell`; each cell holds its own paragraphs,
+  because one cell of a findings table holds many findings.
+
+``page`` is 1-based where the format has pages (PDF) and ``None`` otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from typing import Iterator, Union
+
+SCHEMA_VERSION = 1
+
+
+def clean_text(text: str) -> str:
+    """Normalise what formats disagree on but readers never mean.
+
+    Unicode NFC (PDF often gives decomposed å/ä/ö), non-breaking and other odd
+    spaces to plain spaces, soft hyphens and zero-width characters dropped,
+    whitespace runs collapsed, ends stripped.
+    """
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\u00ad", "").replace("\u200b", "").replace("\ufeff", "")
+    text = re.sub(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000\t]", " ", text)
+    text = re.sub(r"\s+", " ", text)
+    return text.strip()
+
+
+@dataclass
+class Paragraph:
+    text: str
+    page: int | None = None
+    list_marker: str | None = None
+
+    kind = "paragraph"
+
+    @property
+    def is_list_item(self) -> bool:
+        return self.list_marker is not None
+
+
+@dataclass
+class Heading:
+    text: str
+    level: int = 1
+    page: int | None = None
+
+    kind = "heading"
+
+
+@dataclass
+class Cell:
+    paragraphs: list[Paragraph] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return " ".join(p.text for p in self.paragraphs if p.text).strip()
+
+    @property
+    def page(self) -> int | None:
+        for p in self.paragraphs:
+            if p.page is not None:
+                return p.page
+        return None
+
+
+@dataclass
+class Table:
+    rows: list[list[Cell]] = field(default_factory=list)
+    page: int | None = None
+
+    kind = "table"
+
+    @property
+    def n_cols(self) -> int:
+        return max((len(r) for r in self.rows), default=0)
+
+    def row_texts(self) -> list[list[str]]:
+        return [[c.text for c in row] for row in self.rows]
+
+
+Block = Union[Heading, Paragraph, Table]
+
+
+@dataclass
+class Origin:
+    path: str
+    format: str  # "pdf" | "docx" | "txt"
+    sha256: str
+    pages: int | None = None
+
+
+@dataclass
+class Document:
+    origin: Origin
+    blocks: list[Block] = field(default_factory=list)
+    schema_version: int = SCHEMA_VERSION
+
+    def __iter__(self) -> Iterator[Block]:
+        return iter(self.blocks)
+
+    def text_blocks(self) -> Iterator[Paragraph | Heading]:
+        """Every heading and paragraph, table cell paragraphs included, in order."""
+        for b in self.blocks:
+            if isinstance(b, Table):
+                for row in b.rows:
+                    for cell in row:
+                        yield from cell.paragraphs
+            else:
+                yield b
+
+    def to_dict(self) -> dict:
+        def block(b: Block) -> dict:
+            d = {"kind": b.kind, **asdict(b)}
+            return d
+
+        return {
+            "schema_version": self.schema_version,
+            "origin": asdict(self.origin),
+            "blocks": [block(b) for b in self.blocks],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Document":
+        if data.get("schema_version", 0) > SCHEMA_VERSION:
+            raise ValueError(
+                f"document schema {data.get('schema_version')} is newer than this "
+                f"kompass understands ({SCHEMA_VERSION})"
+            )
+        blocks: list[Block] = []
+        for d in data["blocks"]:
+            d = dict(d)
+            kind = d.pop("kind")
+            if kind == "heading":
+                blocks.append(Heading(**d))
+            elif kind == "paragraph":
+                blocks.append(Paragraph(**d))
+            elif kind == "table":
+                rows = [
+                    [Cell([Paragraph(**p) for p in c["paragraphs"]]) for c in row]
+                    for row in d["rows"]
+                ]
+                blocks.append(Table(rows=rows, page=d.get("page")))
+            else:
+                raise ValueError(f"unknown block kind {kind!r}")
+        return cls(Origin(**data["origin"]), blocks, data.get("schema_version", SCHEMA_VERSION))
+
+
+class ReadError(Exception):
+    """A file that cannot be read as a report; the message names the reason."""

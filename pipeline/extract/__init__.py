@@ -1,0 +1,262 @@
+"""Extraction: from a neutral :class:`~pipeline.document.Document` to a :class:`Report`.
+
+Format-independent: nothing here knows whether the blocks came from a PDF, a
+Word file or a text export. Every disagreement the document holds (sums,
+totals, missing areas, an area without findings, an unknown municipality)
+becomes a :class:`Flag`; only a document that is not a Kommunkompassen report
+at all raises :class:`NotAReport`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ..document import Document, Heading, Paragraph
+from .metadata import find_evaluators, find_municipality_in, find_printed_totals, find_year
+from .model import AreaScore, Finding, FindingKind, Flag, QuestionScore, Report, Section, Severity
+from .reference import domain_of, frameworks, revision_areas
+from .structure import AREA_NUMBER, AreaTitles, Segment, Unit, assign_areas, overview_of, segment, to_units
+from .text import num, similarity
+
+__all__ = [
+    "AreaScore", "Finding", "FindingKind", "Flag", "NotAReport", "QuestionScore", "Report",
+    "Section", "Severity", "extract_report",
+]
+
+
+class NotAReport(ValueError):
+    """The document holds no Kommunkompassen scores or findings."""
+
+
+def _detect_framework(candidates: list[str], year: int | None) -> tuple[str | None, str]:
+    scores: dict[str, float] = {}
+    for rev in frameworks()["revisions"]:
+        total = 0.0
+        for area in revision_areas(rev).values():
+            names = [area["title"], *area["aliases"]]
+            best = max((similarity(c, n) for c in candidates for n in names), default=0.0)
+            total += best if best >= 0.75 else 0.0
+        scores[rev] = total
+    by_year = None
+    if year:
+        by_year = max((r for r, v in frameworks()["revisions"].items() if v["first_year"] <= year), default=None,
+                      key=lambda r: frameworks()["revisions"][r]["first_year"])
+    top = max(scores.values(), default=0.0)
+    if top < 2.0:  # fewer than two areas recognised: the titles say nothing
+        return by_year, "year"
+    best = [r for r, s in scores.items() if s >= top - 1e-9]
+    if len(best) == 1:
+        return best[0], "area titles"
+    if by_year in best:
+        return by_year, "area titles and year"
+    return sorted(best)[-1], "area titles"
+
+
+def _segment_title(seg: Segment) -> str | None:
+    for u in seg.units:
+        if u.role == "heading":
+            text = u.block.text
+            m = AREA_NUMBER.match(text)
+            if m:
+                return m.group(2).strip() or None
+            return text if seg.evidence.startswith("title") else None
+    return None
+
+
+def _sections(units: list[Unit], area: int | None) -> list[Section]:
+    out: list[Section] = []
+    heading, page, texts = None, None, []
+
+    def close():
+        if texts:
+            out.append(Section(area, heading, "\n".join(texts), page))
+
+    for u in units:
+        if u.role == "heading":
+            close()
+            heading, page, texts = u.block.text, u.block.page, []
+        elif u.role == "text":
+            if page is None:
+                page = u.block.page
+            texts.append(u.block.text)
+    close()
+    return out
+
+
+def extract_report(doc: Document) -> Report:
+    units = to_units(doc)
+    texts = [b.text for b in doc.text_blocks() if b.text]
+    overview = overview_of(units, doc)
+
+    municipality, printed_name, others = find_municipality_in(texts)
+    year, year_how = find_year(texts)
+    candidates = list(overview.area_titles.values()) + [
+        (AREA_NUMBER.match(u.block.text).group(2) if AREA_NUMBER.match(u.block.text) else u.block.text)
+        for u in units if u.role == "heading"
+    ]
+    revision, revision_how = _detect_framework(candidates, year)
+
+    report = Report(
+        municipality=municipality.name if municipality else None,
+        municipality_code=municipality.code if municipality else None,
+        county=municipality.county if municipality else None,
+        year=year, framework=revision, total_score=None, max_score=None,
+        evaluators=find_evaluators(texts),
+    )
+    if municipality is None:
+        report.flag(Severity.ERROR, "unknown_municipality",
+                    "no municipality of SCB's register is named in the report (looked for forms like "
+                    "'Torsås kommun', 'Helsingborgs stad', 'Region Gotland')")
+    if year is None:
+        report.flag(Severity.ERROR, "no_year", "the evaluation year is printed nowhere recognisable")
+    if revision is None:
+        report.flag(Severity.ERROR, "unknown_framework", "framework revision not recognised from area titles or year")
+    elif revision_how == "year":
+        report.flag(Severity.INFO, "framework_from_year",
+                    f"framework {revision} assumed from the year: too few area titles recognised")
+
+    catalog = {a: [v["title"], *v["aliases"]] for a, v in revision_areas(revision).items()} if revision else {}
+    titles = AreaTitles(overview, catalog)
+    front, segments, back = segment(units, titles)
+    assign_areas(segments, titles)
+
+    has_kommunkompassen = any("kommunkompass" in t.lower() for t in texts[:400])
+    if not overview.rows and not any(u.items for s in segments for u in s.units) and not any(
+        u.role == "rubriker" for s in segments for u in s.units
+    ):
+        reason = "no area scores or findings found" + ("" if has_kommunkompassen else "; 'Kommunkompassen' is not mentioned")
+        raise NotAReport(f"not a Kommunkompassen report ({reason})")
+
+    # -- findings -------------------------------------------------------------
+    positions: dict[tuple, int] = defaultdict(int)
+    by_area_kind: dict[tuple, int] = defaultdict(int)
+    section_scores: dict[int, float] = {}
+    seg_titles: dict[int, str] = {}
+    seen_areas: dict[int, int] = defaultdict(int)
+    for seg in segments:
+        seen_areas[seg.area] += 1
+        title = _segment_title(seg)
+        if title and seg.area not in seg_titles:
+            seg_titles[seg.area] = title
+        if seg.explicit_number is not None and seg.explicit_number != seg.area:
+            report.flag(Severity.WARNING, "area_number_overruled",
+                        f"a section headed 'Område {seg.explicit_number}' was read as area {seg.area} from the order of sections")
+        for u in seg.units:
+            if u.role == "rubriker" and u.data.score is not None:
+                section_scores.setdefault(seg.area, u.data.score)
+            if u.role in ("findings", "candidate_findings"):
+                if u.kinds_inferred:
+                    report.flag(Severity.WARNING, "findings_table_without_header",
+                                f"area {seg.area}: a findings table has no header row; its columns were read as "
+                                f"{' | '.join(i.kind for i in _first_of_each(u.items))} like the document's other findings tables")
+                for item in u.items:
+                    key = (seg.area, item.kind)
+                    positions[key] += 1
+                    by_area_kind[key] += 1
+                    report.findings.append(Finding(seg.area, item.kind, positions[key], item.text, item.page))
+        report.sections.extend(_sections(seg.units, seg.area))
+    for area, count in seen_areas.items():
+        if count > 1:
+            report.flag(Severity.INFO, "area_in_several_parts",
+                        f"area {area} was read from {count} consecutive parts of the document")
+    for part in (front, back):
+        for u in part:
+            for item in u.items if u.role == "findings" else []:
+                key = (None, item.kind)
+                positions[key] += 1
+                report.findings.append(Finding(None, item.kind, positions[key], item.text, item.page))
+        report.sections.extend(_sections(part, None))
+    if any(f.area is None for f in report.findings):
+        report.flag(Severity.INFO, "findings_outside_areas",
+                    f"{sum(f.area is None for f in report.findings)} findings stand outside any area section (stored with area NULL)")
+
+    # -- scores ---------------------------------------------------------------
+    questions_by_area: dict[int, list] = defaultdict(list)
+    totals_by_area: dict[int, object] = {}
+    for r in overview.rows:
+        if r.number:
+            questions_by_area[r.area].append(r)
+            report.questions.append(QuestionScore(r.area, r.number, r.title or "", r.score, r.max, r.percent))
+        else:
+            totals_by_area.setdefault(r.area, r)
+
+    area_numbers = sorted(set(range(1, 9)) | set(questions_by_area) | set(section_scores))
+    for a in area_numbers:
+        qs = questions_by_area.get(a, [])
+        total_row = totals_by_area.get(a)
+        q_sum = sum(q.score for q in qs if q.score is not None) if qs else None
+        q_max = sum(q.max for q in qs if q.max is not None) if qs else None
+        score, source = None, None
+        if total_row is not None and total_row.score is not None:
+            score, source = total_row.score, "overview"
+        elif a in section_scores:
+            score, source = section_scores[a], "section"
+        elif q_sum is not None:
+            score, source = q_sum, "questions"
+            report.flag(Severity.INFO, "area_score_from_questions",
+                        f"area {a}: no area score printed; stored the sum of its sub-question points ({num(q_sum)})")
+        max_ = total_row.max if total_row is not None and total_row.max else (q_max or (100.0 if score is not None else None))
+        if score is None and not qs and a not in seen_areas:
+            report.flag(Severity.ERROR, "missing_area", f"area {a}: no score, sub-questions or section found")
+            continue
+        if score is None:
+            report.flag(Severity.ERROR, "missing_area_score", f"area {a}: no score printed")
+        if source == "overview" and a in section_scores and section_scores[a] != score:
+            report.flag(Severity.WARNING, "area_score_mismatch",
+                        f"area {a}: the section prints {num(section_scores[a])} points, the overview {num(score)}; stored the overview's")
+        if q_sum is not None and score is not None and source != "questions" and abs(q_sum - score) > 1e-6:
+            pct = [q for q in qs if q.percent is not None and q.max]
+            detail = ""
+            if len(pct) == len(qs):
+                exact = sum(q.percent * q.max / 100 for q in qs)
+                detail = (f"; from the printed percentages the sub-questions give {exact:.1f}, "
+                          f"so the overview's points are rounded")
+            report.flag(Severity.WARNING, "question_sum_mismatch",
+                        f"area {a}: sub-question points sum to {num(q_sum)} but the area score is {num(score)}{detail}")
+        if q_max is not None and max_ is not None and abs(q_max - max_) > 1e-6:
+            report.flag(Severity.WARNING, "question_max_mismatch",
+                        f"area {a}: sub-question maxima sum to {num(q_max)} but the area maximum is {num(max_)}")
+        report.areas.append(AreaScore(
+            number=a,
+            title=seg_titles.get(a) or overview.area_titles.get(a),
+            domain=domain_of(revision, a),
+            score=score, max=max_,
+            overview_title=overview.area_titles.get(a),
+            score_source=source,
+        ))
+        if a in seen_areas and not any(f.area == a for f in report.findings):
+            report.flag(Severity.WARNING, "area_without_findings", f"area {a}: no strengths or improvements found")
+        elif a not in seen_areas:
+            report.flag(Severity.WARNING, "area_without_section", f"area {a}: no section of text found for this area")
+
+    scored = [ar for ar in report.areas if ar.score is not None]
+    area_sum = sum(ar.score for ar in scored)
+    printed = find_printed_totals(texts)
+    report.max_score = sum(ar.max for ar in report.areas if ar.max is not None) or None
+    if printed:
+        report.total_score = printed[-1]
+        if len(set(printed)) > 1:
+            report.flag(Severity.WARNING, "total_printed_differently",
+                        f"the total is printed as {', '.join(str(num(p)) for p in dict.fromkeys(printed))}; stored the last")
+        if len(scored) == 8 and abs(area_sum - report.total_score) > 1e-6:
+            report.flag(Severity.WARNING, "total_mismatch",
+                        f"area scores sum to {num(area_sum)} but the printed total is {num(report.total_score)}")
+    elif scored:
+        report.total_score = area_sum
+        report.flag(Severity.INFO, "total_not_printed",
+                    f"no total printed; stored the sum of the area scores ({num(area_sum)})"
+                    + ("" if len(scored) == 8 else f" over {len(scored)} areas only"))
+    if len(report.areas) != 8 or len(scored) != 8:
+        report.flag(Severity.ERROR, "incomplete_areas", f"{len(scored)} of 8 area scores found")
+    if not report.findings:
+        report.flag(Severity.ERROR, "no_findings", "no strengths or improvements found")
+    return report
+
+
+def _first_of_each(items) -> list:
+    seen, out = set(), []
+    for i in items:
+        if i.kind not in seen:
+            seen.add(i.kind)
+            out.append(i)
+    return out

@@ -1,0 +1,158 @@
+"""Recognise the three kinds of table a Kommunkompassen report prints.
+
+* overview tables: rows "N.M | question | points | max | (percent)", headed by
+  "N. | area title | Uppnått | Max | (Procent)" and closed by a total row;
+  one table per area or one for all;
+* "Rubriker | Poäng" tables at the head of an area section: the sub-topics as a
+  list and the area's points;
+* findings tables: "Styrkor | Förbättringsmöjligheter" columns (any order, any
+  of the label words), or the same without its header row.
+
+Tables are recognised from their content, not their position, so a report that
+moves them around still reads.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..document import Paragraph, Table
+from .text import finding_label, parse_number
+
+QUESTION_ID = re.compile(r"^(\d)\.(\d{1,2})\.?$")
+AREA_ID = re.compile(r"^(\d)\.?$")
+# Question rows that a reader left as one line of text (a table without rulings).
+QUESTION_LINE = re.compile(
+    r"^(?P<id>\d\.\d{1,2})\.?\s+(?P<title>.+?)\s+(?P<score>\d{1,3}(?:[.,]\d)?)\s+(?P<max>\d{1,3})"
+    r"(?:\s+(?P<pct>\d{1,3}(?:[.,]\d)?)\s*%)?$"
+)
+
+
+@dataclass
+class OverviewRow:
+    area: int
+    number: str | None  # None for the area's total row
+    title: str | None
+    score: float | None
+    max: float | None
+    percent: float | None
+
+
+@dataclass
+class Overview:
+    rows: list[OverviewRow] = field(default_factory=list)
+    area_titles: dict[int, str] = field(default_factory=dict)
+
+
+def _numbers(cells: list[str]) -> tuple[list[float], float | None]:
+    values, percent = [], None
+    for c in cells:
+        p = parse_number(c)
+        if p is None:
+            continue
+        if p[1]:
+            percent = p[0]
+        else:
+            values.append(p[0])
+    return values, percent
+
+
+def read_overview(table: Table, current_area: int | None = None) -> Overview | None:
+    """Read an overview table; None when the table is not one."""
+    out = Overview()
+    area = current_area
+    questions = 0
+    for texts in table.row_texts():
+        cells = [t.strip() for t in texts]
+        nonempty = [c for c in cells if c]
+        if not nonempty:
+            continue
+        first = nonempty[0]
+        qm = QUESTION_ID.match(first)
+        am = AREA_ID.match(first)
+        if qm:
+            area = int(qm.group(1))
+            title = next((c for c in nonempty[1:] if parse_number(c) is None), None)
+            values, pct = _numbers(nonempty[1:])
+            out.rows.append(
+                OverviewRow(area, f"{qm.group(1)}.{int(qm.group(2))}", title,
+                            values[0] if values else None,
+                            values[1] if len(values) > 1 else None, pct)
+            )
+            questions += 1
+        elif am and len(nonempty) >= 2 and parse_number(nonempty[1]) is None:
+            area = int(am.group(1))
+            out.area_titles[area] = nonempty[1]
+        elif area is not None and all(parse_number(c) for c in nonempty) and len(nonempty) >= 2:
+            values, pct = _numbers(nonempty)
+            if len(values) >= 2:
+                out.rows.append(OverviewRow(area, None, None, values[0], values[1], pct))
+    if questions == 0:
+        return None
+    return out
+
+
+def read_overview_lines(paragraphs: list[Paragraph]) -> Overview | None:
+    """Question rows printed as lines of text rather than as a table."""
+    out = Overview()
+    for p in paragraphs:
+        m = QUESTION_LINE.match(p.text)
+        if m:
+            a, q = m.group("id").split(".")
+            pct = m.group("pct")
+            out.rows.append(
+                OverviewRow(int(a), f"{a}.{int(q)}", m.group("title"),
+                            float(m.group("score").replace(",", ".")), float(m.group("max")),
+                            float(pct.replace(",", ".")) if pct else None)
+            )
+    return out if out.rows else None
+
+
+@dataclass
+class RubrikerTable:
+    topics: list[str]
+    score: float | None
+
+
+def read_rubriker(table: Table) -> RubrikerTable | None:
+    """The "Rubriker | Poäng" box at the head of an area section."""
+    if not table.rows:
+        return None
+    head = [c.text.strip().lower() for c in table.rows[0]]
+    if not head or head[0] != "rubriker" or not any(h.startswith("poäng") for h in head):
+        return None
+    topics: list[str] = []
+    score = None
+    for row in table.rows[1:]:
+        for cell in row:
+            p = parse_number(cell.text)
+            if p is not None and not p[1] and p[0] <= 100:
+                score = p[0]
+            else:
+                topics.extend(par.text for par in cell.paragraphs if par.text)
+    return RubrikerTable(topics, score)
+
+
+def findings_columns(table: Table) -> list[str | None] | None:
+    """The finding kind of each column when the first row is a findings header."""
+    if not table.rows:
+        return None
+    kinds = [finding_label(c.text) for c in table.rows[0]]
+    if any(kinds) and all(k or not c.text.strip() for k, c in zip(kinds, table.rows[0])):
+        return kinds
+    return None
+
+
+def is_headerless_findings(table: Table, n_cols: int) -> bool:
+    """A table shaped like the document's findings tables but without header row:
+    same number of columns, text only (no scores), short items in each cell."""
+    if table.n_cols != n_cols or not table.rows or read_rubriker(table) or findings_columns(table):
+        return False
+    for row in table.rows:
+        for cell in row:
+            if parse_number(cell.text) is not None:
+                return False
+            if any(len(p.text) > 400 for p in cell.paragraphs):
+                return False
+    return sum(len(c.paragraphs) for r in table.rows for c in r) >= n_cols

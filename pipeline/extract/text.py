@@ -1,0 +1,61 @@
+"""Small text helpers shared by the extraction steps."""
+
+from __future__ import annotations
+
+import re
+
+# Words that carry no distinguishing meaning in area and question titles.
+_TITLE_STOP = {
+    "och", "for", "för", "med", "samt", "som", "till", "av", "den", "det", "de", "i", "på", "om",
+    "en", "ett", "hur", "kommunen", "kommunens", "finns", "sker", "vilket", "vilken", "är",
+}
+
+FINDING_LABELS = {
+    "styrkor": "strength",
+    "styrka": "strength",
+    "förbättringsområden": "improvement",
+    "förbättringsområde": "improvement",
+    "förbättringsmöjligheter": "improvement",
+    "förbättringsmöjlighet": "improvement",
+    "förbättringsförslag": "improvement",
+    "utvecklingsområden": "improvement",
+    "utvecklingsområde": "improvement",
+    "utvecklingsmöjligheter": "improvement",
+}
+
+NUMBER = re.compile(r"^\s*(\d{1,3}(?:[.,]\d+)?)\s*(%?)\s*$")
+
+
+def finding_label(text: str) -> str | None:
+    """The finding kind a label ("STYRKOR", "Förbättringsmöjligheter:") announces."""
+    key = re.sub(r"[\s:.\-–]+$", "", text.strip()).lower()
+    return FINDING_LABELS.get(key)
+
+
+def parse_number(text: str) -> tuple[float, bool] | None:
+    """(value, is_percent) for a cell holding only a number ("45", "30%", "4,5")."""
+    m = NUMBER.match(text or "")
+    if not m:
+        return None
+    return float(m.group(1).replace(",", ".")), bool(m.group(2))
+
+
+def stems(text: str) -> set[str]:
+    words = re.findall(r"[a-zåäöéü]+", text.lower())
+    return {w[:5] for w in words if w not in _TITLE_STOP and len(w) > 2}
+
+
+def similarity(a: str, b: str) -> float:
+    """Dice overlap of crude word stems; 1.0 for the same wording, robust to
+    inflection and to one title being a rewording of the other."""
+    sa, sb = stems(a), stems(b)
+    if not sa or not sb:
+        return 0.0
+    return 2 * len(sa & sb) / (len(sa) + len(sb))
+
+
+def num(value: float | None):
+    """Show 45.0 as 45 in messages."""
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else round(value, 1)

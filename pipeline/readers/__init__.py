@@ -1,0 +1,36 @@
+"""Readers: one per format, each turning a file into a :class:`~pipeline.document.Document`.
+
+Readers are imported lazily so that reading a text export never loads pdfplumber.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..document import Document, ReadError
+
+FORMATS = {".pdf": "pdf", ".docx": "docx", ".txt": "txt"}
+
+
+def read_document(path: str | Path) -> Document:
+    """Read any supported report; raise :class:`ReadError` with a one-line reason."""
+    path = Path(path)
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise ReadError(f"unsupported file type {path.suffix or '(none)'!r}; expected .pdf, .docx or .txt")
+    if path.stat().st_size == 0:
+        raise ReadError("empty file")
+    if fmt == "pdf":
+        from .pdf import read_pdf
+
+        return read_pdf(path)
+    if fmt == "docx":
+        from .docx import read_docx
+
+        return read_docx(path)
+    from .txt import read_txt
+
+    return read_txt(path)
+
+
+__all__ = ["FORMATS", "ReadError", "read_document"]

@@ -1,0 +1,182 @@
+"""Read the plain-text export of a Word report (the seeds' format).
+
+What the export does to a Word document, and how this reader undoes it:
+
+* ``[bookmark: _Toc…]`` markers are Word bookmarks left inline. Table-of-contents
+  anchors (``_Toc``) sit on headings, so they are a heading cue; all are removed.
+* A table becomes one line per cell, the first paragraph of a cell led by a tab;
+  further paragraphs of the cell follow on their own lines. A blank line ends a
+  row; a cell may also hold empty paragraphs, so a blank line followed by an
+  untabbed line continues the last cell. Two blank lines, or a line led by a
+  space (where the export glued the table's end to the next paragraph), end the
+  table.
+* Word bullets appear as ``· `` (other glyphs are accepted too).
+* Heading styles are lost. Headings are recognised from numbering
+  (``3\tTitle``, ``4. Title``, ``Område 2\tTitle``), from a ``_Toc`` bookmark on
+  a short line, or from a short, unpunctuated line standing alone between a
+  blank line and running text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from ..document import Cell, Document, Heading, Origin, Paragraph, ReadError, Table, clean_text
+
+BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
+TOC_BOOKMARK = re.compile(r"\[bookmark: _Toc[^\]]*\]")
+BULLET = re.compile(r"^\s*([·•▪◦‣\uf0b7–-])\s+")
+NUMBERED_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s*\t\s*\S")  # "3\tTitle", "2.1\tTitle"
+DOTTED_HEADING = re.compile(r"^(\d{1,2})\.\s+[A-ZÅÄÖ]")  # "4. Översikt av ..."
+AREA_HEADING = re.compile(r"^Område\s+\d\b", re.IGNORECASE)
+
+
+def _is_blank(line: str) -> bool:
+    return not BOOKMARK.sub("", line).strip()
+
+
+def _is_cell_start(line: str) -> bool:
+    return BOOKMARK.sub("", line).lstrip(" ").startswith("\t")
+
+
+def _paragraph(raw: str) -> Paragraph:
+    text = BOOKMARK.sub("", raw)
+    m = BULLET.match(text)
+    if m:
+        return Paragraph(clean_text(text[m.end():]), list_marker=m.group(1))
+    return Paragraph(clean_text(text))
+
+
+def _looks_like_sentence_end(text: str) -> bool:
+    return text.endswith((".", ":", ";", ",", "!"))
+
+
+def _heading_level(raw: str, prev_blank: bool, next_line: str | None) -> int | None:
+    """Return a heading level if this (untabbed) line reads as a heading."""
+    has_toc = bool(TOC_BOOKMARK.search(raw))
+    text = clean_text(BOOKMARK.sub("", raw))
+    body = BOOKMARK.sub("", raw).strip(" ")
+    if not text or BULLET.match(body):
+        return None
+    words = text.split()
+    short = len(text) <= 90 and len(words) <= 12
+    if not short or text.endswith((".", ",", ";", ":")):
+        return None
+    if AREA_HEADING.match(body):
+        return 2
+    if NUMBERED_HEADING.match(body):
+        depth = NUMBERED_HEADING.match(body).group(1).count(".") + 1
+        return min(depth, 3)
+    if DOTTED_HEADING.match(body) and len(words) <= 8:
+        return 1
+    if has_toc:
+        return 3
+    # A lone short line after a blank, followed by running text, is a heading
+    # whose style the export dropped ("Allmänt", "Jämförelser").
+    nxt = clean_text(BOOKMARK.sub("", next_line or ""))
+    if prev_blank and nxt and len(nxt) > len(text) and not next_line.startswith("\t"):
+        if len(words) <= 6 and text[0].isupper() and not BULLET.match(nxt):
+            return 3
+    return None
+
+
+def parse_txt(text: str) -> list:
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    blocks: list = []
+    i, n = 0, len(lines)
+    prev_blank = True
+    while i < n:
+        line = lines[i]
+        if line.startswith("\t") or (line.startswith(" \t")):
+            table, i = _read_table(lines, i)
+            if table.rows:
+                blocks.append(table)
+            prev_blank = True
+            continue
+        if _is_blank(line):
+            prev_blank = True
+            i += 1
+            continue
+        nxt = next((lines[j] for j in range(i + 1, n) if not _is_blank(lines[j])), None)
+        level = _heading_level(line, prev_blank, nxt)
+        if level is not None:
+            blocks.append(Heading(clean_text(BOOKMARK.sub("", line)), level=level))
+        else:
+            para = _paragraph(line)
+            if para.text:
+                blocks.append(para)
+        prev_blank = False
+        i += 1
+    return blocks
+
+
+def _read_table(lines: list[str], i: int) -> tuple[Table, int]:
+    rows: list[list[Cell]] = []
+    row: list[Cell] = []
+    n = len(lines)
+    while i < n:
+        line = lines[i]
+        stripped_bm = BOOKMARK.sub("", line)
+        if stripped_bm.startswith("\t") or stripped_bm.startswith(" \t"):
+            cell = Cell([])
+            para = _paragraph(stripped_bm.lstrip(" ").lstrip("\t"))
+            if para.text:
+                cell.paragraphs.append(para)
+            row.append(cell)
+            i += 1
+            continue
+        if stripped_bm.startswith(" ") and stripped_bm.strip():
+            break  # the export glued the table's end to the next paragraph
+        if _is_blank(line) and not _is_cell_start(line):
+            blanks = 0
+            j = i
+            while j < n and _is_blank(lines[j]) and not _is_cell_start(lines[j]):
+                if lines[j].startswith(" ") and not lines[j].startswith(" \t"):
+                    blanks = 99  # " " alone: end of table
+                blanks += 1
+                j += 1
+            if blanks >= 2 or j >= n:
+                i = j
+                break
+            nxt = lines[j]
+            if BOOKMARK.sub("", nxt).lstrip(" ").startswith("\t"):
+                # A row shorter than the first row goes on: the blank line was
+                # an empty paragraph inside one of its cells.
+                if row and not (rows and len(row) < len(rows[0])):
+                    rows.append(row)
+                    row = []
+                i = j
+                continue
+            # an empty paragraph inside a cell: the cell goes on
+            i = j
+            continue
+        # a further paragraph of the current cell
+        para = _paragraph(stripped_bm)
+        if para.text:
+            if not row:
+                row.append(Cell([]))
+            row[-1].paragraphs.append(para)
+        i += 1
+    if row:
+        rows.append(row)
+    return Table(rows=rows), i
+
+
+def read_txt(path: str | Path) -> Document:
+    path = Path(path)
+    data = path.read_bytes()
+    if not data.strip():
+        raise ReadError("empty file")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError as exc:  # pragma: no cover - cp1252 decodes nearly all
+            raise ReadError(f"not a text file: {exc}") from None
+    if "\x00" in text:
+        raise ReadError("not a text file (binary content)")
+    origin = Origin(str(path), "txt", hashlib.sha256(data).hexdigest(), None)
+    return Document(origin, parse_txt(text))

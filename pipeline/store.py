@@ -1,0 +1,236 @@
+"""The SQLite store, around :class:`sqlite_utils.Database`.
+
+The table and column names below are fixed: researchers and other tools query
+them. Each report is written in one transaction (``db.atomic()``), so a failure
+leaves the database as it was. Every file ever read is remembered in
+``sources`` (by content hash), which makes re-ingesting an unchanged file a
+no-op and lets two files of one report (the PDF and the Word original) end in
+one report and a flag instead of two.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlite_utils
+
+from .extract.model import Report
+from .extract.reference import municipalities
+
+SCHEMA_VERSION = 1
+
+# Which source of one report to keep: the Word original carries the most
+# structure, the text export the least.
+FORMAT_PREFERENCE = {"docx": 3, "pdf": 2, "txt": 1}
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS reports (
+    id TEXT PRIMARY KEY,
+    municipality TEXT,
+    municipality_code TEXT,
+    county TEXT,
+    year INTEGER,
+    framework TEXT,
+    total_score REAL,
+    max_score REAL,
+    evaluators TEXT,
+    source_path TEXT,
+    source_sha256 TEXT,
+    source_format TEXT,
+    pages INTEGER,
+    parser_version TEXT,
+    ingested_at TEXT
+);
+CREATE TABLE IF NOT EXISTS areas (
+    report_id TEXT NOT NULL REFERENCES reports(id),
+    number INTEGER NOT NULL,
+    title TEXT,
+    domain TEXT,
+    score REAL,
+    max REAL,
+    overview_title TEXT,
+    score_source TEXT,
+    PRIMARY KEY (report_id, number)
+);
+CREATE TABLE IF NOT EXISTS questions (
+    report_id TEXT NOT NULL REFERENCES reports(id),
+    area INTEGER NOT NULL,
+    number TEXT NOT NULL,
+    title TEXT,
+    score REAL,
+    max REAL,
+    percent REAL,
+    PRIMARY KEY (report_id, number)
+);
+CREATE TABLE IF NOT EXISTS findings (
+    id INTEGER PRIMARY KEY,
+    report_id TEXT NOT NULL REFERENCES reports(id),
+    area INTEGER,
+    kind TEXT NOT NULL CHECK (kind IN ('strength', 'improvement')),
+    position INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    page INTEGER,
+    theme_id INTEGER,
+    theme_score REAL
+);
+CREATE TABLE IF NOT EXISTS sections (
+    id INTEGER PRIMARY KEY,
+    report_id TEXT NOT NULL REFERENCES reports(id),
+    area INTEGER,
+    heading TEXT,
+    text TEXT NOT NULL,
+    page INTEGER
+);
+CREATE TABLE IF NOT EXISTS flags (
+    report_id TEXT NOT NULL REFERENCES reports(id),
+    severity TEXT NOT NULL,
+    code TEXT NOT NULL,
+    message TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS municipalities (
+    code TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    county TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sources (
+    path TEXT PRIMARY KEY,
+    sha256 TEXT NOT NULL,
+    format TEXT NOT NULL,
+    report_id TEXT,
+    status TEXT NOT NULL,
+    ingested_at TEXT
+);
+CREATE INDEX IF NOT EXISTS findings_report ON findings(report_id, area, kind, position);
+CREATE INDEX IF NOT EXISTS sections_report ON sections(report_id, area);
+CREATE INDEX IF NOT EXISTS flags_report ON flags(report_id);
+CREATE INDEX IF NOT EXISTS sources_sha ON sources(sha256);
+"""
+
+CHILD_TABLES = ("areas", "questions", "findings", "sections", "flags")
+
+
+@dataclass
+class Source:
+    path: str
+    sha256: str
+    format: str
+    pages: int | None
+
+
+def open_db(path: str | Path) -> sqlite_utils.Database:
+    """Open (creating if needed) a kompass database with its schema."""
+    db = sqlite_utils.Database(path)
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise RuntimeError(f"{path}: database schema {version} is newer than this kompass ({SCHEMA_VERSION})")
+    db.executescript(SCHEMA)
+    if not db["findings_fts"].exists():
+        db["findings"].enable_fts(["text"], create_triggers=True, tokenize="unicode61 remove_diacritics 0")
+        db["sections"].enable_fts(["heading", "text"], create_triggers=True, tokenize="unicode61 remove_diacritics 0")
+    if db["municipalities"].count == 0:
+        with db.atomic():
+            db["municipalities"].insert_all(
+                {"code": m.code, "name": m.name, "county": m.county} for m in municipalities()
+            )
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    return db
+
+
+def source_status(db: sqlite_utils.Database, path: str, sha256: str) -> dict | None:
+    """What is known of this path: its row in ``sources`` if the content is unchanged."""
+    rows = list(db.query("select * from sources where path = ? and sha256 = ?", [path, sha256]))
+    return rows[0] if rows else None
+
+
+def stored_report(db: sqlite_utils.Database, report_id: str) -> dict | None:
+    rows = list(db.query("select * from reports where id = ?", [report_id]))
+    return rows[0] if rows else None
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def delete_report(db: sqlite_utils.Database, report_id: str) -> None:
+    for table in CHILD_TABLES:
+        db.execute(f"delete from [{table}] where report_id = ?", [report_id])
+    db.execute("delete from reports where id = ?", [report_id])
+
+
+def save_report(
+    db: sqlite_utils.Database,
+    report_id: str,
+    report: Report,
+    source: Source,
+    parser_version: str,
+    extra_flags: list[tuple[str, str, str]] = (),
+) -> None:
+    """Replace whatever is stored under ``report_id`` with ``report``, atomically."""
+    now = _now()
+    with db.atomic():
+        # the file this report came from may earlier have given another report
+        for old in db.query(
+            "select report_id from sources where path = ? and report_id is not null and report_id != ? "
+            "and status = 'stored'", [source.path, report_id]
+        ):
+            delete_report(db, old["report_id"])
+        delete_report(db, report_id)
+        db["reports"].insert({
+            "id": report_id,
+            "municipality": report.municipality,
+            "municipality_code": report.municipality_code,
+            "county": report.county,
+            "year": report.year,
+            "framework": report.framework,
+            "total_score": report.total_score,
+            "max_score": report.max_score,
+            "evaluators": report.evaluators,
+            "source_path": source.path,
+            "source_sha256": source.sha256,
+            "source_format": source.format,
+            "pages": source.pages,
+            "parser_version": parser_version,
+            "ingested_at": now,
+        })
+        db["areas"].insert_all(
+            {"report_id": report_id, "number": a.number, "title": a.title, "domain": a.domain,
+             "score": a.score, "max": a.max, "overview_title": a.overview_title, "score_source": a.score_source}
+            for a in report.areas
+        )
+        db["questions"].insert_all(
+            {"report_id": report_id, "area": q.area, "number": q.number, "title": q.title,
+             "score": q.score, "max": q.max, "percent": q.percent}
+            for q in report.questions
+        )
+        db["findings"].insert_all(
+            {"report_id": report_id, "area": f.area, "kind": f.kind, "position": f.position,
+             "text": f.text, "page": f.page}
+            for f in report.findings
+        )
+        db["sections"].insert_all(
+            {"report_id": report_id, "area": s.area, "heading": s.heading, "text": s.text, "page": s.page}
+            for s in report.sections
+        )
+        flags = [(f.severity, f.code, f.message) for f in report.flags] + list(extra_flags)
+        db["flags"].insert_all(
+            {"report_id": report_id, "severity": sev, "code": code, "message": msg} for sev, code, msg in flags
+        )
+        record_source(db, source, report_id, "stored", now)
+
+
+def record_source(db: sqlite_utils.Database, source: Source, report_id: str | None, status: str,
+                  when: str | None = None) -> None:
+    db["sources"].upsert(
+        {"path": source.path, "sha256": source.sha256, "format": source.format,
+         "report_id": report_id, "status": status, "ingested_at": when or _now()},
+        pk="path",
+    )
+
+
+def add_flag(db: sqlite_utils.Database, report_id: str, severity: str, code: str, message: str) -> None:
+    exists = list(db.query("select 1 from flags where report_id = ? and code = ? and message = ?",
+                           [report_id, code, message]))
+    if not exists:
+        db["flags"].insert({"report_id": report_id, "severity": severity, "code": code, "message": message})

@@ -1,0 +1,45 @@
+"""Shared fixtures: the sample reports in three formats and the reader's list of seed findings."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW = ROOT / "raw_reports"
+FIXTURES = ROOT / "tests" / "fixtures"
+SHARED = ROOT.parent / "shared"
+
+SEEDS = {2017: "torsas-2017", 2021: "torsas-2021"}
+FORMATS = ("txt", "docx", "pdf")
+
+
+def sample(year: int, fmt: str) -> Path:
+    return RAW / f"{SEEDS[year]}.{fmt}"
+
+
+@pytest.fixture(scope="session")
+def expected_findings() -> dict[int, list[tuple[int, str, str]]]:
+    """(area, kind, text) of every seed finding, in report order, as a careful reader took them."""
+    data = json.loads((SHARED / "annotations" / "findings.json").read_text("utf-8"))
+    out: dict[int, list] = {2017: [], 2021: []}
+    for f in data:
+        out[f["year"]].append((f["area"], f["kind"], f["text"]))
+    return out
+
+
+_cache: dict = {}
+
+
+def extracted(year: int, fmt: str):
+    """Read and extract one sample once per test session."""
+    key = (year, fmt)
+    if key not in _cache:
+        from pipeline.extract import extract_report
+        from pipeline.readers import read_document
+
+        doc = read_document(sample(year, fmt))
+        _cache[key] = (doc, extract_report(doc))
+    return _cache[key]
