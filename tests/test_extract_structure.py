@@ -1,0 +1,142 @@
+"""Extraction on documents built in code: layouts the seeds only hint at."""
+
+import pytest
+
+from pipeline.document import Cell, Document, Heading, Origin, Paragraph, Table
+from pipeline.extract import NotAReport, extract_report
+
+TITLES_2020 = ["Samspel mellan förtroendevalda och medborgare", "Samhällsutveckling", "Styrning och kontroll",
+               "Effektivitet", "Brukarens fokus", "Kvalitetsutveckling", "Arbetsliv",
+               "Chefs- och ledarskap samt medarbetarskap"]
+# two sub-question titles per area, as an overview prints them
+QUESTIONS = {
+    1: ["Strategi för demokratiutveckling", "Medborgarnas möjlighet till dialog"],
+    2: ["Social hållbarhet", "Ekologisk hållbarhet"],
+    3: ["Politisk styrning", "Koncernstyrning"],
+    4: ["Jämförelser för ökad effektivitet", "Ny teknik som ökar effektivitet"],
+    5: ["Fokus på service", "Förenklade kontakter med kommunen"],
+    6: ["Förbättringsarbete", "Samverkan för kvalitetsutveckling"],
+    7: ["Strategisk kompetensförsörjning", "Arbetsmiljö och sjukfrånvaro"],
+    8: ["Chefers uppdrag", "Intern kommunikation"],
+}
+
+
+def cells(*texts):
+    return [Cell([Paragraph(t)]) for t in texts]
+
+
+def overview(scores):
+    rows = []
+    for a in range(1, 9):
+        rows.append(cells(f"{a}.", TITLES_2020[a - 1], "Uppnått", "Max"))
+        q1, q2 = QUESTIONS[a]
+        rows.append(cells(f"{a}.1", q1, str(scores[a - 1] // 2), "50"))
+        rows.append(cells(f"{a}.2", q2, str(scores[a - 1] - scores[a - 1] // 2), "50"))
+        rows.append(cells("", "", str(scores[a - 1]), "100"))
+    return Table(rows)
+
+
+def doc(blocks):
+    return Document(Origin("test.pdf", "pdf", "0" * 64, 10), blocks)
+
+
+FRONT = [
+    Heading("KommunKompassen"),
+    Paragraph("ANALYS AV HELSINGBORGS STAD 2022"),
+    Heading("Utvärderingen", 2),
+    Paragraph("Utvärderingen av Helsingborgs stad genomfördes i mars 2022 av två utvärderare."),
+]
+SCORES = [60, 50, 70, 40, 55, 45, 65, 50]
+
+
+def test_areas_found_from_subheadings_alone_even_with_an_area_missing():
+    """No "Område" headings at all, and area 4 has no section: sub-headings that
+    match the overview's question titles place each section, and order fills in."""
+    blocks = list(FRONT)
+    for a in [1, 2, 3, 5, 6, 7, 8]:
+        blocks += [Heading("Allmänt", 3), Paragraph(f"Inledande text om område {a} och dess betydelse.")]
+        blocks += [Heading(QUESTIONS[a][0], 3), Paragraph("Beskrivning av arbetet i kommunen.")]
+        blocks += [Paragraph("Styrkor"), Paragraph(f"Styrka i område {a}", list_marker="•"),
+                   Paragraph("Förbättringsområden"), Paragraph(f"Förbättring i område {a}", list_marker="–")]
+    blocks += [Heading("Översikt av poängfördelning", 1), overview(SCORES)]
+    r = extract_report(doc(blocks))
+    assert (r.municipality, r.municipality_code, r.year, r.framework) == ("Helsingborg", "1283", 2022, "2020")
+    placed = {f.text: f.area for f in r.findings}
+    for a in [1, 2, 3, 5, 6, 7, 8]:
+        assert placed[f"Styrka i område {a}"] == a
+        assert placed[f"Förbättring i område {a}"] == a
+    assert [a.score for a in r.areas] == SCORES
+    assert r.total_score == sum(SCORES)
+    codes = {f.code: f.message for f in r.flags}
+    assert "area 4" in codes["area_without_section"]
+
+
+def test_findings_table_with_columns_the_other_way_round_and_bullets_of_all_kinds():
+    body = [
+        Heading("Område 1 Samspel mellan förtroendevalda och medborgare", 2),
+        Paragraph("Text om demokrati."),
+        Table([
+            cells("Förbättringsområden", "Styrkor"),
+            [Cell([Paragraph("Utveckla medborgardialogen", list_marker="\uf0b7"),
+                   Paragraph("Tydligare mål", list_marker="1.")]),
+             Cell([Paragraph("Bra hemsida"), Paragraph("Öppna protokoll")])],
+        ]),
+        Heading("Område 2 Samhällsutveckling", 2),
+        Paragraph("UTVECKLINGSOMRÅDEN:"),
+        Paragraph("Hållbarhetsprogrammet bör följas upp"),
+        Paragraph("Folkhälsoarbetet kan samordnas bättre"),
+        Heading("Översikt", 1),
+        overview(SCORES),
+    ]
+    r = extract_report(doc(FRONT + body))
+    got = [(f.area, f.kind, f.position, f.text) for f in r.findings]
+    assert got == [
+        (1, "improvement", 1, "Utveckla medborgardialogen"),
+        (1, "improvement", 2, "Tydligare mål"),
+        (1, "strength", 1, "Bra hemsida"),
+        (1, "strength", 2, "Öppna protokoll"),
+        (2, "improvement", 1, "Hållbarhetsprogrammet bör följas upp"),
+        (2, "improvement", 2, "Folkhälsoarbetet kan samordnas bättre"),
+    ]
+
+
+def test_question_rows_printed_as_text_lines_are_read():
+    lines = []
+    for a in range(1, 9):
+        lines.append(Paragraph(f"{a}.1 {QUESTIONS[a][0]} 12 20 60%"))
+    blocks = FRONT + [Heading("Område 1 Samspel mellan förtroendevalda och medborgare", 2),
+                      Paragraph("Styrkor"), Paragraph("En styrka", list_marker="•"),
+                      Heading("Översikt", 1)] + lines
+    r = extract_report(doc(blocks))
+    q = {x.number: x for x in r.questions}
+    assert len(q) == 8
+    assert (q["3.1"].title, q["3.1"].score, q["3.1"].max, q["3.1"].percent) == ("Politisk styrning", 12, 20, 60)
+
+
+def test_unknown_municipality_is_a_flag_not_a_guess():
+    front = [Paragraph("ANALYS AV ATLANTIS KOMMUN 2022"),
+             Paragraph("Utvärderingen genomfördes i mars 2022.")]
+    blocks = front + [Heading("Område 1 Samspel mellan förtroendevalda och medborgare", 2),
+                      Paragraph("Styrkor"), Paragraph("En styrka", list_marker="•"), overview(SCORES)]
+    r = extract_report(doc(blocks))
+    assert r.municipality is None and r.municipality_code is None
+    assert r.id is None
+    assert any(f.code == "unknown_municipality" and f.severity == "error" for f in r.flags)
+    assert r.year == 2022
+
+
+def test_printed_total_that_disagrees_with_the_areas_is_flagged():
+    blocks = FRONT + [Heading("Område 1 Samspel mellan förtroendevalda och medborgare", 2),
+                      Paragraph("Styrkor"), Paragraph("En styrka", list_marker="•"),
+                      Heading("Översikt", 1), overview(SCORES),
+                      Paragraph("Helsingborgs stad 2022 – 430 poäng")]
+    r = extract_report(doc(blocks))
+    assert r.total_score == 430
+    assert any(f.code == "total_mismatch" and "sum to 435" in f.message for f in r.flags)
+
+
+def test_a_document_that_is_not_a_report_is_refused():
+    blocks = [Heading("Protokoll"), Paragraph("Kommunstyrelsen i Torsås kommun sammanträdde."),
+              Paragraph("Beslut fattades om budget.")]
+    with pytest.raises(NotAReport, match="not a Kommunkompassen report"):
+        extract_report(doc(blocks))

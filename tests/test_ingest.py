@@ -1,0 +1,170 @@
+"""Ingestion into SQLite: schema, re-runs, replacements, duplicates across formats, bad input."""
+
+import json
+import shutil
+import sqlite3
+
+import pytest
+import sqlite_utils
+from click.testing import CliRunner
+
+from conftest import FIXTURES, sample
+from pipeline.cli import cli
+from pipeline.ingest import ingest, report_files
+
+PDF_BAD = FIXTURES / "pdf_reader"
+
+
+def run(args):
+    return CliRunner().invoke(cli, args, catch_exceptions=False)
+
+
+def content(db_path, exclude=("ingested_at",)):
+    """Everything stored, as comparable rows (timestamps left out)."""
+    db = sqlite_utils.Database(db_path)
+    out = {}
+    for t in ["reports", "areas", "questions", "findings", "sections", "flags", "sources"]:
+        rows = [{k: v for k, v in r.items() if k not in exclude} for r in db[t].rows]
+        out[t] = sorted(json.dumps(r, sort_keys=True, ensure_ascii=False) for r in rows)
+    return out
+
+
+@pytest.fixture
+def folder(tmp_path):
+    d = tmp_path / "reports"
+    d.mkdir()
+    for year in (2017, 2021):
+        shutil.copy(sample(year, "txt"), d / f"torsas-{year}.txt")
+    return d
+
+
+def test_schema_and_counts(folder, tmp_path):
+    db_path = tmp_path / "f.db"
+    res = run(["ingest", str(folder), "--db", str(db_path), "--extracted", str(tmp_path / "x")])
+    assert res.exit_code == 0, res.output
+    assert "2 new" in res.output and "0 failed" in res.output and "142 findings" in res.output
+    db = sqlite_utils.Database(db_path)
+    assert {r["id"] for r in db["reports"].rows} == {"0834-2017", "0834-2021"}
+    cols = {t: set(db[t].columns_dict) for t in
+            ["reports", "areas", "questions", "findings", "sections", "flags", "municipalities"]}
+    assert {"id", "municipality", "municipality_code", "county", "year", "framework", "total_score", "max_score",
+            "evaluators", "source_path", "source_sha256", "source_format", "pages", "parser_version",
+            "ingested_at"} <= cols["reports"]
+    assert {"report_id", "number", "title", "domain", "score", "max"} <= cols["areas"]
+    assert {"report_id", "area", "number", "title", "score", "max", "percent"} <= cols["questions"]
+    assert {"id", "report_id", "area", "kind", "position", "text", "page"} <= cols["findings"]
+    assert {"report_id", "area", "heading", "text", "page"} <= cols["sections"]
+    assert {"report_id", "severity", "code", "message"} <= cols["flags"]
+    assert db["municipalities"].count == 290
+    assert db.execute("select total_score from reports where id='0834-2017'").fetchone()[0] == 373
+    assert db.execute("select count(*) from questions where report_id='0834-2021'").fetchone()[0] == 37
+    # full-text search on findings and sections
+    hits = db.execute("select text from findings where id in "
+                      "(select rowid from findings_fts where findings_fts match 'medborgardialog')").fetchall()
+    assert ("Arbetet med medborgardialog i vid olika tillfällen.",) in hits
+    assert db.execute("select count(*) from sections_fts where sections_fts match 'hållbarhetsprogram*'").fetchone()[0] > 0
+    data = json.loads((tmp_path / "x" / "0834-2021.json").read_text("utf-8"))
+    assert data["id"] == "0834-2021" and len(data["findings"]) == 54 and data["total_score"] == 499
+
+
+def test_same_input_same_database_and_rerun_changes_nothing(folder, tmp_path):
+    a, b = tmp_path / "a.db", tmp_path / "b.db"
+    ingest(report_files(folder), a, None)
+    ingest(report_files(folder), b, None)
+    assert content(a) == content(b)
+    before = content(a, exclude=())
+    summary = ingest(report_files(folder), a, None)
+    assert summary.count("unchanged") == 2
+    assert content(a, exclude=()) == before
+
+
+def test_a_changed_file_replaces_its_report(folder, tmp_path):
+    db_path = tmp_path / "f.db"
+    ingest(report_files(folder), db_path, None)
+    path = folder / "torsas-2021.txt"
+    text = path.read_text("utf-8").replace("Heltidsarbete som norm", "Heltid som norm för alla")
+    path.write_text(text, "utf-8")
+    summary = ingest(report_files(folder), db_path, None)
+    assert [o.status for o in summary.outcomes] == ["unchanged", "replaced"]
+    db = sqlite_utils.Database(db_path)
+    texts = [r[0] for r in db.execute("select text from findings where report_id='0834-2021'")]
+    assert len(texts) == 54
+    assert "Heltid som norm för alla" in texts and "Heltidsarbete som norm" not in texts
+    assert db["reports"].count == 2 and db["findings"].count == 142
+
+
+def test_same_report_from_two_formats_is_one_report_and_a_flag(tmp_path):
+    d = tmp_path / "r"
+    d.mkdir()
+    shutil.copy(sample(2021, "txt"), d / "a.txt")
+    shutil.copy(sample(2021, "docx"), d / "b.docx")
+    db_path = tmp_path / "f.db"
+    summary = ingest(report_files(d), db_path, None)
+    assert [o.status for o in summary.outcomes] == ["stored", "replaced"]  # the Word original is preferred
+    db = sqlite_utils.Database(db_path)
+    assert db["reports"].count == 1
+    assert db["findings"].count == 54
+    row = next(db["reports"].rows)
+    assert row["source_format"] == "docx"
+    flags = [r["message"] for r in db["flags"].rows_where("code = 'duplicate_source'")]
+    assert len(flags) == 1 and "a.txt" in flags[0] and "same scores and findings" in flags[0]
+    # and again: nothing changes
+    again = ingest(report_files(d), db_path, None)
+    assert {o.status for o in again.outcomes} == {"unchanged"}
+    assert db["reports"].count == 1
+
+
+def test_bad_inputs_fail_cleanly_and_the_rest_is_stored(folder, tmp_path):
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "truncated.docx").write_bytes(sample(2021, "docx").read_bytes()[:3000])
+    (folder / "corrupt.pdf").write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\nthis is not a pdf\n")
+    shutil.copy(PDF_BAD / "encrypted.pdf", folder / "encrypted.pdf")
+    shutil.copy(PDF_BAD / "scanned.pdf", folder / "scanned.pdf")
+    (folder / "letter.txt").write_text("Kommunstyrelsen i Torsås kommun beslutade om budget.\n", "utf-8")
+    (folder / "notes.rtf").write_text("{\\rtf1 hej}", "utf-8")
+    db_path = tmp_path / "f.db"
+    res = CliRunner().invoke(cli, ["ingest", str(folder), "--db", str(db_path), "--no-json"])
+    assert res.exit_code == 1
+    errors = [l for l in res.output.splitlines() if l.startswith("error:")]
+    reasons = {l.split(":")[1].strip().rsplit("/", 1)[-1]: l for l in errors}
+    assert set(reasons) == {"empty.txt", "truncated.docx", "corrupt.pdf", "encrypted.pdf", "scanned.pdf",
+                            "letter.txt", "notes.rtf"}
+    assert "empty file" in reasons["empty.txt"]
+    assert "Word" in reasons["truncated.docx"]
+    assert "PDF" in reasons["corrupt.pdf"]
+    assert "encrypted" in reasons["encrypted.pdf"]
+    assert "no text layer" in reasons["scanned.pdf"]
+    assert "not a Kommunkompassen report" in reasons["letter.txt"]
+    assert "unsupported file type '.rtf'" in reasons["notes.rtf"]
+    assert "7 failed" in res.output
+    db = sqlite_utils.Database(db_path)
+    assert db["reports"].count == 2 and db["findings"].count == 142
+    assert db["sources"].count == 2  # nothing of a failing file is written
+
+
+def test_a_failure_inside_a_write_leaves_what_was_stored(folder, tmp_path, monkeypatch):
+    db_path = tmp_path / "f.db"
+    ingest(report_files(folder), db_path, None)
+    before = content(db_path, exclude=())
+    path = folder / "torsas-2017.txt"
+    path.write_text(path.read_text("utf-8") + "\n", "utf-8")  # changed: will be replaced
+
+    import pipeline.store as store
+
+    real = store.record_source
+
+    def boom(*a, **k):
+        raise sqlite3.OperationalError("disk full (simulated)")
+
+    monkeypatch.setattr(store, "record_source", boom)
+    with pytest.raises(sqlite3.OperationalError):
+        ingest([path], db_path, None)
+    monkeypatch.setattr(store, "record_source", real)
+    assert content(db_path, exclude=()) == before
+
+
+def test_help_explains_every_command():
+    res = run(["--help"])
+    assert res.exit_code == 0 and "ingest" in res.output
+    res = run(["ingest", "--help"])
+    assert "--db" in res.output and "FOLDER" in res.output
