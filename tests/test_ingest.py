@@ -168,3 +168,20 @@ def test_help_explains_every_command():
     assert res.exit_code == 0 and "ingest" in res.output
     res = run(["ingest", "--help"])
     assert "--db" in res.output and "FOLDER" in res.output
+
+
+@pytest.mark.parametrize("year", [2017, 2021])
+def test_all_three_formats_give_the_same_database_content(year, tmp_path):
+    """Everything but provenance (source, pages, page numbers) is the same from txt, docx and pdf."""
+    provenance = ("ingested_at", "source_path", "source_sha256", "source_format", "pages", "page", "path",
+                  "sha256", "format", "id")
+    results = {}
+    for fmt in ("txt", "docx", "pdf"):
+        db_path = tmp_path / f"{fmt}.db"
+        summary = ingest([sample(year, fmt)], db_path, None)
+        assert summary.count("stored") == 1, summary.outcomes
+        got = content(db_path, exclude=provenance)
+        got.pop("sections")  # narrative text: headings may be set apart differently per format
+        results[fmt] = got
+    assert results["docx"] == results["txt"]
+    assert results["pdf"] == results["txt"]
