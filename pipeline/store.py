@@ -21,9 +21,9 @@ from .extract.reference import municipalities
 
 SCHEMA_VERSION = 1
 
-# Which source of one report to keep: the Word original carries the most
-# structure, the text export the least.
-FORMAT_PREFERENCE = {"docx": 3, "pdf": 2, "txt": 1}
+# Which source of one report to keep: the published PDF is what researchers
+# cite, and only it gives page numbers; then the Word original, then a text export.
+FORMAT_PREFERENCE = {"pdf": 3, "docx": 2, "txt": 1}
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS reports (
