@@ -29,8 +29,29 @@ def _style_chain(style):
         style = style.base_style
 
 
-def _heading_level(p) -> int | None:
-    for style in _style_chain(p.style):
+class _Styles:
+    """Styles by id, looked up once: python-docx's ``paragraph.style`` scans
+    styles.xml on every call, which made reading a report take a second."""
+
+    def __init__(self, doc):
+        from docx.enum.style import WD_STYLE_TYPE
+
+        styles = list(doc.styles)
+        self.paragraph = {s.style_id: s for s in styles if s.type == WD_STYLE_TYPE.PARAGRAPH}
+        self.character = {s.style_id: s for s in styles if s.type == WD_STYLE_TYPE.CHARACTER}
+        self.default = doc.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+
+    def of(self, p):
+        sid = p._p.style
+        return self.paragraph.get(sid, self.default) if sid else self.default
+
+    def of_run(self, r):
+        sid = r._r.style
+        return self.character.get(sid) if sid else None
+
+
+def _heading_level(p, style) -> int | None:
+    for style in _style_chain(style):
         name = style.name or ""
         m = HEADING_STYLE.match(name.strip())
         if m:
@@ -45,11 +66,11 @@ def _heading_level(p) -> int | None:
     return None
 
 
-def _num_pr(p):
+def _num_pr(p, style):
     ppr = p._p.pPr
     if ppr is not None and ppr.numPr is not None:
         return ppr.numPr
-    for style in _style_chain(p.style):
+    for style in _style_chain(style):
         sppr = style.element.pPr
         if sppr is not None and sppr.numPr is not None:
             return sppr.numPr
@@ -92,27 +113,28 @@ class _Numbering:
         return f"{self.counters[key]}."
 
 
-def _all_bold(p) -> bool:
+def _all_bold(p, style, styles: "_Styles") -> bool:
     runs = [r for r in p.runs if r.text.strip()]
     if not runs:
         return False
     for r in runs:
         bold = r.bold
         if bold is None:
-            bold = any(s.font.bold for s in _style_chain(r.style) if s is not None) or any(
-                s.font.bold for s in _style_chain(p.style)
+            bold = any(s.font.bold for s in _style_chain(styles.of_run(r))) or any(
+                s.font.bold for s in _style_chain(style)
             )
         if not bold:
             return False
     return True
 
 
-def _paragraph_block(p, numbering: _Numbering, in_table: bool):
+def _paragraph_block(p, numbering: _Numbering, styles: _Styles, in_table: bool):
     text = clean_text(p.text)
     if not text:
         return None
-    level = _heading_level(p)
-    num_pr = _num_pr(p)
+    style = styles.of(p)
+    level = _heading_level(p, style)
+    num_pr = _num_pr(p, style)
     marker = numbering.marker(num_pr) if num_pr is not None else None
     if marker == "":
         marker = None
@@ -121,7 +143,7 @@ def _paragraph_block(p, numbering: _Numbering, in_table: bool):
     if (
         marker is None
         and not in_table
-        and _all_bold(p)
+        and _all_bold(p, style, styles)
         and len(text.split()) <= 12
         and not text.endswith((".", ",", ";"))
     ):
@@ -129,21 +151,21 @@ def _paragraph_block(p, numbering: _Numbering, in_table: bool):
     return Paragraph(text, list_marker=marker)
 
 
-def _cell_paragraphs(cell, numbering: _Numbering) -> list[Paragraph]:
+def _cell_paragraphs(cell, numbering: _Numbering, styles: _Styles) -> list[Paragraph]:
     out: list[Paragraph] = []
     for item in cell.iter_inner_content():
         if hasattr(item, "rows"):  # nested table: keep its text, cell by cell
             for row in item.rows:
                 for c in row.cells:
-                    out.extend(_cell_paragraphs(c, numbering))
+                    out.extend(_cell_paragraphs(c, numbering, styles))
             continue
-        b = _paragraph_block(item, numbering, in_table=True)
+        b = _paragraph_block(item, numbering, styles, in_table=True)
         if b is not None:
             out.append(Paragraph(b.text, list_marker=getattr(b, "list_marker", None)))
     return out
 
 
-def _table_block(table, numbering: _Numbering) -> Table:
+def _table_block(table, numbering: _Numbering, styles: _Styles) -> Table:
     from docx.table import _Cell
 
     rows: list[list[Cell]] = []
@@ -153,7 +175,7 @@ def _table_block(table, numbering: _Numbering) -> Table:
             if tc.vMerge == "continue":
                 row.append(Cell([]))
                 continue
-            row.append(Cell(_cell_paragraphs(_Cell(tc, table), numbering)))
+            row.append(Cell(_cell_paragraphs(_Cell(tc, table), numbering, styles)))
         rows.append(row)
     return Table(rows=rows)
 
@@ -171,16 +193,17 @@ def read_docx(path: str | Path) -> Document:
         doc = docx.Document(str(path))
     except Exception as exc:  # zip/xml damage surfaces as many exception types
         raise ReadError(f"not a readable Word file ({type(exc).__name__}: {exc})") from None
-    numbering = _Numbering(doc)
     blocks: list = []
     try:
+        numbering = _Numbering(doc)
+        styles = _Styles(doc)
         for item in doc.iter_inner_content():
             if hasattr(item, "rows"):
-                t = _table_block(item, numbering)
+                t = _table_block(item, numbering, styles)
                 if t.rows:
                     blocks.append(t)
             else:
-                b = _paragraph_block(item, numbering, in_table=False)
+                b = _paragraph_block(item, numbering, styles, in_table=False)
                 if b is not None:
                     blocks.append(b)
     except Exception as exc:
