@@ -1,0 +1,57 @@
+"""The Word reader on documents made in the test: styles, list numbering, hand formatting, merged cells."""
+
+import docx
+import pytest
+
+from pipeline.document import Heading, Paragraph, ReadError, Table
+from pipeline.readers.docx import read_docx
+
+
+@pytest.fixture
+def made(tmp_path):
+    d = docx.Document()
+    d.add_heading("Område 3 Styrning och kontroll", level=2)
+    bold = d.add_paragraph()
+    bold.add_run("Förbättringsområden").bold = True  # a label set in bold by hand
+    d.add_paragraph("Tydligare mål", style="List Number")
+    d.add_paragraph("Bättre uppföljning", style="List Number")
+    d.add_paragraph("Hemsidan", style="List Bullet")
+    d.add_paragraph("Löptext som inte är en lista och som slutar med punkt.")
+    t = d.add_table(rows=2, cols=2)
+    t.cell(0, 0).text = "Styrkor"
+    t.cell(0, 1).text = "Förbättringsmöjligheter"
+    t.cell(1, 0).text = "Öppna protokoll"
+    t.cell(1, 0).add_paragraph("Bra hemsida")
+    t.cell(1, 1).text = "Fler dialoger"
+    merged = d.add_table(rows=1, cols=3)
+    merged.cell(0, 0).merge(merged.cell(0, 1)).text = "Rubriker"
+    merged.cell(0, 2).text = "Poäng"
+    path = tmp_path / "made.docx"
+    d.save(path)
+    return read_docx(path)
+
+
+def test_headings_lists_and_bold_labels(made):
+    b = made.blocks
+    assert isinstance(b[0], Heading) and (b[0].text, b[0].level) == ("Område 3 Styrning och kontroll", 2)
+    assert isinstance(b[1], Heading) and b[1].text == "Förbättringsområden"
+    items = [(p.text, p.list_marker) for p in b[2:5]]
+    # Word's default bullet is the Symbol-font glyph U+F0B7, kept as printed
+    assert items == [("Tydligare mål", "1."), ("Bättre uppföljning", "2."), ("Hemsidan", "\uf0b7")]
+    assert isinstance(b[5], Paragraph) and b[5].list_marker is None
+
+
+def test_tables_cell_by_cell_with_their_paragraphs(made):
+    tables = [x for x in made.blocks if isinstance(x, Table)]
+    assert tables[0].row_texts() == [["Styrkor", "Förbättringsmöjligheter"],
+                                     ["Öppna protokoll Bra hemsida", "Fler dialoger"]]
+    assert [p.text for p in tables[0].rows[1][0].paragraphs] == ["Öppna protokoll", "Bra hemsida"]
+    # a merged cell is one cell, not repeated
+    assert tables[1].row_texts() == [["Rubriker", "Poäng"]]
+
+
+def test_truncated_docx_is_a_clear_error(tmp_path):
+    bad = tmp_path / "bad.docx"
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(ReadError, match="Word"):
+        read_docx(bad)
