@@ -140,3 +140,12 @@ def test_a_document_that_is_not_a_report_is_refused():
               Paragraph("Beslut fattades om budget.")]
     with pytest.raises(NotAReport, match="not a Kommunkompassen report"):
         extract_report(doc(blocks))
+
+
+def test_evaluators_where_printed():
+    front = FRONT + [Paragraph("Utvärderare: Anna Andersson och Bo Berg")]
+    blocks = front + [Heading("Område 1 Samspel mellan förtroendevalda och medborgare", 2),
+                      Paragraph("Styrkor"), Paragraph("En styrka", list_marker="•"), overview(SCORES)]
+    assert extract_report(doc(blocks)).evaluators == "Anna Andersson och Bo Berg"
+    blocks[3] = Paragraph("Utvärderingen har genomförts av Anna Andersson och Bo Berg under våren.")
+    assert extract_report(doc(blocks)).evaluators == "Anna Andersson och Bo Berg"
