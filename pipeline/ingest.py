@@ -16,7 +16,9 @@ from . import __version__
 from .document import ReadError
 from .extract import NotAReport, Report, extract_report
 from .readers import FORMATS, read_document
-from .store import FORMAT_PREFERENCE, Source, add_flag, open_db, record_source, save_report, stored_report
+from .store import (
+    FORMAT_PREFERENCE, Source, add_flag, open_db, record_source, save_report, source_status, stored_report,
+)
 
 PARSER_VERSION = __version__
 
@@ -121,9 +123,9 @@ def ingest_file(db, path: Path, extracted_dir: str | Path | None = "extracted") 
     except OSError as exc:
         return Outcome(shown, "failed", message=f"cannot read file: {exc.strerror or exc}")
     sha = hashlib.sha256(data).hexdigest()
-    known = list(db.query("select * from sources where path = ? and sha256 = ?", [shown, sha]))
+    known = source_status(db, shown, sha)
     if known:
-        return Outcome(shown, "unchanged", known[0]["report_id"])
+        return Outcome(shown, "unchanged", known["report_id"])
     fmt = FORMATS.get(path.suffix.lower())
     try:
         doc = read_document(path)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..document import Document, Heading, Paragraph
+from ..document import Document
 from .metadata import find_evaluators, find_municipality_in, find_printed_totals, find_year
 from .model import AreaScore, Finding, FindingKind, Flag, QuestionScore, Report, Section, Severity
 from .reference import domain_of, frameworks, revision_areas

@@ -49,10 +49,6 @@ def _paragraph(raw: str) -> Paragraph:
     return Paragraph(clean_text(text))
 
 
-def _looks_like_sentence_end(text: str) -> bool:
-    return text.endswith((".", ":", ";", ",", "!"))
-
-
 def _heading_level(raw: str, prev_blank: bool, next_line: str | None) -> int | None:
     """Return a heading level if this (untabbed) line reads as a heading."""
     has_toc = bool(TOC_BOOKMARK.search(raw))
