@@ -1,0 +1,1 @@
+"""Swedish text processing and themes (after the store, before the interfaces)."""
