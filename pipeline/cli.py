@@ -28,7 +28,11 @@ def cli() -> None:
               type=click.Path(path_type=Path), help="Folder for one JSON file per report.")
 @click.option("--no-json", is_flag=True, help="Do not write the per-report JSON files.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def ingest(folder: Path, db_path: Path, extracted_dir: Path, no_json: bool, quiet: bool) -> None:
+@click.option("--models", "models_dir", type=click.Path(path_type=Path), default=None,
+              help="Folder of the themes model [default: models/ beside the database].")
+@click.option("--no-themes", is_flag=True, help="Do not fit or assign themes.")
+def ingest(folder: Path, db_path: Path, extracted_dir: Path, no_json: bool, quiet: bool,
+           models_dir: Path | None, no_themes: bool) -> None:
     from .ingest import ingest as run_ingest
     from .ingest import report_files
 
@@ -55,8 +59,119 @@ def ingest(folder: Path, db_path: Path, extracted_dir: Path, no_json: bool, quie
         f"{sum(o.findings for o in summary.outcomes)} findings and "
         f"{sum(o.flags for o in summary.outcomes)} flags from the {stored} reports read now; database {db_path}."
     )
+    if not no_themes:
+        _echo_update(_update_themes(db_path, models_dir))
     if failures:
         sys.exit(1)
+
+
+def _models_dir(db_path: Path, models_dir: Path | None) -> Path:
+    return models_dir if models_dir is not None else db_path.parent / "models"
+
+
+def _update_themes(db_path: Path, models_dir: Path | None, **kwargs):
+    from .nlp.update import update_themes
+    from .store import open_db
+
+    return update_themes(open_db(db_path), _models_dir(db_path, models_dir), **kwargs)
+
+
+def _echo_update(update) -> None:
+    if update.action == "skipped":
+        click.echo(f"Themes: not fitted ({update.message}).")
+    elif update.action == "unchanged":
+        click.echo(f"Themes: {update.themes} themes (model {update.version}); no new findings.")
+    elif update.action == "assigned":
+        click.echo(f"Themes: {update.findings} findings assigned to the {update.themes} themes of model "
+                   f"{update.version}, {update.outliers} left as outliers.")
+    else:
+        click.echo(f"Themes: {update.action} model {update.version}: {update.themes} themes over "
+                   f"{update.findings} findings, {update.outliers} outliers.")
+
+
+def _fmt_pct(value) -> str:
+    return "" if value is None else f"{value:.0f}%"
+
+
+@cli.command(help="List the themes of the findings: size, share of strengths and of improvement "
+                  "recommendations, municipalities and years it spans, label and the finding most "
+                  "typical of it. --show ID lists one theme's findings (--show outliers: those in none). "
+                  "--refit fits the model anew and reports where each old theme went.")
+@click.option("--db", "db_path", default="findings.db", show_default=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--models", "models_dir", type=click.Path(path_type=Path), default=None,
+              help="Folder of the themes model [default: models/ beside the database].")
+@click.option("--show", "show", default=None, metavar="ID", help="List the findings of theme ID.")
+@click.option("--refit", is_flag=True, help="Fit the themes anew on all findings.")
+@click.option("--themes", "n_themes", type=click.IntRange(min=2), default=None,
+              help="Number of themes for a (re)fit, instead of choosing it by silhouette.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True)
+def themes(db_path: Path, models_dir: Path | None, show: str | None, refit: bool, n_themes: int | None,
+           fmt: str) -> None:
+    from . import queries
+    from .store import open_db
+
+    if n_themes is not None and not refit:
+        raise click.UsageError("--themes N applies to a fit: use it with --refit")
+    if refit:
+        update = _update_themes(db_path, models_dir, refit=True, n_themes=n_themes)
+        _echo_update(update)
+        for m in update.movements:
+            went = ", ".join(f"{'outliers' if k is None else f'theme {k}'}: {v}"
+                             for k, v in sorted(m.to.items(), key=lambda kv: -kv[1]))
+            click.echo(f"  old theme {m.old_id} ({m.old_label}), {m.size} findings: {m.verdict}; {went}")
+        if fmt == "table":
+            return
+    db = open_db(db_path)
+    if show is not None:
+        if show == "outliers":
+            theme_id = None
+        elif show.isdigit():
+            theme_id = int(show)
+            if db["themes"].count_where("id = ?", [theme_id]) == 0:
+                raise click.ClickException(f"no theme {theme_id} in {db_path}")
+        else:
+            raise click.UsageError(f"--show takes a theme id or 'outliers', not {show!r}")
+        rows = queries.theme_findings(db, theme_id)
+        columns = ["id", "municipality", "year", "area", "kind", "score", "text"]
+    else:
+        rows = queries.theme_overview(db)
+        if not rows:
+            raise click.ClickException(f"{db_path}: no themes yet (run kompass ingest, or themes --refit)")
+        columns = ["id", "size", "strength_pct", "improvement_pct", "municipalities", "years", "label",
+                   "representative"]
+    _output(rows, columns, fmt)
+
+
+def _output(rows: list[dict], columns: list[str], fmt: str) -> None:
+    import csv
+    import json
+
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+    elif fmt == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else columns,
+                                extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v
+                             for k, v in row.items()})
+    else:
+        header = {"strength_pct": "strengths", "improvement_pct": "improvements",
+                  "municipalities": "munic.", "representative": "most typical finding"}
+        table = [[_cell(row.get(c), c) for c in columns] for row in rows]
+        widths = [max([len(header.get(c, c))] + [len(r[i]) for r in table]) for i, c in enumerate(columns)]
+        widths = [min(w, 60) for w in widths]
+        click.echo("  ".join(header.get(c, c).ljust(w) for c, w in zip(columns, widths)).rstrip())
+        for r in table:
+            click.echo("  ".join(v[:w].ljust(w) for v, w in zip(r, widths)).rstrip())
+
+
+def _cell(value, column: str) -> str:
+    if column.endswith("_pct"):
+        return _fmt_pct(value)
+    return "" if value is None else str(value)
 
 
 def main() -> None:  # pragma: no cover

@@ -11,6 +11,7 @@ one report and a flag instead of two.
 from __future__ import annotations
 
 import datetime as _dt
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +20,7 @@ import sqlite_utils
 from .extract.model import Report
 from .extract.reference import municipalities
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: themes
 
 # Which source of one report to keep: the published PDF is what researchers
 # cite, and only it gives page numbers; then the Word original, then a text export.
@@ -102,6 +103,18 @@ CREATE TABLE IF NOT EXISTS sources (
     status TEXT NOT NULL,
     ingested_at TEXT
 );
+-- Themes (pipeline.nlp): one row per theme of the current model. A finding's
+-- theme_id is NULL with a theme_score when it is an outlier, and both are NULL
+-- until the model has seen it.
+CREATE TABLE IF NOT EXISTS themes (
+    id INTEGER PRIMARY KEY,
+    label TEXT NOT NULL,
+    terms TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    representative_finding_id INTEGER REFERENCES findings(id),
+    model_version TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS findings_theme ON findings(theme_id);
 CREATE INDEX IF NOT EXISTS findings_report ON findings(report_id, area, kind, position);
 CREATE INDEX IF NOT EXISTS sections_report ON sections(report_id, area);
 CREATE INDEX IF NOT EXISTS flags_report ON flags(report_id);
@@ -234,3 +247,47 @@ def add_flag(db: sqlite_utils.Database, report_id: str, severity: str, code: str
                            [report_id, code, message]))
     if not exists:
         db["flags"].insert({"report_id": report_id, "severity": severity, "code": code, "message": message})
+
+
+# -- themes ------------------------------------------------------------------
+def findings_for_themes(db: sqlite_utils.Database, unthemed_only: bool = False) -> list[dict]:
+    """Findings to cluster or assign, in id order: id, text, kind, report_id."""
+    where = "where theme_score is null" if unthemed_only else ""
+    return list(db.query(f"select id, text, kind, report_id, theme_id from findings {where} order by id"))
+
+
+def report_text(db: sqlite_utils.Database) -> list[str]:
+    """All running text of all reports (sections), to learn word associations from."""
+    return [r["text"] for r in db.query("select text from sections order by id")]
+
+
+def themes_version(db: sqlite_utils.Database) -> str | None:
+    row = next(db.query("select model_version from themes limit 1"), None)
+    return row["model_version"] if row else None
+
+
+def save_themes(db: sqlite_utils.Database, themes: list[dict],
+                assignments: list[tuple[int, int | None, float]], replace: bool) -> None:
+    """Store themes and findings' assignments in one transaction.
+
+    ``replace`` clears every finding's theme first (a new model); otherwise
+    only the given findings change (new findings assigned to the model's themes).
+    Sizes are counted from the findings, and a representative that is gone (its
+    report was replaced) is replaced by the member closest to the centre.
+    """
+    with db.atomic():
+        if replace:
+            db.execute("update findings set theme_id = null, theme_score = null")
+        db.execute("delete from themes")
+        db["themes"].insert_all(
+            ({**t, "terms": json.dumps(t["terms"], ensure_ascii=False)} for t in themes), pk="id")
+        db.conn.executemany("update findings set theme_id = ?, theme_score = ? where id = ?",
+                            [(theme, score, fid) for fid, theme, score in assignments])
+        db.execute("""
+            update themes set size = (select count(*) from findings f where f.theme_id = themes.id)""")
+        db.execute("""
+            update themes set representative_finding_id = (
+                select f.id from findings f where f.theme_id = themes.id
+                order by f.theme_score desc, f.id limit 1)
+            where representative_finding_id is null
+               or representative_finding_id not in (select id from findings where theme_id = themes.id)""")

@@ -1,0 +1,291 @@
+"""Themes: clusters of findings that are about the same subject.
+
+:class:`ThemeModel` follows scikit-learn: parameters in ``__init__``, checked
+early; ``fit`` learns, ``predict`` assigns; what is learned ends in ``_``.
+
+* **Clustering**: k-means on the unit-length finding vectors (so it groups by
+  cosine similarity), ``n_init`` restarts, fixed ``random_state``.
+* **How many themes**: unless ``n_themes`` is given, every k from
+  ``n/20`` to ``n/4`` (at most ``max_themes``, 150: a frame a reader can hold)
+  is tried and the one with the
+  highest mean silhouette (cosine) is kept: the k at which findings are, on
+  average, most clearly closer to their own theme than to the next one. The
+  upper bound says that a theme is something that recurs: four findings a
+  theme on average, at least.
+* **Outliers**: a finding whose cosine similarity to its theme's centre is
+  below ``min_similarity``, or that would be a theme alone, is left without a
+  theme (theme -1) rather than forced into one. New findings are assigned the
+  same way: nearest centre, or none.
+* **Labels**: class-based TF-IDF (as in BERTopic): a theme's terms are weighted
+  by their frequency in the theme against their spread over all themes; the
+  label is the top three. The representative finding is the member closest to
+  the centre.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import math
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+from sklearn.cluster import KMeans
+from sklearn.metrics import silhouette_score
+
+from .features import FindingVectorizer
+
+MODEL_FORMAT = 1
+OUTLIER = -1
+
+
+@dataclass
+class Theme:
+    id: int
+    label: str
+    terms: list[str]
+    size: int
+    representative: int  # index into the fitted findings (caller maps to ids)
+    representative_text: str = ""
+    members: list[int] = field(default_factory=list)
+
+
+class ThemeModel:
+    def __init__(self, n_themes: int | None = None, min_similarity: float = 0.2,
+                 max_themes: int = 150, n_init: int = 10, random_state: int = 0,
+                 vectorizer: FindingVectorizer | None = None, n_terms: int = 8):
+        if n_themes is not None and n_themes < 2:
+            raise ValueError(f"n_themes must be at least 2, not {n_themes}")
+        if not 0.0 <= min_similarity < 1.0:
+            raise ValueError(f"min_similarity must be in [0, 1), not {min_similarity}")
+        if max_themes < 2:
+            raise ValueError(f"max_themes must be at least 2, not {max_themes}")
+        self.n_themes = n_themes
+        self.min_similarity = min_similarity
+        self.max_themes = max_themes
+        self.n_init = n_init
+        self.random_state = random_state
+        self.n_terms = n_terms
+        self.vectorizer = vectorizer or FindingVectorizer(random_state=random_state)
+        self.centres_: np.ndarray | None = None
+        self.themes_: list[Theme] | None = None
+        self.labels_: np.ndarray | None = None
+        self.scores_: np.ndarray | None = None
+        self.silhouettes_: dict[int, float] = {}
+        self.version_: str | None = None
+
+    def get_params(self) -> dict:
+        return {"n_themes": self.n_themes, "min_similarity": self.min_similarity,
+                "max_themes": self.max_themes, "n_init": self.n_init,
+                "random_state": self.random_state, "n_terms": self.n_terms}
+
+    # -- fitting -----------------------------------------------------------------
+    def candidate_ks(self, n: int) -> list[int]:
+        """The numbers of themes tried: n/20 to n/4, within ``max_themes``, at
+        most 25 values (spaced geometrically when the range is wider)."""
+        high = max(2, min(n // 4, self.max_themes))
+        low = max(2, min(math.ceil(n / 20), high // 3))
+        if high - low + 1 <= 25:
+            return list(range(low, high + 1))
+        return sorted({int(round(x)) for x in np.geomspace(low, high, 25)})
+
+    def _kmeans(self, k: int, n_init: int) -> KMeans:
+        return KMeans(n_clusters=k, n_init=n_init, random_state=self.random_state)
+
+    def choose_k(self, X) -> int:
+        """The k with the highest mean silhouette (cosine) on the candidates."""
+        n = X.shape[0]
+        ks = self.candidate_ks(n)
+        # Above 3,000 findings the search runs on a fixed random sample of
+        # 3,000: silhouettes are quadratic in n, and the final fit uses all.
+        if n > 3000:
+            rows = np.sort(np.random.RandomState(self.random_state).choice(n, 3000, replace=False))
+            X = X[rows]
+        self.silhouettes_ = {}
+        for k in ks:
+            if k >= X.shape[0]:
+                continue
+            labels = self._kmeans(k, max(1, self.n_init // 3)).fit_predict(X)
+            if len(set(labels)) < 2:
+                continue
+            self.silhouettes_[k] = round(float(silhouette_score(X, labels, metric="cosine")), 6)
+        if not self.silhouettes_:
+            raise ValueError("no number of themes gives two distinct themes")
+        return max(self.silhouettes_, key=lambda k: (self.silhouettes_[k], -k))
+
+    def fit(self, texts: list[str], corpus: list[str] | None = None) -> "ThemeModel":
+        if len(texts) < 8:
+            raise ValueError(f"too few findings to find themes in: {len(texts)} (at least 8)")
+        X = self.vectorizer.fit_transform(texts, corpus)
+        k = self.n_themes or self.choose_k(X)
+        if k >= len(texts):
+            raise ValueError(f"{k} themes for {len(texts)} findings: ask for fewer")
+        km = self._kmeans(k, self.n_init).fit(X)
+        centres = _unit(km.cluster_centers_)
+        # A theme of one finding is no theme: its centre is dropped (its member
+        # becomes an outlier or joins the next theme), and so is a centre that
+        # the similarity threshold left empty. Repeat until every theme holds two.
+        for _ in range(k):
+            labels, scores = self._nearest(X, centres)
+            counts = Counter(labels[labels >= 0].tolist())
+            keep = [c for c in range(len(centres)) if counts.get(c, 0) >= 2]
+            if len(keep) == len(centres):
+                break
+            centres = centres[keep]
+        self.centres_ = centres[self._order(labels, texts, len(centres))]
+        self.labels_, self.scores_ = self._nearest(X, self.centres_)
+        self.themes_ = self._describe(texts, self.labels_, self.scores_,
+                                      ids=list(range(1, len(self.centres_) + 1)))
+        self.version_ = self._version()
+        return self
+
+    @staticmethod
+    def _order(labels, texts, n: int) -> list[int]:
+        """Themes numbered by size, largest first; ties by their first member's
+        text, so that the numbering does not depend on k-means' internals."""
+        def key(c):
+            members = np.flatnonzero(labels == c)
+            return (-len(members), min((texts[i] for i in members), default=""))
+        return sorted(range(n), key=key)
+
+    def _nearest(self, X, centres: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if len(centres) == 0:
+            return np.full(X.shape[0], OUTLIER), np.zeros(X.shape[0])
+        sims = np.asarray(X @ centres.T)
+        best = sims.argmax(axis=1)
+        score = sims[np.arange(len(best)), best]
+        labels = np.where(score >= self.min_similarity, best, OUTLIER)
+        return labels, score
+
+    def _describe(self, texts, labels, scores, ids: list[int]) -> list[Theme]:
+        # Labels from whole lemmas: compound parts find neighbours but read badly
+        # ("näring, liv" for näringsliv).
+        term_lists = [[t for t in self.vectorizer.terms(x, parts=False) if len(t) > 2] for x in texts]
+        weights = class_tfidf(term_lists, labels, len(ids))
+        themes = []
+        for c, theme_id in enumerate(ids):
+            members = np.flatnonzero(labels == c).tolist()
+            top = [t for t, w in sorted(weights[c].items(), key=lambda kv: (-kv[1], kv[0]))][: self.n_terms]
+            rep = max(members, key=lambda i: (scores[i], -i)) if members else -1
+            themes.append(Theme(id=theme_id, label=", ".join(top[:3]), terms=top, size=len(members),
+                                representative=rep, representative_text=texts[rep] if rep >= 0 else "",
+                                members=members))
+        return themes
+
+    def renumber(self, ids: list[int]) -> "ThemeModel":
+        """Give the themes new ids (in their current order), e.g. the ids of
+        the themes they continue from an earlier model."""
+        self._check()
+        if len(ids) != len(self.themes_) or len(set(ids)) != len(ids):
+            raise ValueError("renumber needs one distinct id per theme")
+        for theme, new in zip(self.themes_, ids):
+            theme.id = int(new)
+        self.version_ = self._version()
+        return self
+
+    def _version(self) -> str:
+        # Same input, same model, same version: a hash of what was learned.
+        digest = hashlib.sha256(np.ascontiguousarray(self.centres_, dtype=np.float32).tobytes())
+        digest.update(json.dumps(self.get_params(), sort_keys=True).encode())
+        digest.update(json.dumps([t.id for t in self.themes_]).encode())
+        return digest.hexdigest()[:12]
+
+    # -- using ---------------------------------------------------------------
+    def transform(self, texts: list[str]) -> np.ndarray:
+        """Cosine similarity of each finding to each theme's centre."""
+        self._check()
+        return np.asarray(self.vectorizer.transform(texts) @ self.centres_.T)
+
+    def predict(self, texts: list[str]) -> tuple[list[int | None], list[float]]:
+        """Theme id (None for an outlier) and similarity for each text."""
+        self._check()
+        labels, scores = self._nearest(self.vectorizer.transform(texts), self.centres_)
+        ids = [t.id for t in self.themes_]
+        return ([ids[l] if l >= 0 else None for l in labels.tolist()],
+                [round(float(s), 6) for s in scores])
+
+    def _check(self) -> None:
+        if self.centres_ is None:
+            raise RuntimeError("ThemeModel is not fitted")
+
+    # -- persistence -----------------------------------------------------------
+    def save(self, folder: str | Path, lineage: dict | None = None) -> Path:
+        """Write the model as JSON and .npy files (no pickle) into ``folder``.
+
+        Written to a sibling folder first and renamed, so a crash never leaves
+        half a model where ``make ingest`` would load it.
+        """
+        self._check()
+        folder = Path(folder)
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        tmp = folder.with_name(folder.name + ".tmp")
+        if tmp.exists():
+            _rmtree(tmp)
+        tmp.mkdir()
+        np.save(tmp / "centres.npy", self.centres_.astype(np.float32))
+        self.vectorizer.save(tmp)
+        themes = [{k: v for k, v in asdict(t).items() if k not in ("members", "representative")}
+                  for t in self.themes_]
+        (tmp / "themes.json").write_text(json.dumps(themes, ensure_ascii=False, indent=1), "utf-8")
+        config = {"format": MODEL_FORMAT, "version": self.version_, "params": self.get_params(),
+                  "silhouettes": self.silhouettes_, "created": _dt.date.today().isoformat(),
+                  "lineage": lineage or {}}
+        (tmp / "config.json").write_text(json.dumps(config, ensure_ascii=False, indent=1), "utf-8")
+        if folder.exists():
+            old = folder.with_name(folder.name + ".old")
+            if old.exists():
+                _rmtree(old)
+            folder.rename(old)
+            tmp.rename(folder)
+            _rmtree(old)
+        else:
+            tmp.rename(folder)
+        return folder
+
+    @classmethod
+    def load(cls, folder: str | Path) -> "ThemeModel":
+        folder = Path(folder)
+        config = json.loads((folder / "config.json").read_text("utf-8"))
+        if config.get("format") != MODEL_FORMAT:
+            raise ValueError(f"{folder}: model format {config.get('format')}, expected {MODEL_FORMAT}")
+        self = cls(**config["params"], vectorizer=FindingVectorizer.load(folder))
+        self.centres_ = np.load(folder / "centres.npy")
+        self.themes_ = [Theme(representative=-1, **t)
+                        for t in json.loads((folder / "themes.json").read_text("utf-8"))]
+        self.silhouettes_ = {int(k): v for k, v in config.get("silhouettes", {}).items()}
+        self.version_ = config["version"]
+        self.lineage_ = config.get("lineage", {})
+        return self
+
+
+def class_tfidf(term_lists: list[list[str]], labels, n_classes: int) -> list[dict[str, float]]:
+    """c-TF-IDF: tf of a term in a class (its findings joined), normalised by
+    the class's length, times log(1 + A / f), A the average number of terms per
+    class and f the term's frequency over all classes (Grootendorst 2022)."""
+    counts = [Counter() for _ in range(n_classes)]
+    for terms, label in zip(term_lists, labels):
+        if label >= 0:
+            counts[label].update(terms)
+    total = Counter()
+    for c in counts:
+        total.update(c)
+    avg = sum(total.values()) / max(1, n_classes)
+    out = []
+    for c in counts:
+        size = sum(c.values()) or 1
+        out.append({t: (n / size) * math.log(1 + avg / total[t]) for t, n in c.items()})
+    return out
+
+
+def _unit(m: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(m, axis=1, keepdims=True)
+    return m / np.where(norms == 0, 1, norms)
+
+
+def _rmtree(path: Path) -> None:
+    for child in path.iterdir():
+        child.unlink()
+    path.rmdir()

@@ -1,0 +1,149 @@
+"""Keep the database's themes in step with the model under ``models/``.
+
+* No model yet: fit one on every finding in the database and save it.
+* A model: assign the findings it has not seen (new reports) to its themes, so
+  that theme ids never reshuffle when a report is added.
+* ``refit=True``: fit anew on purpose. New themes take the id of the old theme
+  whose findings they mostly hold, and :class:`Movement` says where each old
+  theme's findings went.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlite_utils
+
+from .. import store
+from .themes import ThemeModel
+
+MODEL_NAME = "themes"
+
+
+@dataclass
+class Movement:
+    """Where the findings of one old theme went in a refit."""
+
+    old_id: int
+    old_label: str
+    size: int
+    to: dict[int | None, int]  # new theme id (None: outlier) -> findings
+    new_id: int | None  # the new theme that kept this id, if any
+
+    @property
+    def verdict(self) -> str:
+        if self.new_id is None:
+            return "dissolved"
+        if self.to.get(self.new_id, 0) == self.size:
+            return "kept"
+        return "kept, part moved"
+
+
+@dataclass
+class ThemeUpdate:
+    action: str  # "fitted", "refitted", "assigned", "unchanged", "skipped"
+    themes: int = 0
+    findings: int = 0
+    outliers: int = 0
+    version: str | None = None
+    message: str = ""
+    movements: list[Movement] = field(default_factory=list)
+
+
+def model_path(models_dir: str | Path) -> Path:
+    return Path(models_dir) / MODEL_NAME
+
+
+def _theme_rows(model: ThemeModel, ids_of_rows: list[int] | None) -> list[dict]:
+    return [{"id": t.id, "label": t.label, "terms": t.terms, "size": t.size,
+             "representative_finding_id": (ids_of_rows[t.representative]
+                                           if ids_of_rows is not None and t.representative >= 0 else None),
+             "model_version": model.version_}
+            for t in model.themes_]
+
+
+def _match_ids(old: dict[int, int | None], new_labels: list[int], n_new: int,
+               old_ids: set[int]) -> list[int]:
+    """Ids for the new themes: an old theme's id goes to the new theme that
+    holds most of its findings, if those are also most of that new theme's
+    findings that existed before; every other new theme gets a fresh id."""
+    overlap: Counter = Counter()
+    before: Counter = Counter()
+    for fid, new in zip(old, new_labels):
+        if new < 0:
+            continue
+        if old[fid] is not None:
+            overlap[(new, old[fid])] += 1
+        before[new] += 1
+    old_sizes = Counter(v for v in old.values() if v is not None)
+    ids: list[int | None] = [None] * n_new
+    taken: set[int] = set()
+    for (new, old_id), n in sorted(overlap.items(), key=lambda kv: (-kv[1], kv[0])):
+        if ids[new] is None and old_id not in taken and n * 2 > before[new] and n * 2 >= old_sizes[old_id]:
+            ids[new] = old_id
+            taken.add(old_id)
+    next_id = max(old_ids | {0}) + 1
+    for i in range(n_new):
+        if ids[i] is None:
+            ids[i] = next_id
+            next_id += 1
+    return ids  # type: ignore[return-value]
+
+
+def update_themes(db: sqlite_utils.Database, models_dir: str | Path = "models", refit: bool = False,
+                  n_themes: int | None = None, random_state: int = 0) -> ThemeUpdate:
+    path = model_path(models_dir)
+    if refit or not (path / "config.json").exists():
+        return _fit(db, path, refit and (path / "config.json").exists(), n_themes, random_state)
+    model = ThemeModel.load(path)
+    # A database last themed by another model (or by none) gets all its
+    # findings assigned; otherwise only the ones the model has not seen.
+    everything = store.themes_version(db) != model.version_
+    rows = store.findings_for_themes(db, unthemed_only=not everything)
+    if not rows and not everything:
+        return ThemeUpdate("unchanged", len(model.themes_), 0, version=model.version_)
+    ids, scores = model.predict([r["text"] for r in rows]) if rows else ([], [])
+    assignments = [(r["id"], t, s) for r, t, s in zip(rows, ids, scores)]
+    store.save_themes(db, _theme_rows(model, None), assignments, replace=everything)
+    return ThemeUpdate("assigned", len(model.themes_), len(rows), sum(t is None for t in ids),
+                       model.version_)
+
+
+def _fit(db, path: Path, had_model: bool, n_themes, random_state) -> ThemeUpdate:
+    rows = store.findings_for_themes(db)
+    texts = [r["text"] for r in rows]
+    model = ThemeModel(n_themes=n_themes, random_state=random_state)
+    try:
+        model.fit(texts, store.report_text(db))
+    except ValueError as exc:
+        return ThemeUpdate("skipped", message=str(exc))
+    lineage: dict = {}
+    movements: list[Movement] = []
+    old = {r["id"]: r["theme_id"] for r in rows}
+    old_themes = {r["id"]: r["label"] for r in db.query("select id, label from themes")}
+    if had_model and old_themes:
+        ids = _match_ids(old, model.labels_.tolist(), len(model.themes_), set(old_themes))
+        model.renumber(ids)
+        movements = _movements(old, model, old_themes)
+        lineage = {"refit_of": store.themes_version(db),
+                   "kept_ids": sorted(m.old_id for m in movements if m.new_id is not None)}
+    model.save(path, lineage=lineage)
+    theme_ids = [t.id for t in model.themes_]
+    assignments = [(r["id"], theme_ids[label] if label >= 0 else None, round(float(score), 6))
+                   for r, label, score in zip(rows, model.labels_.tolist(), model.scores_.tolist())]
+    store.save_themes(db, _theme_rows(model, [r["id"] for r in rows]), assignments, replace=True)
+    return ThemeUpdate("refitted" if had_model else "fitted", len(model.themes_), len(rows),
+                       int((model.labels_ < 0).sum()), model.version_, movements=movements)
+
+
+def _movements(old: dict[int, int | None], model: ThemeModel, old_labels: dict[int, str]) -> list[Movement]:
+    theme_ids = [t.id for t in model.themes_]
+    went: dict[int, Counter] = defaultdict(Counter)
+    for (fid, old_id), label in zip(old.items(), model.labels_.tolist()):
+        if old_id is not None:
+            went[old_id][theme_ids[label] if label >= 0 else None] += 1
+    return [Movement(old_id, old_labels[old_id], sum(went[old_id].values()), dict(went[old_id]),
+                     old_id if old_id in theme_ids else None)
+            for old_id in sorted(old_labels)]
