@@ -1,0 +1,149 @@
+"""Themes in the database: fitted by ingest, kept stable when reports are added,
+refitted on request, listed by `kompass themes`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+
+import pytest
+import sqlite_utils
+from click.testing import CliRunner
+
+from conftest import sample
+from pipeline.cli import cli
+from pipeline.nlp.update import update_themes
+from pipeline.store import open_db
+
+
+def run(*args, ok=True):
+    res = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+    if ok:
+        assert res.exit_code == 0, res.output
+    return res
+
+
+def theme_state(db_path):
+    db = sqlite_utils.Database(db_path)
+    return (list(db.query("select * from themes order by id")),
+            list(db.query("select id, text, theme_id, theme_score from findings order by id")))
+
+
+@pytest.fixture(scope="module")
+def grown(tmp_path_factory):
+    """A database fitted on the 2017 report, to which the 2021 report is then added."""
+    base = tmp_path_factory.mktemp("grown")
+    first, second = base / "first", base / "second"
+    first.mkdir(), second.mkdir()
+    shutil.copy(sample(2017, "txt"), first)
+    shutil.copy(sample(2021, "txt"), second)
+    db_path = base / "f.db"
+    out1 = run("ingest", first, "--db", db_path, "--no-json").output
+    before = theme_state(db_path)
+    version = json.loads((base / "models" / "themes" / "config.json").read_text())["version"]
+    out2 = run("ingest", second, "--db", db_path, "--no-json").output
+    return {"db": db_path, "base": base, "out1": out1, "out2": out2, "before": before, "version": version}
+
+
+def test_ingest_fits_themes_beside_the_database(grown):
+    assert "Themes: fitted model" in grown["out1"]
+    themes, findings = grown["before"]
+    assert len(themes) >= 2 and len(findings) == 88
+    assert all(f["theme_score"] is not None for f in findings)
+    ids = {t["id"] for t in themes}
+    assert {f["theme_id"] for f in findings} - {None} == ids
+    for t in themes:
+        members = [f["id"] for f in findings if f["theme_id"] == t["id"]]
+        assert t["size"] == len(members) >= 2
+        assert t["representative_finding_id"] in members
+        assert t["model_version"] == grown["version"]
+        assert json.loads(t["terms"]) and t["label"].split(", ")[0] == json.loads(t["terms"])[0]
+
+
+def test_adding_a_report_assigns_without_reshuffling(grown):
+    assert "54 findings assigned" in grown["out2"]
+    themes_before, before = grown["before"]
+    themes_after, after = theme_state(grown["db"])
+    old = {f["id"]: (f["theme_id"], f["theme_score"]) for f in before}
+    assert {f["id"]: (f["theme_id"], f["theme_score"]) for f in after if f["id"] in old} == old
+    assert [(t["id"], t["label"]) for t in themes_after] == [(t["id"], t["label"]) for t in themes_before]
+    new = [f for f in after if f["id"] not in old]
+    assert len(new) == 54 and all(f["theme_score"] is not None for f in new)
+    assert any(f["theme_id"] is not None for f in new)
+    sizes = {t["id"]: t["size"] for t in themes_after}
+    for tid, size in sizes.items():
+        assert size == sum(f["theme_id"] == tid for f in after)
+    # Nothing new: nothing changes.
+    again = run("ingest", grown["base"] / "second", "--db", grown["db"], "--no-json").output
+    assert "no new findings" in again
+    assert theme_state(grown["db"]) == (themes_after, after)
+
+
+def test_themes_listing_formats(grown):
+    table = run("themes", "--db", grown["db"]).output.splitlines()
+    assert table[0].split()[:3] == ["id", "size", "strengths"]
+    rows = json.loads(run("themes", "--db", grown["db"], "--format", "json").output)
+    db = sqlite_utils.Database(grown["db"])
+    assert len(rows) == db["themes"].count and len(table) == len(rows) + 1
+    for r in rows:
+        assert r["strength_pct"] + r["improvement_pct"] == pytest.approx(100)
+        assert r["municipalities"] == 1 and r["years"] in (1, 2)
+        assert r["representative"] == db["findings"].get(r["representative_finding_id"])["text"]
+    assert [r["size"] for r in rows] == sorted((r["size"] for r in rows), reverse=True)
+    parsed = list(csv.DictReader(io.StringIO(run("themes", "--db", grown["db"], "--format", "csv").output)))
+    assert [int(r["id"]) for r in parsed] == [r["id"] for r in rows]
+    first = rows[0]["id"]
+    shown = json.loads(run("themes", "--db", grown["db"], "--show", first, "--format", "json").output)
+    assert len(shown) == rows[0]["size"]
+    assert {f["id"] for f in shown} == {f["id"] for f in db.query(
+        "select id from findings where theme_id = ?", [first])}
+    assert [f["score"] for f in shown] == sorted((f["score"] for f in shown), reverse=True)
+
+
+def test_themes_errors(grown, tmp_path):
+    assert "no theme 999" in run("themes", "--db", grown["db"], "--show", 999, ok=False).output
+    assert run("themes", "--db", grown["db"], "--themes", 5, ok=False).exit_code == 2
+    empty = tmp_path / "empty.db"
+    open_db(empty)
+    res = run("themes", "--db", empty, ok=False)
+    assert res.exit_code == 1 and "no themes yet" in res.output
+    # Too few findings to fit: a note, not a failure, and nothing half-written.
+    update = update_themes(open_db(empty), tmp_path / "models")
+    assert update.action == "skipped" and not (tmp_path / "models" / "themes").exists()
+
+
+def test_refit_same_data_keeps_every_theme(grown, tmp_path):
+    db_path = tmp_path / "f.db"
+    shutil.copy(grown["db"], db_path)
+    shutil.copytree(grown["base"] / "models", tmp_path / "models")
+    out = run("themes", "--db", db_path, "--refit").output
+    assert "Themes: refitted model" in out
+    moves = [l for l in out.splitlines() if l.strip().startswith("old theme")]
+    assert len(moves) == sqlite_utils.Database(grown["db"])["themes"].count
+    # A refit on the same findings finds the same themes (fixed seed) only if
+    # the data did not change; here 2021 was added, so some themes move, but
+    # every line says where the old theme's findings went.
+    for line in moves:
+        assert "theme" in line.split(":", 1)[1]
+    config = json.loads((tmp_path / "models" / "themes" / "config.json").read_text())
+    assert config["lineage"]["refit_of"] == grown["version"]
+    first_refit = theme_state(db_path)
+    # Refitting again on unchanged data keeps every theme whole, with its id.
+    again = run("themes", "--db", db_path, "--refit").output
+    lines = [l for l in again.splitlines() if l.strip().startswith("old theme")]
+    assert lines and all(l.split(":")[1].strip().startswith("kept;") for l in lines)
+    assert theme_state(db_path) == first_refit
+
+
+def test_same_input_same_themes(tmp_path):
+    for name in ("a", "b"):
+        folder = tmp_path / name / "in"
+        folder.mkdir(parents=True)
+        shutil.copy(sample(2017, "txt"), folder)
+        shutil.copy(sample(2021, "txt"), folder)
+        run("ingest", folder, "--db", tmp_path / name / "f.db", "--no-json")
+    assert theme_state(tmp_path / "a" / "f.db") == theme_state(tmp_path / "b" / "f.db")
+    for f in ("centres.npy", "themes.json", "vectorizer.json"):
+        assert (tmp_path / "a/models/themes" / f).read_bytes() == (tmp_path / "b/models/themes" / f).read_bytes()
