@@ -36,8 +36,9 @@ SUFFIXES = frozenset(
     "else skap dom ning ning ingen ism isk iska era erar".split()
 )
 
-# A word token: letters, possibly hyphenated ("ledar- och" keeps its hyphen).
-_WORD = re.compile(r"^[a-zåäöéü]+(?:-[a-zåäöéü]+)*$")
+# A word: letters, possibly hyphenated inside ("e-tjänst") or at the end, where
+# a compound's shared head is left out ("ledar- och medarbetarpolicy").
+_WORD = re.compile(r"^[a-zåäöéü]+(?:-[a-zåäöéü]+)*-?$")
 
 
 def domain_stop_words() -> frozenset[str]:
@@ -151,12 +152,16 @@ class SwedishAnalyzer:
     # -- text ----------------------------------------------------------------
     def words(self, text: str) -> list[str]:
         """Lower-cased word tokens of ``text`` (spaCy's Swedish tokenizer)."""
-        return [t.text for t in self.nlp.tokenizer(text.lower()) if _WORD.match(t.text)]
+        # A slash joins alternatives: "synpunkts-/klagomålshantering".
+        return [w for t in self.nlp.tokenizer(text.lower()) for w in t.text.split("/") if _WORD.match(w)]
 
     def terms_of_word(self, word: str) -> list[str]:
         """A word's terms: its lemma and, for a compound, its parts' lemmas."""
         if word in self.stop_words or len(word) < 2:
             return []
+        if word.endswith("-"):  # "ledar-" of "ledar- och medarbetarpolicy": a modifier
+            forms = self._modifier_forms(word[:-1])
+            return [self.lemma(max(forms, key=self.zipf))] if forms else []
         lemma = self.lemma(word)
         if lemma in self.stop_words:
             return []

@@ -34,12 +34,15 @@ from pathlib import Path
 
 import numpy as np
 from sklearn.cluster import KMeans
+from sklearn.decomposition import TruncatedSVD
 from sklearn.metrics import silhouette_score
+from sklearn.preprocessing import normalize
 
 from .features import FindingVectorizer
 
 MODEL_FORMAT = 1
 OUTLIER = -1
+DIMENSIONS = 200
 
 
 @dataclass
@@ -71,6 +74,7 @@ class ThemeModel:
         self.n_terms = n_terms
         self.vectorizer = vectorizer or FindingVectorizer(random_state=random_state)
         self.centres_: np.ndarray | None = None
+        self.projection_: np.ndarray | None = None
         self.themes_: list[Theme] | None = None
         self.labels_: np.ndarray | None = None
         self.scores_: np.ndarray | None = None
@@ -108,7 +112,7 @@ class ThemeModel:
         for k in ks:
             if k >= X.shape[0]:
                 continue
-            labels = self._kmeans(k, max(1, self.n_init // 3)).fit_predict(X)
+            labels = self._kmeans(k, max(1, self.n_init // 2)).fit_predict(X)
             if len(set(labels)) < 2:
                 continue
             self.silhouettes_[k] = round(float(silhouette_score(X, labels, metric="cosine")), 6)
@@ -116,10 +120,20 @@ class ThemeModel:
             raise ValueError("no number of themes gives two distinct themes")
         return max(self.silhouettes_, key=lambda k: (self.silhouettes_[k], -k))
 
+    def _project(self, X) -> np.ndarray:
+        return normalize(np.asarray(X @ self.projection_.T, dtype=np.float32))
+
     def fit(self, texts: list[str], corpus: list[str] | None = None) -> "ThemeModel":
         if len(texts) < 8:
             raise ValueError(f"too few findings to find themes in: {len(texts)} (at least 8)")
-        X = self.vectorizer.fit_transform(texts, corpus)
+        sparse_X = self.vectorizer.fit_transform(texts, corpus)
+        # k-means on sparse vectors with 10^5 character n-grams costs nnz * k per
+        # step; projected on their first 200 singular vectors (at most n - 1,
+        # which keeps a small collection's geometry whole) it is dense and fast.
+        dims = max(2, min(DIMENSIONS, sparse_X.shape[0] - 1, sparse_X.shape[1] - 1))
+        svd = TruncatedSVD(dims, algorithm="randomized", random_state=self.random_state).fit(sparse_X)
+        self.projection_ = svd.components_.astype(np.float32)
+        X = self._project(sparse_X)
         k = self.n_themes or self.choose_k(X)
         if k >= len(texts):
             raise ValueError(f"{k} themes for {len(texts)} findings: ask for fewer")
@@ -189,6 +203,7 @@ class ThemeModel:
     def _version(self) -> str:
         # Same input, same model, same version: a hash of what was learned.
         digest = hashlib.sha256(np.ascontiguousarray(self.centres_, dtype=np.float32).tobytes())
+        digest.update(np.ascontiguousarray(self.projection_, dtype=np.float32).tobytes())
         digest.update(json.dumps(self.get_params(), sort_keys=True).encode())
         digest.update(json.dumps([t.id for t in self.themes_]).encode())
         return digest.hexdigest()[:12]
@@ -197,12 +212,12 @@ class ThemeModel:
     def transform(self, texts: list[str]) -> np.ndarray:
         """Cosine similarity of each finding to each theme's centre."""
         self._check()
-        return np.asarray(self.vectorizer.transform(texts) @ self.centres_.T)
+        return self._project(self.vectorizer.transform(texts)) @ self.centres_.T
 
     def predict(self, texts: list[str]) -> tuple[list[int | None], list[float]]:
         """Theme id (None for an outlier) and similarity for each text."""
         self._check()
-        labels, scores = self._nearest(self.vectorizer.transform(texts), self.centres_)
+        labels, scores = self._nearest(self._project(self.vectorizer.transform(texts)), self.centres_)
         ids = [t.id for t in self.themes_]
         return ([ids[l] if l >= 0 else None for l in labels.tolist()],
                 [round(float(s), 6) for s in scores])
@@ -226,6 +241,7 @@ class ThemeModel:
             _rmtree(tmp)
         tmp.mkdir()
         np.save(tmp / "centres.npy", self.centres_.astype(np.float32))
+        np.save(tmp / "projection.npy", self.projection_)
         self.vectorizer.save(tmp)
         themes = [{k: v for k, v in asdict(t).items() if k not in ("members", "representative")}
                   for t in self.themes_]
@@ -253,6 +269,7 @@ class ThemeModel:
             raise ValueError(f"{folder}: model format {config.get('format')}, expected {MODEL_FORMAT}")
         self = cls(**config["params"], vectorizer=FindingVectorizer.load(folder))
         self.centres_ = np.load(folder / "centres.npy")
+        self.projection_ = np.load(folder / "projection.npy")
         self.themes_ = [Theme(representative=-1, **t)
                         for t in json.loads((folder / "themes.json").read_text("utf-8"))]
         self.silhouettes_ = {int(k): v for k, v in config.get("silhouettes", {}).items()}

@@ -1,0 +1,259 @@
+"""Swedish analysis, finding vectors and themes (pipeline.nlp).
+
+Uses the seed findings' texts only (never a reader's coding of them).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pipeline.nlp.features import FindingVectorizer
+from pipeline.nlp.swedish import SwedishAnalyzer
+from pipeline.nlp.themes import OUTLIER, ThemeModel, class_tfidf
+
+FINDINGS = Path(__file__).resolve().parents[2] / "shared" / "annotations" / "findings.json"
+N_THEMES = 10
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> SwedishAnalyzer:
+    return SwedishAnalyzer()
+
+
+@pytest.fixture(scope="module")
+def texts() -> list[str]:
+    if not FINDINGS.exists():
+        pytest.skip(f"seed findings not found at {FINDINGS}")
+    data = json.loads(FINDINGS.read_text("utf-8"))
+    return [f["text"] for f in data]
+
+
+def _model(analyzer, **kw) -> ThemeModel:
+    kw.setdefault("n_themes", N_THEMES)
+    return ThemeModel(random_state=0, vectorizer=FindingVectorizer(analyzer=analyzer), **kw)
+
+
+@pytest.fixture(scope="module")
+def model(analyzer, texts) -> ThemeModel:
+    return _model(analyzer).fit(texts)
+
+
+# -- SwedishAnalyzer: lemmas ---------------------------------------------------
+
+@pytest.mark.parametrize("word, lemma", [
+    ("kommunens", "kommun"),
+    ("uppföljningar", "uppföljning"),
+    ("analyser", "analys"),
+    ("medborgarna", "medborgare"),
+    ("plan", "plan"),  # a headword stays itself; the table alone says "plana"
+])
+def test_lemma_of_seed_words(analyzer, word, lemma):
+    assert analyzer.lemma(word) == lemma
+
+
+# -- SwedishAnalyzer: compounds --------------------------------------------------
+
+@pytest.mark.parametrize("word, parts, lemma", [
+    ("medborgardialoger", ("medborgare", "dialog"), "medborgardialog"),
+    ("kompetensförsörjningen", ("kompetens", "försörjning"), "kompetensförsörjning"),
+    ("brukarundersökningar", ("brukare", "undersökning"), "brukarundersökning"),
+])
+def test_compound_is_split_and_lemmatised_in_its_head(analyzer, word, parts, lemma):
+    assert analyzer.split_compound(word) == parts
+    assert analyzer.lemma(word) == lemma
+    terms = analyzer(word)
+    assert terms[0] == lemma
+    assert set(parts) <= set(terms)
+
+
+@pytest.mark.parametrize("word", [
+    "verksamhet", "undersökning", "medarbetare", "tillgänglighet", "organisation",
+])
+def test_lexicalised_word_is_not_split(analyzer, word):
+    assert analyzer.split_compound(word) == ()
+
+
+def test_compound_meets_its_paraphrase(analyzer):
+    compound = set(analyzer("medborgardialog"))
+    phrase = set(analyzer("dialog med medborgarna"))
+    assert {"dialog", "medborgare"} <= compound & phrase
+
+
+# -- SwedishAnalyzer: stop words -------------------------------------------------
+
+def test_stop_words_and_domain_stop_words_are_dropped(analyzer):
+    terms = analyzer("Utveckla arbetet med analyser av resultat")
+    assert "analys" in terms and "resultat" in terms
+    for word in ("utveckla", "arbete", "arbetet", "med", "av"):
+        assert word not in terms
+
+
+def test_domain_stop_words_can_be_kept():
+    terms = SwedishAnalyzer(domain_stop=False)("Utveckla arbetet med analyser av resultat")
+    assert "utveckla" in terms
+    assert "med" not in terms and "av" not in terms  # spaCy's stop words stay out
+
+
+# -- FindingVectorizer ---------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def vectorizer(analyzer, texts) -> FindingVectorizer:
+    return FindingVectorizer(analyzer=analyzer).fit(texts)
+
+
+def test_vector_rows_are_unit_length_or_zero(vectorizer, texts):
+    X = vectorizer.transform(texts[:40] + ["och med av", "Utveckla arbetet"])
+    norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1))).ravel()
+    assert np.allclose(norms[:40][norms[:40] > 0], 1.0, atol=1e-5)
+    assert (norms[:40] > 0).sum() >= 35  # nearly every real finding has terms
+    assert norms[40] == 0 and norms[41] == 0  # nothing but stop words
+
+
+def test_vectorizer_save_load_round_trip(vectorizer, texts, tmp_path):
+    vectorizer.save(tmp_path)
+    loaded = FindingVectorizer.load(tmp_path)
+    sample = texts[:5] + ["Utveckla medborgardialogen", "brukarundersökningar och analyser"]
+    before = vectorizer.transform(sample).toarray()
+    after = loaded.transform(sample).toarray()
+    assert before.shape == after.shape
+    assert np.abs(before).sum() > 0
+    assert np.allclose(before, after)
+
+
+def test_vectorizer_rejects_too_few_components():
+    with pytest.raises(ValueError):
+        FindingVectorizer(n_components=1)
+
+
+# -- ThemeModel: fitting ---------------------------------------------------------
+
+def test_fit_is_deterministic(analyzer, texts, model):
+    again = _model(analyzer).fit(texts)
+    assert np.array_equal(again.labels_, model.labels_)
+    assert again.version_ == model.version_
+    assert [t.label for t in again.themes_] == [t.label for t in model.themes_]
+
+
+def test_themes_sizes_and_numbering(model, texts):
+    themes = model.themes_
+    k = len(themes)
+    assert 2 <= k <= N_THEMES
+    assert [t.id for t in themes] == list(range(1, k + 1))
+    sizes = [t.size for t in themes]
+    assert all(s >= 2 for s in sizes)
+    assert sizes == sorted(sizes, reverse=True)
+    assert len(model.labels_) == len(texts)
+    for c, theme in enumerate(themes):
+        members = np.flatnonzero(model.labels_ == c).tolist()
+        assert theme.members == members
+        assert theme.size == len(members)
+    assert sum(sizes) + int((model.labels_ == OUTLIER).sum()) == len(texts)
+
+
+def test_outliers_are_below_threshold_members_above(model):
+    outlier = model.labels_ == OUTLIER
+    assert np.all(model.scores_[outlier] < model.min_similarity)
+    assert np.all(model.scores_[~outlier] >= model.min_similarity)
+    assert (~outlier).sum() > len(model.labels_) // 2
+
+
+def test_representative_and_labels(model, texts):
+    for theme in model.themes_:
+        assert theme.representative in theme.members
+        assert theme.representative_text == texts[theme.representative]
+        # The representative is the member closest to the centre.
+        assert model.scores_[theme.representative] == max(model.scores_[i] for i in theme.members)
+        parts = theme.label.split(", ")
+        assert len(parts) == 3
+        assert all(p and "," not in p for p in parts)
+        assert parts == theme.terms[:3]
+
+
+def test_save_load_predicts_fitted_themes(model, texts, tmp_path):
+    folder = model.save(tmp_path / "model")
+    loaded = ThemeModel.load(folder)
+    assert loaded.version_ == model.version_
+    assert [t.id for t in loaded.themes_] == [t.id for t in model.themes_]
+    ids, scores = loaded.predict(texts)
+    expected = [model.themes_[c].id if c >= 0 else None for c in model.labels_.tolist()]
+    assert ids == expected
+    assert np.allclose(scores, model.scores_, atol=1e-5)
+
+
+def test_renumber(analyzer, texts):
+    m = _model(analyzer).fit(texts)
+    old_version = m.version_
+    k = len(m.themes_)
+    new_ids = [100 + 2 * i for i in range(k)][::-1]
+    m.renumber(new_ids)
+    assert [t.id for t in m.themes_] == new_ids
+    assert m.version_ != old_version
+    ids, _ = m.predict(texts[:10])
+    assert {i for i in ids if i is not None} <= set(new_ids)
+    with pytest.raises(ValueError):
+        m.renumber([1] * k)
+    with pytest.raises(ValueError):
+        m.renumber(list(range(1, k)))  # one id short
+
+
+@pytest.mark.parametrize("kwargs", [{"n_themes": 1}, {"min_similarity": 1.5},
+                                    {"min_similarity": -0.1}])
+def test_bad_parameters_are_rejected(kwargs):
+    with pytest.raises(ValueError):
+        ThemeModel(**kwargs)
+
+
+def test_fit_on_too_few_texts(analyzer):
+    with pytest.raises(ValueError):
+        _model(analyzer).fit(["Utveckla medborgardialogen", "Förbättra analyser",
+                              "Stärk brukarundersökningar"])
+
+
+def test_predict_before_fit_raises():
+    with pytest.raises(RuntimeError):
+        ThemeModel().predict(["text"])
+
+
+# -- ThemeModel: how many themes ---------------------------------------------------
+
+def test_candidate_ks():
+    m = ThemeModel()
+    ks = m.candidate_ks(142)
+    assert ks[0] == 8 and ks[-1] == 35
+    assert ks == sorted(set(ks))
+    big = m.candidate_ks(20000)
+    assert len(big) <= 25
+    assert all(2 <= k <= m.max_themes for k in big)
+    assert big == sorted(set(big))
+    assert max(ThemeModel(max_themes=20).candidate_ks(20000)) <= 20
+
+
+def test_choose_k_takes_best_silhouette(analyzer, texts, vectorizer):
+    m = ThemeModel(random_state=0, vectorizer=vectorizer)
+    X = vectorizer.transform(texts)
+    k = m.choose_k(X)
+    assert k in m.candidate_ks(len(texts))
+    assert set(m.silhouettes_) <= set(m.candidate_ks(len(texts)))
+    assert m.silhouettes_[k] == max(m.silhouettes_.values())
+
+
+# -- class_tfidf -----------------------------------------------------------------
+
+def test_class_tfidf_prefers_terms_of_one_class():
+    term_lists = [
+        ["dialog", "kommun"], ["dialog", "kommun"],      # class 0
+        ["budget", "kommun"], ["budget", "kommun"],      # class 1
+        ["skola", "kommun"], ["skola", "kommun"],        # class 2
+        ["dialog", "budget", "skola"],                   # outlier: not counted
+    ]
+    labels = [0, 0, 1, 1, 2, 2, -1]
+    weights = class_tfidf(term_lists, labels, 3)
+    assert len(weights) == 3
+    # Same frequency within each class, so the spread alone makes the difference.
+    for c, own in enumerate(("dialog", "budget", "skola")):
+        assert weights[c][own] > weights[c]["kommun"]
+    assert set(weights[0]) == {"dialog", "kommun"}
