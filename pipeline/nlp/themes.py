@@ -149,6 +149,7 @@ class ThemeModel:
             if len(keep) == len(centres):
                 break
             centres = centres[keep]
+        labels, scores = self._nearest(X, centres)  # for the centres kept last
         self.centres_ = centres[self._order(labels, texts, len(centres))]
         self.labels_, self.scores_ = self._nearest(X, self.centres_)
         self.themes_ = self._describe(texts, self.labels_, self.scores_,
