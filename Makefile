@@ -35,6 +35,7 @@ bench: $(VENV)/.installed
 # Rebuild the Word and PDF renditions of the seed reports (needs LibreOffice:
 # apt-get install libreoffice-writer-nogui). CI does not: the results are committed.
 renditions: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test,fixtures]'
 	$(BIN)/python tools/make_renditions.py
 
 clean:

@@ -15,7 +15,11 @@ Blocks:
 * :class:`Table` - rows of :class:`Cell`; each cell holds its own paragraphs,
   because one cell of a findings table holds many findings.
 
-``page`` is 1-based where the format has pages (PDF) and ``None`` otherwise.
+``page`` is 1-based where the format has pages (PDF) and ``None`` otherwise;
+``bbox`` is where the block starts on that page, ``(x0, top, x1, bottom)`` in
+PDF points from the top left corner (pdfplumber's convention), ``None`` where
+the format has no layout (Word, text). A block that goes on over a page break
+keeps the page and box of its start.
 """
 
 from __future__ import annotations
@@ -42,11 +46,22 @@ def clean_text(text: str) -> str:
     return text.strip()
 
 
+BBox = tuple[float, float, float, float]
+
+
+def _bbox(value) -> BBox | None:
+    return tuple(round(float(v), 2) for v in value) if value is not None else None  # type: ignore[return-value]
+
+
 @dataclass
 class Paragraph:
     text: str
     page: int | None = None
     list_marker: str | None = None
+    bbox: BBox | None = None
+
+    def __post_init__(self) -> None:
+        self.bbox = _bbox(self.bbox)
 
     kind = "paragraph"
 
@@ -60,6 +75,10 @@ class Heading:
     text: str
     level: int = 1
     page: int | None = None
+    bbox: BBox | None = None
+
+    def __post_init__(self) -> None:
+        self.bbox = _bbox(self.bbox)
 
     kind = "heading"
 
@@ -84,6 +103,10 @@ class Cell:
 class Table:
     rows: list[list[Cell]] = field(default_factory=list)
     page: int | None = None
+    bbox: BBox | None = None
+
+    def __post_init__(self) -> None:
+        self.bbox = _bbox(self.bbox)
 
     kind = "table"
 
@@ -156,7 +179,7 @@ class Document:
                     [Cell([Paragraph(**p) for p in c["paragraphs"]]) for c in row]
                     for row in d["rows"]
                 ]
-                blocks.append(Table(rows=rows, page=d.get("page")))
+                blocks.append(Table(rows=rows, page=d.get("page"), bbox=d.get("bbox")))
             else:
                 raise ValueError(f"unknown block kind {kind!r}")
         return cls(Origin(**data["origin"]), blocks, data.get("schema_version", SCHEMA_VERSION))

@@ -596,7 +596,7 @@ def test_truncated_pdf():
 def test_not_a_pdf(tmp_path):
     f = tmp_path / "report.pdf"
     f.write_text("Det här är ingen PDF.", "utf-8")
-    with pytest.raises(ReadError, match=r"^not a readable PDF: .*Root"):
+    with pytest.raises(ReadError, match=r"^not a readable PDF: "):
         read_pdf(f)
 
 

@@ -1,6 +1,6 @@
 """Readers: one per format, each turning a file into a :class:`~pipeline.document.Document`.
 
-Readers are imported lazily so that reading a text export never loads pdfplumber.
+Readers are imported lazily so that reading a text export never loads PDFium.
 """
 
 from __future__ import annotations

@@ -1,0 +1,82 @@
+"""Read a PDF report into the neutral :class:`~pipeline.document.Document`.
+
+A PDF has no paragraphs, lists or tables, only glyphs and drawings placed on
+pages. Reports come from many producers (Word, LibreOffice, browsers,
+typesetting libraries), so nothing here is fitted to one of them: every rule
+reads the layout (positions, sizes, boldness, whitespace, rules, small drawn
+shapes) and compares a page with the rest of the same document.
+
+The reader is a pipeline of small stages over plain dataclasses
+(:mod:`.model`), each testable on hand-made pages:
+
+* :mod:`.backend`: pypdfium2 -> words, ruling segments, small filled shapes;
+* :mod:`.lines`: drawn bullets -> marker words; words -> lines;
+* :mod:`.ruled`: rules -> ruled tables (pdfplumber's lines strategy);
+* :mod:`.borderless`: whitespace gutters -> tables without rules;
+* :mod:`.furniture`: running headers and footers;
+* :mod:`.lists`, :mod:`.paragraphs`: markers, paragraphs, hyphenation;
+* :mod:`.flow`: reading order, tables across pages;
+* :mod:`.layout`: runs them and keeps every page's intermediate results
+  (:class:`~.layout.PageLayout`); :mod:`.debug` draws them.
+
+Tolerances are named in :class:`PdfSettings`. Errors are
+:class:`~pipeline.document.ReadError`: "encrypted PDF (password protected)",
+"not a readable PDF: <reason>", "no text layer (scanned PDF?); OCR it first".
+A missing file raises FileNotFoundError.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from ...document import Document, Origin, ReadError
+from .layout import Layout, PageLayout, analyse, layout_pages
+from .lines import group_lines, words_from_chars
+from .model import Edge, PageContent, RuledTable, Shape, Word
+from .paragraphs import join_lines
+from .furniture import is_page_number
+from .settings import PdfSettings
+
+__all__ = [
+    "Edge", "Layout", "PageContent", "PageLayout", "PdfSettings", "RuledTable", "Shape", "Word",
+    "analyse", "analyse_pdf", "group_lines", "is_page_number", "join_lines", "layout_pages", "read_pdf",
+    "words_from_chars",
+]
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise ReadError(f"not a readable PDF: {exc.strerror or exc}") from exc
+
+
+def analyse_pdf(path: str | Path, settings: PdfSettings | dict | None = None,
+                pages: list[int] | None = None) -> Layout:
+    """Every stage's results for a PDF (or for some of its pages, 1-based)."""
+    from .backend import read_pages
+
+    st = PdfSettings.resolve(settings)
+    contents = read_pages(_read_bytes(Path(path)), st)
+    if pages is not None:
+        contents = [p for p in contents if p.number in set(pages)]
+    return analyse(contents, st)
+
+
+def read_pdf(path: str | Path, settings: PdfSettings | dict | None = None) -> Document:
+    """Read one PDF report. Raises ReadError for encrypted, corrupt or
+    text-less (scanned) files; FileNotFoundError when the path does not exist."""
+    from .backend import read_pages
+
+    st = PdfSettings.resolve(settings)
+    path = Path(path)
+    data = _read_bytes(path)
+    sha = hashlib.sha256(data).hexdigest()
+    pages = read_pages(data, st)
+    if not any(p.words for p in pages):
+        raise ReadError("no text layer (scanned PDF?); OCR it first")
+    blocks = layout_pages(pages, st)
+    return Document(Origin(str(path), "pdf", sha, pages=len(pages)), blocks)

@@ -1,0 +1,305 @@
+"""Backend: pypdfium2 (PDFium). The only module of the reader that imports it.
+
+Per page it gives :class:`~.model.PageContent`: words with their boxes, size
+and boldness; the page's ruling segments (for ruled tables); and its small
+filled shapes (for drawn bullets). Everything after this works on those plain
+dataclasses, so the layout rules can be tested on hand-made pages.
+
+Why PDFium: it keeps its objects in C and hands Python only what is asked
+for. pdfminer (under pdfplumber) builds a Python object per glyph, which made
+reading cost 55 times ``pdftotext``. Here Python touches each *word* a few
+times (first and last glyph's box, the font of its text object), and each
+character only once, as part of the page's text fetched in one call.
+
+Words are cut where PDFium's text has whitespace: real space glyphs, and the
+spaces and line breaks PDFium generates where glyphs are far apart or a line
+ends (its heuristic is pdftotext's). Ligatures are expanded.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import re
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as raw
+
+from ...document import ReadError
+from .model import Edge, PageContent, Shape, Word
+from .settings import PdfSettings
+
+_BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demibold|demi\b|[,-]b$|\bbd\b", re.I)
+#: PDFium's weight for bold (CSS: 600 semibold, 700 bold)
+_BOLD_WEIGHT = 600
+_LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"}
+#: PDFium marks a hyphen it found at the end of a line with U+0002
+_PDFIUM_HYPHEN = "\x02"
+#: ... and a hyphen (soft or hard) where a line breaks with U+FFFE, giving the
+#: two halves of the word without a line break between
+_PDFIUM_LINE_HYPHEN = "\ufffe"
+#: text angles (radians) within this of 0 are upright; other text (vertical
+#: captions, rotated stamps) is not report text
+_UPRIGHT = 0.02
+#: where a line's box starts above and ends below the baseline, × size (the
+#: em box of most text fonts)
+_ASCENT, _DESCENT = 0.8, 0.2
+_ox, _oy = ctypes.c_double(), ctypes.c_double()
+#: filled shapes whose both sides are below this (points) are bullet candidates,
+#: not table rules or shading
+_SMALL_SHAPE = 12.0
+
+
+def open_pdf(data: bytes) -> "pdfium.PdfDocument":
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if getattr(exc, "err_code", None) == raw.FPDF_ERR_PASSWORD:
+            raise ReadError("encrypted PDF (password protected)") from exc
+        reason = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else type(exc).__name__
+        raise ReadError(f"not a readable PDF: {reason}") from exc
+
+
+def read_pages(data: bytes, st: PdfSettings) -> list[PageContent]:
+    """Every page of a PDF given as bytes, as plain :class:`PageContent`."""
+    pdf = open_pdf(data)
+    try:
+        n = len(pdf)
+        if n == 0:
+            raise ReadError("not a readable PDF: no pages")
+        pages = []
+        for i in range(n):
+            page = pdf[i]
+            try:
+                pages.append(read_page(page, i + 1, st))
+            finally:
+                page.close()
+        return pages
+    except pdfium.PdfiumError as exc:
+        raise ReadError(f"not a readable PDF: {str(exc).strip()[:120] or type(exc).__name__}") from exc
+    finally:
+        pdf.close()
+
+
+def read_page(page: "pdfium.PdfPage", number: int, st: PdfSettings) -> PageContent:
+    width, height = page.get_size()
+    words = _page_words(page, height)
+    edges: list[Edge] = []
+    shapes: list[Shape] = []
+    if words:
+        _page_graphics(page, height, st, edges, shapes)
+    return PageContent(number, float(width), float(height), words, [], edges, shapes)
+
+
+# ---------------------------------------------------------------------------
+# text
+
+
+def _page_words(page: "pdfium.PdfPage", height: float) -> list[Word]:
+    tp = page.get_textpage()
+    try:
+        n = raw.FPDFText_CountChars(tp)
+        if n <= 0:
+            return []
+        text = tp.get_text_range(0, n)
+        if len(text) != n:  # surrogate pairs: fall back to one call per glyph
+            text = "".join(chr(raw.FPDFText_GetUnicode(tp, k) or 0xFFFD) for k in range(n))
+        rect = raw.FS_RECTF()
+        buf = ctypes.create_string_buffer(256)
+        fonts: dict[int, bool] = {}
+        words: list[Word] = []
+        start = -1
+        for k in range(n + 1):
+            ch = text[k] if k < n else " "
+            if ch == _PDFIUM_LINE_HYPHEN and start >= 0:
+                # the word ends at the hyphen; its second half is on the next line
+                words += _words(tp, text, start, k, height, rect, buf, fonts)
+                start = -1
+                continue
+            if not ch.isspace() and ch not in "\x00\ufffe\uffff":
+                if start < 0:
+                    start = k
+                continue
+            if start < 0:
+                continue
+            words += _words(tp, text, start, k - 1, height, rect, buf, fonts)
+            start = -1
+        return words
+    finally:
+        tp.close()
+
+
+def _words(tp, text: str, start: int, end: int, height: float, rect, buf, fonts: dict) -> list[Word]:
+    w = _word(tp, text, start, end, height, rect, buf, fonts)
+    if w is not None:
+        return [w]
+    angle = raw.FPDFText_GetCharAngle(tp, start)
+    if min(abs(angle), abs(angle - 6.283185)) > _UPRIGHT or end == start:
+        return []
+    return _split_word(tp, text, start, end, height, rect, buf, fonts)
+
+
+def _word(tp, text: str, start: int, end: int, height: float, rect, buf, fonts: dict) -> Word | None:
+    angle = raw.FPDFText_GetCharAngle(tp, start)
+    if min(abs(angle), abs(angle - 6.283185)) > _UPRIGHT:
+        return None
+    s = text[start:end + 1]
+    if s.endswith(_PDFIUM_LINE_HYPHEN):
+        s = s[:-1] + "-"  # soft or hard: the paragraph stage decides (join_lines)
+    if _PDFIUM_HYPHEN in s:
+        s = s.replace(_PDFIUM_HYPHEN, "-")
+    for lig, rep in _LIGATURES.items():
+        if lig in s:
+            s = s.replace(lig, rep)
+    raw.FPDFText_GetLooseCharBox(tp, start, rect)
+    x0, x1, box_top, box_bottom = rect.left, rect.right, height - rect.top, height - rect.bottom
+    if end != start:
+        raw.FPDFText_GetLooseCharBox(tp, end, rect)
+        mid2 = height - (rect.top + rect.bottom) / 2
+        if abs((box_top + box_bottom) / 2 - mid2) > max(box_bottom - box_top, 1.0) or rect.right < x0:
+            return None  # glyphs of one "word" on two lines: the caller splits it
+        x1 = rect.right
+    size = raw.FPDFText_GetFontSize(tp, start)
+    if not size > 0.5:  # a font scaled by the text matrix: the box tells the size
+        size = box_bottom - box_top
+    # Vertical extent from the baseline and the size, the same for every glyph:
+    # glyph boxes vary with the letters (descenders, capitals) and would make
+    # line pitch depend on the words
+    raw.FPDFText_GetCharOrigin(tp, start, _ox, _oy)
+    baseline = height - _oy.value
+    top, bottom = baseline - _ASCENT * size, baseline + _DESCENT * size
+    obj = raw.FPDFText_GetTextObject(tp, start)
+    key = ctypes.cast(obj, ctypes.c_void_p).value or 0
+    bold = fonts.get(key)
+    if bold is None:
+        bold = False
+        if key:
+            font = raw.FPDFTextObj_GetFont(obj)
+            if font:
+                weight = raw.FPDFFont_GetWeight(font)
+                length = raw.FPDFFont_GetBaseFontName(font, buf, 256)
+                name = buf.raw[: max(min(length, 256) - 1, 0)].decode("latin-1", "replace")
+                bold = weight >= _BOLD_WEIGHT or bool(_BOLD_FONT.search(name))
+        fonts[key] = bold
+    return Word(s, x0, x1, top, bottom, round(size, 2), bold)
+
+
+def _split_word(tp, text: str, start: int, end: int, height: float, rect, buf, fonts: dict) -> list[Word]:
+    """A run of glyphs PDFium gave without whitespace that does not sit on one
+    line (or runs backwards): cut it where a glyph leaves the line."""
+    out: list[Word] = []
+    s0 = start
+    raw.FPDFText_GetLooseCharBox(tp, start, rect)
+    prev = (rect.left, rect.right, (rect.top + rect.bottom) / 2, rect.top - rect.bottom)
+    for k in range(start + 1, end + 1):
+        raw.FPDFText_GetLooseCharBox(tp, k, rect)
+        cur = (rect.left, rect.right, (rect.top + rect.bottom) / 2, rect.top - rect.bottom)
+        if abs(cur[2] - prev[2]) > max(prev[3], 1.0) or cur[0] < prev[0] - 0.5:
+            w = _word(tp, text, s0, k - 1, height, rect, buf, fonts)
+            if w is not None:
+                out.append(w)
+            s0 = k
+        prev = cur
+    w = _word(tp, text, s0, end, height, rect, buf, fonts)
+    if w is not None:
+        out.append(w)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# graphics: ruling segments and small filled shapes
+
+
+def _page_graphics(page, height: float, st: PdfSettings, edges: list[Edge], shapes: list[Shape]) -> None:
+    identity = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+    n = raw.FPDFPage_CountObjects(page)
+    for i in range(n):
+        _walk(raw.FPDFPage_GetObject(page, i), identity, height, st, edges, shapes, 0)
+
+
+def _mul(m, n):
+    """Matrix product m·n of PDF matrices (a, b, c, d, e, f): apply m, then n."""
+    a, b, c, d, e, f = m
+    A, B, C, D, E, F = n
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+def _walk(obj, outer, height, st, edges, shapes, depth) -> None:
+    kind = raw.FPDFPageObj_GetType(obj)
+    if kind == raw.FPDF_PAGEOBJ_FORM and depth < 8:
+        fm = raw.FS_MATRIX()
+        raw.FPDFPageObj_GetMatrix(obj, fm)
+        m = _mul((fm.a, fm.b, fm.c, fm.d, fm.e, fm.f), outer)
+        for j in range(raw.FPDFFormObj_CountObjects(obj)):
+            _walk(raw.FPDFFormObj_GetObject(obj, j), m, height, st, edges, shapes, depth + 1)
+        return
+    if kind != raw.FPDF_PAGEOBJ_PATH:
+        return
+    fill = ctypes.c_int()
+    stroke = ctypes.c_int()
+    raw.FPDFPath_GetDrawMode(obj, fill, stroke)
+    filled, stroked = fill.value != raw.FPDF_FILLMODE_NONE, bool(stroke.value)
+    if not (filled or stroked):
+        return  # a clipping path
+    pm = raw.FS_MATRIX()
+    raw.FPDFPageObj_GetMatrix(obj, pm)
+    m = _mul((pm.a, pm.b, pm.c, pm.d, pm.e, pm.f), outer)
+    subpaths: list[tuple[list[tuple[float, float]], bool]] = []
+    pts: list[tuple[float, float]] = []
+    curved = False
+    x = ctypes.c_float()
+    y = ctypes.c_float()
+    for s in range(raw.FPDFPath_CountSegments(obj)):
+        seg = raw.FPDFPath_GetPathSegment(obj, s)
+        raw.FPDFPathSegment_GetPoint(seg, x, y)
+        a, b, c, d, e, f = m
+        px, py = a * x.value + c * y.value + e, b * x.value + d * y.value + f
+        t = raw.FPDFPathSegment_GetType(seg)
+        if t == raw.FPDF_SEGMENT_MOVETO:
+            if pts:
+                subpaths.append((pts, curved))
+            pts, curved = [(px, height - py)], False
+        else:
+            if t == raw.FPDF_SEGMENT_BEZIERTO:
+                curved = True
+            pts.append((px, height - py))
+            if raw.FPDFPathSegment_GetClose(seg) and pts[0] != pts[-1]:
+                pts.append(pts[0])
+    if pts:
+        subpaths.append((pts, curved))
+    for pts, curved in subpaths:
+        _subpath(pts, curved, filled, stroked, st, edges, shapes)
+
+
+def _subpath(pts, curved, filled, stroked, st, edges, shapes) -> None:
+    xs = [p[0] for p in pts]
+    ys = [p[1] for p in pts]
+    x0, x1, top, bottom = min(xs), max(xs), min(ys), max(ys)
+    w, h = x1 - x0, bottom - top
+    if filled and w < _SMALL_SHAPE and h < _SMALL_SHAPE and w > st.rule_max_thickness and h > st.rule_max_thickness:
+        shapes.append(Shape(x0, top, x1, bottom))
+        return
+    if curved:
+        return  # rounded frames and drawings are not table rules
+    if filled and (w <= st.rule_max_thickness or h <= st.rule_max_thickness):
+        # a filled thin rectangle: Word and LibreOffice draw rules this way
+        if w >= h:
+            edges.append(Edge("h", x0, (top + bottom) / 2, x1, (top + bottom) / 2))
+        else:
+            edges.append(Edge("v", (x0 + x1) / 2, top, (x0 + x1) / 2, bottom))
+        return
+    rect = len(pts) in (4, 5) and all(
+        abs(p[0] - q[0]) < 0.5 or abs(p[1] - q[1]) < 0.5 for p, q in zip(pts, pts[1:])
+    )
+    if rect and (filled or stroked):
+        # a rectangle: its four sides (a framed or shaded cell)
+        edges.append(Edge("h", x0, top, x1, top))
+        edges.append(Edge("h", x0, bottom, x1, bottom))
+        edges.append(Edge("v", x0, top, x0, bottom))
+        edges.append(Edge("v", x1, top, x1, bottom))
+        return
+    if stroked:
+        for (ax, ay), (bx, by) in zip(pts, pts[1:]):
+            if abs(ay - by) < 0.5 and abs(ax - bx) > 0.5:
+                edges.append(Edge("h", min(ax, bx), ay, max(ax, bx), ay))
+            elif abs(ax - bx) < 0.5 and abs(ay - by) > 0.5:
+                edges.append(Edge("v", ax, min(ay, by), ax, max(ay, by)))

@@ -1,0 +1,222 @@
+"""Stage 2b: tables without rules, from the whitespace that runs down a block of lines.
+
+The way stream-mode table finders work: a table's columns are separated by
+*gutters*, x-intervals of whitespace at least ``gutter_min`` × size wide that no
+word of any of the table's lines crosses. Ordinary text has gaps that wide
+only by accident, and never one that lines up line after line.
+
+1. ``segments``: each line's words split at gaps of ``gutter_min`` × size (a
+   bullet glyph and its text stay one segment: a list is not a table).
+2. ``grow``: a block starts at a line of two or more segments; its gutters are
+   the gaps between them. Following lines join while they leave every gutter at
+   least ``gutter_min`` × size of free width (the gutter narrows to what stays
+   free), keep the block's text size, and follow within ``borderless_max_gap``
+   × the usual pitch. A line that crosses a gutter (a full-width paragraph)
+   ends the block.
+3. Validation: a gutter must have text on both sides on at least
+   ``borderless_min_rows`` lines; gutters that do not are dropped, and a block
+   without gutters is no table.
+4. ``rows``: lines are cut into per-column lines; a new row starts where at
+   least one column starts a new paragraph and none continues one (so a cell
+   that wraps stays one cell, and a score whose number sits on a wrapped
+   title's second line stays in its row).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .lists import find_marker, is_marker_glyph
+from .model import CellLines, Grid, Line, Word
+from .paragraphs import Context, build_paragraphs
+
+
+def segments(line: Line, gutter: float) -> list[list[Word]]:
+    """A line's words split at gaps wider than ``gutter`` × size."""
+    words = line.words
+    segs = [[words[0]]]
+    marker = find_marker(line, allow_numbers=False)
+    for k, (a, b) in enumerate(zip(words, words[1:])):
+        if k == 0 and marker is not None and not marker.ambiguous:
+            segs[-1].append(b)  # a bullet and its text
+        elif b.x0 - a.x1 > gutter * max(a.size, b.size):
+            segs.append([b])
+        else:
+            segs[-1].append(b)
+    return segs
+
+
+def _narrow(gutter: tuple[float, float], words: list[Word], need: float) -> tuple[float, float] | None:
+    """The part of ``gutter`` a line leaves free (its widest overlap with the
+    whitespace between the line's words); None if narrower than ``need``."""
+    g0, g1 = gutter
+    edges = [float("-inf")] + [x for w in words for x in (w.x0, w.x1)] + [float("inf")]
+    best: tuple[float, float] | None = None
+    for a, b in zip(edges[0::2], edges[1::2]):
+        lo, hi = max(a, g0), min(b, g1)
+        if hi - lo >= need and (best is None or hi - lo > best[1] - best[0]):
+            best = (lo, hi)
+    return best
+
+
+def _both_sides(words: list[Word], gutter: tuple[float, float]) -> bool:
+    return any(w.x1 <= gutter[0] + 0.01 for w in words) and any(w.x0 >= gutter[1] - 0.01 for w in words)
+
+
+def grow(lines: list[Line], start: int, ctx: Context) -> tuple[int, list[tuple[float, float]]]:
+    """Grow a block from ``lines[start]``; return its end (exclusive) and gutters."""
+    st = ctx.st
+    first = lines[start]
+    segs = segments(first, st.gutter_min)
+    gutters = [(a[-1].x1, b[0].x0) for a, b in zip(segs, segs[1:])]
+    size = first.size
+    j = start + 1
+    prev = first
+    widest = 0.0  # the largest line-to-line distance inside the block so far
+    while j < len(lines):
+        line = lines[j]
+        if line.page != prev.page:
+            break
+        if line.base - prev.base > st.borderless_max_gap * ctx.pitch("body", prev.size):
+            break
+        if abs(line.size - size) > st.size_tolerance:
+            break
+        need = st.gutter_min * line.size
+        narrowed = [_narrow(g, line.words, need) for g in gutters]
+        if any(g is None for g in narrowed):
+            break
+        delta = line.base - prev.base
+        if not any(_both_sides(line.words, g) for g in narrowed):
+            # text in one column only: a wrapped line, or a cell that goes on
+            # below the others, keeps to the spacing the table already has; a
+            # paragraph after the table is set further off
+            if delta > max(widest, ctx.pitch("body", prev.size)) + st.small_paragraph_gap * prev.size:
+                break
+        widest = max(widest, delta)
+        gutters = narrowed  # type: ignore[assignment]
+        prev = line
+        j += 1
+    return j, gutters
+
+
+def find_borderless_tables(lines: list[Line], ctx: Context) -> tuple[list[Line], list[Grid]]:
+    """Find the borderless tables among one page's body lines (top to bottom).
+
+    Returns the remaining body lines and the tables found."""
+    st = ctx.st
+    used = [False] * len(lines)
+    grids: list[Grid] = []
+    i = 0
+    while i < len(lines):
+        if len(segments(lines[i], st.gutter_min)) < 2:
+            i += 1
+            continue
+        end, gutters = grow(lines, i, ctx)
+        block = lines[i:end]
+        gutters = [g for g in gutters if sum(_both_sides(l.words, g) for l in block) >= st.borderless_min_rows]
+        if gutters and _markers_only(block, gutters[0]):
+            gutters = gutters[1:]  # a list's markers in a column of their own
+        if not gutters:
+            i += 1
+            continue
+        grids.append(build_grid(block, gutters, ctx))
+        for k in range(i, end):
+            used[k] = True
+        i = end
+    return [l for l, u in zip(lines, used) if not u], grids
+
+
+def _markers_only(block: list[Line], gutter: tuple[float, float]) -> bool:
+    """Is everything left of the first gutter a list marker ("1.", "a)", "–")?"""
+    lefts = [[w for w in l.words if w.x1 <= gutter[0] + 0.01] for l in block]
+    lefts = [ws for ws in lefts if ws]
+    return bool(lefts) and all(len(ws) == 1 and is_marker_glyph(ws[0].text) for ws in lefts)
+
+
+def _columns(block: list[Line], gutters: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """(left, right) of each column: from the text, the gutters between."""
+    x0 = min(l.x0 for l in block)
+    x1 = max(l.x1 for l in block)
+    lefts = [x0] + [g[1] for g in gutters]
+    rights = [g[0] for g in gutters] + [x1]
+    return list(zip(lefts, rights))
+
+
+def split_line(line: Line, cols: list[tuple[float, float]]) -> list[Line | None]:
+    """One line cut at the gutters: a line per column, None where it has no words."""
+    buckets: list[list[Word]] = [[] for _ in cols]
+    for w in line.words:
+        cx = (w.x0 + w.x1) / 2
+        k = 0
+        while k + 1 < len(cols) and cx >= (cols[k][1] + cols[k + 1][0]) / 2:
+            k += 1
+        buckets[k].append(w)
+    out: list[Line | None] = []
+    for (left, right), ws in zip(cols, buckets):
+        if not ws:
+            out.append(None)
+            continue
+        sub = Line(ws, line.page)
+        sub.left, sub.right = left, right
+        out.append(sub)
+    return out
+
+
+#: a cell that is one number, percentage or question number ("5", "4,5", "80 %", "1.2")
+_ATOMIC = re.compile(r"^[-–+]?\d{1,4}(?:[.,]\d{1,2})*\.?\s*%?$")
+
+
+def _continues(cell: list[Line], line: Line, ctx: Context) -> bool:
+    """Does ``line`` go on with the cell's last paragraph?"""
+    drafts = build_paragraphs(cell + [line], ctx, "body")
+    return len(drafts[-1].lines) > 1
+
+
+def build_grid(block: list[Line], gutters: list[tuple[float, float]], ctx: Context) -> Grid:
+    cols = _columns(block, gutters)
+    rows: list[list[list[Line]]] = []
+    for line in block:
+        parts = split_line(line, cols)
+        if not rows:
+            rows.append([[p] if p else [] for p in parts])
+            continue
+        cur = rows[-1]
+        states = []
+        for cell, part in zip(cur, parts):
+            if part is None:
+                continue
+            if not cell:
+                states.append("fresh")
+            elif _ATOMIC.match(part.text) and _ATOMIC.match(cell[-1].text):
+                states.append("atomic")  # a number under a number: never one wrapped cell
+            else:
+                states.append("continue" if _continues(cell, part, ctx) else "start")
+        if "atomic" in states or ("start" in states and "continue" not in states):
+            rows.append([[p] if p else [] for p in parts])
+        else:
+            for cell, part in zip(cur, parts):
+                if part is not None:
+                    cell.append(part)
+    bounds = [c[0] for c in cols] + [cols[-1][1]]
+    grid_rows = [[CellLines(cell, cols[k][0], cols[k][1]) for k, cell in enumerate(r)] for r in rows]
+    top = min(l.top for l in block)
+    bottom = max(l.bottom for l in block)
+    return Grid(block[0].page, top, bottom, bounds[0], bounds[-1], bounds, grid_rows, ruled=False, gutters=gutters)
+
+
+def fits_columns(line: Line, grid: Grid, tol: float) -> bool:
+    """Does a line sit inside one column of ``grid``, starting at its left edge
+    (a cell that goes on at the top of the next page)?"""
+    for k in range(grid.n_cols):
+        left, right = grid.cols[k], grid.cols[k + 1]
+        if line.x0 >= left - tol and line.x1 <= right + tol:
+            return abs(line.x0 - left) <= tol or _indent_of_marker(line, left, tol)
+    return False
+
+
+def _indent_of_marker(line: Line, left: float, tol: float) -> bool:
+    m = find_marker(line, allow_numbers=False)
+    return m is not None and abs(line.x0 - left) <= 4 * tol
+
+
+__all__ = ["build_grid", "find_borderless_tables", "fits_columns", "grow", "segments", "split_line"]

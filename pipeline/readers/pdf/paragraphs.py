@@ -1,0 +1,244 @@
+"""Stage 4b: paragraphs from line pitch, indentation and sentence cues.
+
+One builder serves the body flow and every table cell (cells are read one by
+one, so columns never interleave). A line starts a new paragraph at a change
+of size or boldness; a gap above the usual pitch of more than
+``paragraph_gap`` × size, or of more than ``small_paragraph_gap`` × size
+where a sentence ends or starts; an indentation that is not the paragraph's
+own (first-line and hanging list indents are understood); a list marker; or
+when the previous line had room for this line's first word (so it was not
+wrapped) and a sentence ends or starts there. Across a page break there is no
+gap to measure: a sentence end plus a capital, or a capitalised ordinary word
+(one the document also writes in lower case) after a line that did not end
+in "och", "i", ..., starts a new paragraph; otherwise the paragraph (or table
+cell) goes on.
+
+Hyphens: a line ending in "word-" followed by a lower-case word is joined
+without the hyphen unless the next word is a conjunction ("ledar- och"), the
+fragment is short, an abbreviation or has digits ("e-", "IT-", "2018-"), or
+the document spells the pair with a hyphen elsewhere.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from .lists import Marker, find_marker, same_kind
+from .model import Line
+from .settings import PdfSettings
+
+#: width of a space, × size: a word that fits in the room left on the line
+#: above (with its space) would have been set there had the line wrapped
+SPACE = 0.25
+
+_CONJUNCTIONS = {
+    "och", "eller", "samt", "respektive", "resp", "som", "till", "men", "utan",
+    "liksom", "såväl", "än", "and", "or", "nor", "to",
+}
+_SENTENCE_END = (".", "!", "?", ":", ";")
+#: words that do not end a sentence (Swedish and English function words)
+_CONTINUES = {
+    "och", "eller", "samt", "i", "av", "för", "med", "att", "till", "på", "om", "som",
+    "en", "ett", "den", "det", "de", "är", "har", "inom", "från", "vid", "under",
+    "mellan", "enligt", "genom", "hos", "mot", "efter", "utan", "men", "både", "än",
+    "dess", "sin", "sitt", "sina", "vår", "våra", "deras", "kan", "ska", "bör",
+    "the", "a", "an", "of", "and", "or", "to", "in", "for", "with", "by", "on",
+}
+
+
+
+def _starts_sentence(text: str) -> bool:
+    t = text.lstrip("\"'“”‘’«»([")
+    return bool(t) and (t[0].isupper() or t[0].isdigit())
+
+
+_WORD_RE = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
+
+
+def build_vocabulary(texts: Iterable[str]) -> set[str]:
+    vocab: set[str] = set()
+    for t in texts:
+        for w in _WORD_RE.findall(t):
+            vocab.add(w.lower())
+    return vocab
+
+
+def join_lines(a: str, b: str, vocab: set[str] | None = None) -> str:
+    """Join two wrapped lines of one paragraph.
+
+    A line ending in a hyphen right after a letter or digit was split at that
+    hyphen: "ledar-" + "och ..." keeps "ledar- och" (a suspended compound);
+    "kompetens-" + "försörjning" becomes "kompetensförsörjning" when the
+    hyphen looks like a soft one (see ``_dehyphenate``); otherwise the hyphen
+    stays and the halves are joined without a space ("IT-" + "system").
+    """
+    if not a:
+        return b
+    if not b:
+        return a
+    if a.endswith("\u00ad"):
+        return a[:-1] + b
+    if a[-1] in "-\u2010" and len(a) >= 2 and a[-2].isalnum() and b[0].isalnum():
+        nxt_m = re.match(r"[^\W\d_]+", b)
+        nxt = nxt_m.group(0) if nxt_m else ""
+        if nxt.lower() in _CONJUNCTIONS and (len(b) == len(nxt) or not b[len(nxt)].isalnum()):
+            return a + " " + b
+        frag_m = re.search(r"([^\W\d_]+)[-\u2010]$", a)
+        if frag_m and nxt and b[0].islower() and _dehyphenate(frag_m.group(1), nxt, a, vocab):
+            return a[:-1] + b
+        return a + b
+    return a + " " + b
+
+
+def _dehyphenate(frag: str, nxt: str, before: str, vocab: set[str] | None) -> bool:
+    """Is the hyphen between ``frag`` and ``nxt`` a soft (line-break) one?
+
+    The document is the dictionary: the joined word written elsewhere says
+    yes, the hyphenated spelling written elsewhere says no. Without evidence,
+    yes for a plain lower-case fragment of 2+ letters (not "e-", "IT-",
+    "2021-")."""
+    # the fragment must be the whole token before the hyphen (not "IT-", "e-", "2021-")
+    tok = before.rsplit(" ", 1)[-1][:-1]
+    if tok != frag and not tok.endswith(frag):
+        return False
+    if re.search(r"[\d]", tok):
+        return False
+    if len(frag) < 2 or sum(ch.isupper() for ch in frag) > 1:
+        return False
+    if vocab:
+        joined = (frag + nxt).lower()
+        hyph = f"{frag}-{nxt}".lower()
+        if joined in vocab:
+            return True
+        if hyph in vocab:
+            return False
+    return True
+
+
+class Draft:
+    """A paragraph being built: its lines, marker and text so far."""
+
+    __slots__ = ("lines", "marker", "text_x0", "text")
+
+    def __init__(self, line: Line, marker: Marker | None):
+        self.lines = [line]
+        self.marker = marker
+        if marker is not None:
+            self.text_x0 = marker.text_x0 - line.left
+            self.text = " ".join(w.text for w in marker.rest)
+        else:
+            self.text_x0 = line.rx0
+            self.text = line.text
+
+    @property
+    def first(self) -> Line:
+        return self.lines[0]
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        on_first_page = [l for l in self.lines if l.page == self.first.page]
+        return (min(l.x0 for l in on_first_page), min(l.top for l in on_first_page),
+                max(l.x1 for l in on_first_page), max(l.bottom for l in on_first_page))
+
+
+class Context:
+    """Document statistics the paragraph builder needs."""
+
+    def __init__(self, st: PdfSettings, body_size: float, pitches: dict, texts: list[str]):
+        self.st = st
+        self.body_size = body_size
+        self.pitches = pitches  # (family, size) -> pitch
+        #: every word, lower-cased (dehyphenation evidence)
+        self.vocab = build_vocabulary(texts)
+        #: words the document writes in lower case somewhere
+        self.lower_words = {w for t in texts for w in _WORD_RE.findall(t) if w.islower()}
+
+    def pitch(self, family: str, size: float) -> float:
+        key = round(size * 2) / 2
+        p = self.pitches.get((family, key))
+        if p is None:
+            p = self.pitches.get(("body", key))
+        # 1.2 × size: the usual single line spacing of fonts, when nothing was measured
+        return p if p is not None else 1.2 * size
+
+
+def _x_ok(draft: Draft, line: Line, tol: float) -> bool:
+    x = line.rx0
+    if len(draft.lines) == 1:
+        first = draft.first
+        if draft.marker is not None:
+            return abs(x - draft.text_x0) <= tol or abs(x - first.rx0) <= tol
+        return x <= first.rx0 + tol  # same indent, or first-line indent
+    return abs(x - draft.lines[1].rx0) <= tol
+
+
+def breaks(draft: Draft, line: Line, ctx: Context, family: str) -> bool:
+    """Does ``line`` start a new paragraph after ``draft``? (markers aside)"""
+    prev = draft.lines[-1]
+    st = ctx.st
+    if abs(line.size - prev.size) > st.size_tolerance or line.bold != prev.bold:
+        return True
+    sentence = _starts_sentence(line.text) or prev.text.rstrip().endswith(_SENTENCE_END)
+    if line.page == prev.page:
+        delta = line.base - prev.base
+        if delta < 0.5 * prev.size:
+            return True  # beside or above: another column
+        extra = delta - ctx.pitch(family, prev.size)
+        if extra > st.paragraph_gap * prev.size:
+            return True
+        if extra > st.small_paragraph_gap * prev.size and sentence:
+            return True  # a small gap counts where a sentence starts or ends
+    elif line.page != prev.page + 1:
+        return True
+    if not _x_ok(draft, line, st.indent_tolerance):
+        return True
+    if line.page != prev.page and _starts_sentence(line.text):
+        # No gap to measure across a page break. A sentence end followed by a
+        # capital is taken as a new paragraph (splitting a paragraph at a
+        # sentence costs less than gluing two findings together); so is a
+        # capitalised ordinary word (one the document also writes in lower
+        # case) after a line that did not end a sentence, unless that line
+        # ends in a word that cannot end one ("och", "i", ...).
+        if prev.text.rstrip().endswith(_SENTENCE_END):
+            return True
+        w = _WORD_RE.match(line.text.lstrip("\"'“”‘’«»(["))
+        last = prev.text.rsplit(" ", 1)[-1].lower()
+        if w and w.group(0)[0].isupper() and w.group(0).lower() in ctx.lower_words and last not in _CONTINUES:
+            return True
+    first = line.words[0]
+    room = prev.right - prev.x1 - 1.0
+    need = SPACE * prev.size + (first.x1 - first.x0)
+    if room >= need and sentence:
+        return True
+    return False
+
+
+def build_paragraphs(lines: list[Line], ctx: Context, family: str = "body") -> list[Draft]:
+    """Group lines (in reading order) into paragraph drafts."""
+    drafts: list[Draft] = []
+    cur: Draft | None = None
+    number_limit = ctx.body_size + ctx.st.heading_size_delta
+    for line in lines:
+        mk = find_marker(line, allow_numbers=line.size < number_limit and not line.bold)
+        if cur is None:
+            cur = Draft(line, mk)
+            drafts.append(cur)
+            continue
+        if mk is not None and mk.ambiguous:
+            same_list = (
+                cur.marker is not None
+                and same_kind(cur.marker.glyph, mk.glyph)
+                and abs(line.rx0 - cur.first.rx0) <= ctx.st.indent_tolerance
+            )
+            if not (mk.tab or same_list or breaks(cur, line, ctx, family)):
+                mk = None  # a dash or number that merely starts a wrapped line
+        if mk is not None or breaks(cur, line, ctx, family):
+            cur = Draft(line, mk)
+            drafts.append(cur)
+        else:
+            cur.lines.append(line)
+            cur.text = join_lines(cur.text, line.text, ctx.vocab)
+    return drafts
+
+
