@@ -144,6 +144,35 @@ def themes(db_path: Path, models_dir: Path | None, show: str | None, refit: bool
     _output(rows, columns, fmt)
 
 
+@cli.command("debug-page", help="Draw what the PDF reader found on page PAGE of FILE (1-based) as a PNG: "
+                               "body lines (blue), table cells (green: ruled, orange: borderless, gutters "
+                               "shaded), list markers (red; drawn bullets filled), running headers and "
+                               "footers (grey, crossed out), rules (purple). Prints the same as text.")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("page", type=click.IntRange(min=1))
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="PNG to write [default: FILE-pPAGE.png in the working directory].")
+def debug_page(file: Path, page: int, out_path: Path | None) -> None:
+    from .document import ReadError
+    from .readers.pdf.debug import draw_page
+
+    if file.suffix.lower() != ".pdf":
+        raise click.ClickException(f"{file}: debug-page draws PDF pages; this is a {file.suffix or 'file without extension'}")
+    out_path = out_path or Path(f"{file.stem}-p{page}.png")
+    try:
+        pl = draw_page(file, page, out_path)
+    except ReadError as exc:
+        raise click.ClickException(f"{file}: {exc}")
+    click.echo(f"{file}, page {page}: {len(pl.lines)} body lines, {len(pl.grids)} tables, "
+               f"{len(pl.bullets)} drawn bullets, {len(pl.furniture)} running header/footer lines dropped")
+    for g in pl.grids:
+        kind = "ruled" if g.ruled else "borderless"
+        click.echo(f"  {kind} table at y {g.top:.0f}-{g.bottom:.0f}: {len(g.rows)} rows x {g.n_cols} columns")
+    for obj in pl.furniture:
+        click.echo(f"  dropped: {obj.text() if hasattr(obj, 'rows') else obj.text}")
+    click.echo(f"wrote {out_path}")
+
+
 def _output(rows: list[dict], columns: list[str], fmt: str) -> None:
     import csv
     import json

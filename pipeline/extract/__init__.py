@@ -9,6 +9,7 @@ at all raises :class:`NotAReport`.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from ..document import Document
@@ -250,7 +251,36 @@ def extract_report(doc: Document) -> Report:
         report.flag(Severity.ERROR, "incomplete_areas", f"{len(scored)} of 8 area scores found")
     if not report.findings:
         report.flag(Severity.ERROR, "no_findings", "no strengths or improvements found")
+    _flag_doubtful_findings(report)
+    for q in report.questions:
+        if q.score is None:
+            report.flag(Severity.ERROR, "question_score_missing",
+                        f"sub-question {q.number}: no points read from its row of the overview")
     return report
+
+
+#: words a Swedish sentence does not end on: a finding ending on one was cut
+_OPEN_ENDINGS = {"och", "eller", "samt", "i", "av", "för", "med", "att", "till", "på", "om", "som",
+                 "en", "ett", "den", "det", "de", "inom", "från", "vid", "mellan", "genom", "mot"}
+
+
+def _flag_doubtful_findings(report: Report) -> None:
+    """Findings that look like pieces of a finding: a wrapped line read as a
+    finding of its own starts in lower case; one cut short ends on "och",
+    "för", a comma or a hyphen. A reader that loses a table's or a list's
+    structure produces exactly these, so they are said rather than stored silently."""
+    lower = [f for f in report.findings if f.text[:1].islower() and not re.match(r"^[a-zåäö]{1,2}-", f.text)]
+    cut = [f for f in report.findings
+           if f.text.rstrip()[-1:] in {",", "-", "–"} or f.text.rstrip(" .").rsplit(" ", 1)[-1].lower() in _OPEN_ENDINGS]
+    for code, found, what in (("finding_starts_lowercase", lower, "start in lower case, as a wrapped line does"),
+                              ("finding_ends_open", cut, "end where a sentence cannot end")):
+        if not found:
+            continue
+        areas = sorted({f.area for f in found if f.area is not None})
+        example = found[0].text if len(found[0].text) <= 60 else found[0].text[:57] + "..."
+        report.flag(Severity.WARNING, code,
+                    f"{len(found)} of {len(report.findings)} findings {what} (areas "
+                    f"{', '.join(map(str, areas)) or '-'}; e.g. {example!r}); the document's layout may have been misread")
 
 
 def _first_of_each(items) -> list:

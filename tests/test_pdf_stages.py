@@ -1,0 +1,303 @@
+"""The PDF reader's stages, each on small hand-made pages: rules -> ruled tables,
+drawn shapes -> list markers, whitespace gutters -> borderless tables (findings
+and scores, wrapped cells, over a page break), furniture by place, and the
+debug drawing. Words are placed as a word processor would place them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import cli
+from pipeline.document import Paragraph, Table
+from pipeline.readers.pdf import Edge, PageContent, PdfSettings, Shape, Word, analyse, layout_pages
+from pipeline.readers.pdf.ruled import cells, find_ruled_tables, intersections, merge_edges
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZE = 11.0
+PITCH = 13.0
+CW = 0.5  # glyph width as a share of the size
+LEFT = 72.0
+MID = 300.0  # left edge of a findings table's second column
+COL_WIDTH = 210.0  # a column's text width: wraps happen there
+
+
+def W(text: str, x0: float, top: float, size: float = SIZE, bold: bool = False) -> list[Word]:
+    out, x = [], x0
+    for tok in text.split(" "):
+        w = len(tok) * CW * size
+        out.append(Word(tok, x, x + w, top, top + size, size, bold))
+        x += w + 0.25 * size
+    return out
+
+
+def wrap(text: str, width: float) -> list[str]:
+    """Break text into lines of at most ``width`` points, as a word processor does."""
+    lines, cur = [], ""
+    for tok in text.split(" "):
+        cand = f"{cur} {tok}".strip()
+        if cur and len(cand) * CW * SIZE > width:
+            lines.append(cur)
+            cur = tok
+        else:
+            cur = cand
+    return lines + [cur]
+
+
+def page(n: int, words: list[Word], edges=(), shapes=(), height: float = 842.0) -> PageContent:
+    return PageContent(n, 595.0, height, list(words), [], list(edges), list(shapes))
+
+
+def para_texts(blocks) -> list[str]:
+    return [b.text for b in blocks if isinstance(b, Paragraph)]
+
+
+# ---------------------------------------------------------------------------
+# ruled tables from rules
+
+
+def grid_edges(xs, ys, offset=0.0):
+    """The rules of a full grid, each cell's border drawn separately and a
+    little offset (as Word does), so they must be snapped and joined."""
+    out = []
+    for i, y in enumerate(ys):
+        for a, b in zip(xs, xs[1:]):
+            out.append(Edge("h", a, y + (offset if i % 2 else 0), b, y + (offset if i % 2 else 0)))
+    for x in xs:
+        for a, b in zip(ys, ys[1:]):
+            out.append(Edge("v", x + offset, a, x + offset, b))
+    return out
+
+
+def test_rules_snap_join_and_make_cells_and_rows():
+    xs, ys = [70, 200, 400, 520], [100, 130, 170, 200]
+    edges = grid_edges(xs, ys, offset=1.2)
+    merged = merge_edges(edges, PdfSettings())
+    assert len([e for e in merged if e.orientation == "h"]) == 4
+    assert len([e for e in merged if e.orientation == "v"]) == 4
+    pts = intersections(merged, PdfSettings())
+    assert len(pts) == 16
+    assert len(cells(pts)) == 9
+    (table,) = find_ruled_tables(edges, PdfSettings())
+    assert len(table.rows) == 3 and all(len(r) == 3 for r in table.rows)
+
+
+def test_a_merged_cell_leaves_a_gap_in_its_row():
+    # the first row is one cell across both columns: no inner vertical rule there
+    edges = [Edge("h", 70, y, 520, y) for y in (100, 130, 160)]
+    edges += [Edge("v", 70, 100, 70, 160), Edge("v", 520, 100, 520, 160), Edge("v", 300, 130, 300, 160)]
+    (table,) = find_ruled_tables(edges, PdfSettings())
+    assert [sum(c is not None for c in r) for r in table.rows] == [1, 2]
+
+
+def test_words_inside_ruled_cells_become_a_table_and_a_lone_frame_stays_text():
+    edges = grid_edges([70, 300, 520], [100, 125, 200])
+    words = W("Styrkor", 75, 105, bold=True) + W("Förbättringsområden", 305, 105, bold=True)
+    words += W("Tydlig vision.", 75, 130) + W("Mät målen.", 305, 130)
+    frame = [Edge("h", 70, 300, 520, 300), Edge("h", 70, 330, 520, 330),
+             Edge("v", 70, 300, 70, 330), Edge("v", 520, 300, 520, 330)]
+    words += W("En ram runt en mening.", 75, 308)
+    blocks = layout_pages([page(1, words, edges + frame)])
+    assert isinstance(blocks[0], Table)
+    assert blocks[0].row_texts() == [["Styrkor", "Förbättringsområden"], ["Tydlig vision.", "Mät målen."]]
+    assert blocks[0].bbox == (70.0, 100.0, 520.0, 200.0)
+    assert para_texts(blocks) == ["En ram runt en mening."]
+
+
+# ---------------------------------------------------------------------------
+# drawn bullets
+
+
+def dot(x: float, top: float, d: float = 4.0) -> Shape:
+    cy = top + SIZE / 2
+    return Shape(x, cy - d / 2, x + d, cy + d / 2)
+
+
+def test_drawn_bullets_make_list_items_and_keep_neighbours_apart():
+    items = ["Tydlig politisk vision som är känd i hela organisationen och hos medborgarna.",
+             "Bra information på webbplatsen.",
+             "Kommunen har ett väl utvecklat system för medborgardialog."]
+    words, shapes, y = [], [], 100.0
+    words += W("Styrkor", LEFT, y, bold=True)
+    y += PITCH + 4
+    for text in items:
+        shapes.append(dot(LEFT + 2, y))
+        for k, line in enumerate(wrap(text, 250)):
+            words += W(line, LEFT + 18, y)  # wrapped lines hang under the text, not the bullet
+            y += PITCH
+    # a decoration far from any text is not a bullet; a large square is not either
+    shapes += [Shape(500, 600, 504, 604), Shape(LEFT - 30, y - PITCH, LEFT - 10, y - PITCH + 20)]
+    layout = analyse([page(1, words, shapes=shapes)])
+    paras = [b for b in layout.blocks if isinstance(b, Paragraph)]
+    assert [(p.list_marker, p.text) for p in paras] == [("•", t) for t in items]
+    assert len(layout.pages[0].bullets) == 3
+
+
+def test_drawn_bullets_without_them_the_items_would_merge():
+    """The same page without the shapes: the control that shows the shapes do the work."""
+    # the first item is the longest line, so "Bra" could not have fitted after it
+    items = ["Tydlig politisk vision som är känd i hela organisationen", "Bra information"]
+    words, y = [], 100.0
+    for text in items:
+        words += W(text, LEFT + 18, y)
+        y += PITCH
+    merged = para_texts(layout_pages([page(1, words)]))
+    assert merged == [" ".join(items)]
+    split = para_texts(layout_pages([page(1, words, shapes=[dot(LEFT + 2, 100.0), dot(LEFT + 2, 100.0 + PITCH)])]))
+    assert split == items
+
+
+# ---------------------------------------------------------------------------
+# borderless tables
+
+STRENGTHS = [
+    "Tydlig politisk vision som är känd i hela organisationen",
+    "Bra information på webbplatsen",
+    "Medborgardialoger genomförs i alla kommundelar varje år och följs upp av nämnderna",
+]
+IMPROVEMENTS = [
+    "Utveckla uppföljningen av nämndernas mål så att resultaten kan jämföras över tid",
+    "Inför medborgarpaneler",
+]
+
+
+def findings_table_words(top: float, strengths=STRENGTHS, improvements=IMPROVEMENTS):
+    """A two-column findings table without any rule: header row, then each
+    column's findings one under the other, wrapped in the column."""
+    words = W("Styrkor", LEFT, top, bold=True) + W("Förbättringsområden", MID, top, bold=True)
+    bottoms = []
+    for x, items in ((LEFT, strengths), (MID, improvements)):
+        y = top + PITCH + 6
+        for text in items:
+            for line in wrap(text, COL_WIDTH):
+                words += W(line, x, y)
+                y += PITCH
+            y += 4  # paragraph spacing inside the cell
+        bottoms.append(y)
+    return words, max(bottoms)
+
+
+def test_borderless_findings_table_reads_column_by_column_with_wrapped_cells():
+    words = W("Så här bedömer utvärderarna området i sin helhet efter intervjuerna med kommunens", LEFT, 60)
+    words += W("politiker och tjänstemän.", LEFT, 60 + PITCH)
+    table_words, bottom = findings_table_words(110)
+    words += table_words
+    words += W("Område 2 Tillgänglighet", LEFT, bottom + 30, size=16, bold=True)
+    blocks = layout_pages([page(1, words)])
+    assert [type(b).__name__ for b in blocks] == ["Paragraph", "Table", "Heading"]
+    table = blocks[1]
+    assert table.row_texts()[0] == ["Styrkor", "Förbättringsområden"]
+    cols = [[p.text for row in table.rows[1:] for p in row[c].paragraphs] for c in range(2)]
+    assert cols == [STRENGTHS, IMPROVEMENTS]
+
+
+def test_borderless_score_table_with_one_line_and_wrapped_rows():
+    rows = [("1.1", "Information till medborgarna", "5", "10"),
+            ("1.2", "Medborgarnas möjligheter att delta i utvecklingen av kommunens verksamheter och service", "3", "10"),
+            ("1.3", "Dialog", "8", "10")]
+    words = W("1.", LEFT, 100, bold=True) + W("Demokrati", 110, 100, bold=True)
+    words += W("Uppnått", 420, 100, bold=True) + W("Max", 490, 100, bold=True)
+    y = 100 + PITCH + 4
+    for num, title, score, mx in rows:
+        words += W(num, LEFT, y) + W(score, 430, y) + W(mx, 495, y)
+        for line in wrap(title, 280):
+            words += W(line, 110, y)
+            y += PITCH
+        y += 4
+    words += W("Summa 16 30", LEFT, y + 40)
+    blocks = layout_pages([page(1, words)])
+    table = next(b for b in blocks if isinstance(b, Table))
+    assert table.row_texts() == [["1.", "Demokrati", "Uppnått", "Max"]] + [list(r) for r in rows]
+
+
+def test_numbered_list_is_not_a_table():
+    words, y = [], 100.0
+    for k, text in enumerate(["Samla in underlag.", "Analysera resultaten.", "Besluta om åtgärder."], 1):
+        words += [Word(f"{k}.", LEFT, LEFT + 8, y, y + SIZE, SIZE)] + W(text, LEFT + 18, y)
+        y += PITCH
+    blocks = layout_pages([page(1, words)])
+    assert not any(isinstance(b, Table) for b in blocks)
+    assert [(b.list_marker, b.text) for b in blocks] == [("1.", "Samla in underlag."), ("2.", "Analysera resultaten."),
+                                                         ("3.", "Besluta om åtgärder.")]
+
+
+def test_borderless_findings_table_over_a_page_break_is_one_table():
+    """Page 1 ends inside the table; page 2 goes on with the left column alone
+    (no gutter to find there) and then both columns again."""
+    long_left = ["Tydlig politisk vision som är känd i hela organisationen",
+                 "Bra information på webbplatsen",
+                 "Medborgardialoger genomförs i alla kommundelar varje år",
+                 "Synpunktshantering finns i alla förvaltningar",
+                 "Kommunen samverkar med föreningslivet"]
+    right = ["Utveckla uppföljningen av nämndernas mål så att resultaten kan jämföras",
+             "Inför medborgarpaneler"]
+    words1, bottom = findings_table_words(700, long_left[:3], right)
+    p1 = page(1, words1, height=842.0)
+    words2, y = [], 72.0
+    for text in long_left[3:]:
+        for line in wrap(text, COL_WIDTH):
+            words2 += W(line, LEFT, y)
+            y += PITCH
+        y += 4
+    words2 += W("Text efter tabellen på nästa sida som löper över hela sidans bredd och mer än så", LEFT, 140)
+    blocks = layout_pages([p1, page(2, words2)])
+    tables = [b for b in blocks if isinstance(b, Table)]
+    assert len(tables) == 1
+    left = [p.text for row in tables[0].rows[1:] for p in row[0].paragraphs]
+    assert left == long_left
+    assert para_texts(blocks)[-1].startswith("Text efter tabellen")
+
+
+def test_justified_text_with_wide_spaces_is_not_a_table():
+    # wide spaces that do not line up from line to line
+    words, y = [], 100.0
+    for k in range(6):
+        x = LEFT
+        for j, tok in enumerate("Kommunen arbetar med kvalitet och utveckling i alla verksamheter".split()):
+            words += W(tok, x, y)
+            x += len(tok) * CW * SIZE + (12 if j == (k + 2) % 7 else 3)
+        y += PITCH
+    assert not any(isinstance(b, Table) for b in layout_pages([page(1, words)]))
+
+
+# ---------------------------------------------------------------------------
+# furniture
+
+
+def test_a_header_at_the_same_place_on_some_pages_is_dropped():
+    pages = []
+    for n in range(1, 11):
+        words = W("Det här är en vanlig mening i rapporten.", LEFT, 200)
+        if n in (4, 5, 6):  # one chapter's running header, on 3 of 10 pages
+            words += W("Kapitel 3 Styrning", 400, 30)
+        pages.append(page(n, words))
+    assert not any("Kapitel" in t for t in para_texts(layout_pages(pages)))
+
+
+# ---------------------------------------------------------------------------
+# the debug drawing, on a real PDF
+
+
+def test_debug_page_draws_a_png_and_says_what_it_found(tmp_path):
+    out = tmp_path / "page.png"
+    res = CliRunner().invoke(cli, ["debug-page", str(ROOT / "tests/fixtures/pdf_reader/borderless.pdf"), "1",
+                                   "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "borderless table" in res.output and "6 rows x 3 columns" in res.output
+    assert "dropped: Sida 1 av 2" in res.output
+    from PIL import Image
+
+    with Image.open(out) as im:
+        assert im.size[0] > 500 and im.size[1] > 700
+        # the borderless table's frame is drawn in orange somewhere
+        assert any(colour == (235, 130, 0) for _count, colour in im.convert("RGB").getcolors(maxcolors=1 << 20))
+
+
+def test_debug_page_bad_page_is_one_line(tmp_path):
+    res = CliRunner().invoke(cli, ["debug-page", str(ROOT / "tests/fixtures/pdf_reader/borderless.pdf"), "9",
+                                   "--out", str(tmp_path / "x.png")])
+    assert res.exit_code == 1
+    assert "page 9 does not exist (the PDF has 2 pages)" in res.output
+    assert "Traceback" not in res.output
