@@ -28,8 +28,12 @@ CODING ?= ../shared/annotations/themes-A.json
 eval: $(VENV)/.installed
 	$(BIN)/python tools/evaluate_themes.py --coding $(CODING)
 
-# Speed and memory: themes fitted on 20,000 synthesised findings, 1,000 assigned.
+# Speed and memory: PDF reading against pdftotext over the fixture PDFs (several
+# producers; needs poppler-utils), then themes fitted on 20,000 synthesised
+# findings and 1,000 assigned.
 bench: $(VENV)/.installed
+	@command -v pdftotext >/dev/null || { echo "make bench needs pdftotext: apt-get install poppler-utils"; exit 2; }
+	$(BIN)/python tools/bench_read.py tests/fixtures/producers tests/fixtures/torsas-2017.pdf tests/fixtures/torsas-2021.pdf
 	$(BIN)/python tools/bench_themes.py
 
 # Rebuild the Word and PDF renditions of the seed reports (needs LibreOffice:

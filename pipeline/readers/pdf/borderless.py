@@ -59,12 +59,26 @@ def _narrow(gutter: tuple[float, float], words: list[Word], need: float) -> tupl
     return best
 
 
+def _column_bases(words: list[Word], gutters: list[tuple[float, float]]) -> dict[int, float]:
+    """Bottom of a line's text in each column it has words in."""
+    out: dict[int, float] = {}
+    for w in words:
+        k = sum(1 for g in gutters if w.x0 >= g[1] - 0.01)
+        out[k] = max(out.get(k, w.bottom), w.bottom)
+    return out
+
+
 def _both_sides(words: list[Word], gutter: tuple[float, float]) -> bool:
     return any(w.x1 <= gutter[0] + 0.01 for w in words) and any(w.x0 >= gutter[1] - 0.01 for w in words)
 
 
 def grow(lines: list[Line], start: int, ctx: Context) -> tuple[int, list[tuple[float, float]]]:
-    """Grow a block from ``lines[start]``; return its end (exclusive) and gutters."""
+    """Grow a block from ``lines[start]``; return its end (exclusive) and gutters.
+
+    Lines with text in one column only (a cell that wraps, or goes on below
+    the others) join like any other; but after the block's last line with text
+    in two columns, they stay only while they keep to the spacing the table
+    already has: a short paragraph after a table is set further off."""
     st = ctx.st
     first = lines[start]
     segs = segments(first, st.gutter_min)
@@ -72,7 +86,11 @@ def grow(lines: list[Line], start: int, ctx: Context) -> tuple[int, list[tuple[f
     size = first.size
     j = start + 1
     prev = first
-    widest = 0.0  # the largest line-to-line distance inside the block so far
+    widest = 0.0  # the largest line-to-line distance up to the last two-column line
+    pending = 0.0  # ... and since then
+    last_multi = start
+    trail_ok = start + 1  # end of the block if it stopped now
+    last_base = _column_bases(first.words, gutters)
     while j < len(lines):
         line = lines[j]
         if line.page != prev.page:
@@ -85,18 +103,25 @@ def grow(lines: list[Line], start: int, ctx: Context) -> tuple[int, list[tuple[f
         narrowed = [_narrow(g, line.words, need) for g in gutters]
         if any(g is None for g in narrowed):
             break
-        delta = line.base - prev.base
-        if not any(_both_sides(line.words, g) for g in narrowed):
-            # text in one column only: a wrapped line, or a cell that goes on
-            # below the others, keeps to the spacing the table already has; a
-            # paragraph after the table is set further off
-            if delta > max(widest, ctx.pitch("body", prev.size)) + st.small_paragraph_gap * prev.size:
-                break
-        widest = max(widest, delta)
+        # distance to the line above in the same column: the columns of one
+        # row need not share a baseline
+        here = _column_bases(line.words, narrowed)
+        delta = min((b - last_base[k] for k, b in here.items() if k in last_base), default=line.base - prev.base)
+        last_base.update(here)
+        if any(_both_sides(line.words, g) for g in narrowed):
+            widest = max(widest, pending, delta)
+            pending = 0.0
+            last_multi = j
+            trail_ok = j + 1
+        else:
+            pending = max(pending, delta)
+            if trail_ok == j and pending <= max(widest, ctx.pitch("body", prev.size)) + st.small_paragraph_gap * prev.size:
+                trail_ok = j + 1
         gutters = narrowed  # type: ignore[assignment]
         prev = line
         j += 1
-    return j, gutters
+    del last_multi
+    return trail_ok, gutters
 
 
 def find_borderless_tables(lines: list[Line], ctx: Context) -> tuple[list[Line], list[Grid]]:
@@ -142,7 +167,7 @@ def _columns(block: list[Line], gutters: list[tuple[float, float]]) -> list[tupl
     return list(zip(lefts, rights))
 
 
-def split_line(line: Line, cols: list[tuple[float, float]]) -> list[Line | None]:
+def split_line(line: Line, cols: list[tuple[float, float]], gutter_pad: float) -> list[Line | None]:
     """One line cut at the gutters: a line per column, None where it has no words."""
     buckets: list[list[Word]] = [[] for _ in cols]
     for w in line.words:
@@ -152,12 +177,19 @@ def split_line(line: Line, cols: list[tuple[float, float]]) -> list[Line | None]
             k += 1
         buckets[k].append(w)
     out: list[Line | None] = []
-    for (left, right), ws in zip(cols, buckets):
+    for k, ((left, right), ws) in enumerate(zip(cols, buckets)):
         if not ws:
             out.append(None)
             continue
         sub = Line(ws, line.page)
-        sub.left, sub.right = left, right
+        # How far a cell's text could reach: its column's widest line at least;
+        # the last column up to the body text's right margin, the others up to
+        # the next column less a gutter (cell padding is not printed)
+        if k + 1 < len(cols):
+            limit = cols[k + 1][0] - gutter_pad * line.size
+        else:
+            limit = line.right
+        sub.left, sub.right = left, max(right, limit)
         out.append(sub)
     return out
 
@@ -168,7 +200,7 @@ _ATOMIC = re.compile(r"^[-–+]?\d{1,4}(?:[.,]\d{1,2})*\.?\s*%?$")
 
 def _continues(cell: list[Line], line: Line, ctx: Context) -> bool:
     """Does ``line`` go on with the cell's last paragraph?"""
-    drafts = build_paragraphs(cell + [line], ctx, "body")
+    drafts = build_paragraphs(cell + [line], ctx, "cell")
     return len(drafts[-1].lines) > 1
 
 
@@ -176,7 +208,7 @@ def build_grid(block: list[Line], gutters: list[tuple[float, float]], ctx: Conte
     cols = _columns(block, gutters)
     rows: list[list[list[Line]]] = []
     for line in block:
-        parts = split_line(line, cols)
+        parts = split_line(line, cols, ctx.st.gutter_min)
         if not rows:
             rows.append([[p] if p else [] for p in parts])
             continue

@@ -12,6 +12,7 @@ into the table when its lines sit inside one of the table's columns.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from .borderless import build_grid, fits_columns
 from .furniture import norm_key
@@ -57,7 +58,7 @@ def stitch(a: Grid, b: Grid, ctx: Context, body_bottom: float) -> None:
         rows = rows[1:]
     if rows and a.rows:
         last, first = a.rows[-1], rows[0]
-        reached = a.bottom >= body_bottom - 2.0 * ctx.pitch("cell", ctx.body_size) - 4.0
+        reached = a.last_bottom >= body_bottom - 2.0 * ctx.pitch("cell", ctx.body_size) - 4.0
         header_like = all(all(l.bold for l in c.lines) for c in first if c.lines)
         cont = False
         if reached and not header_like and any(c.lines for c in first):
@@ -81,7 +82,7 @@ def stitch(a: Grid, b: Grid, ctx: Context, body_bottom: float) -> None:
                 lc.lines.extend(fc.lines)
             rows = rows[1:]
     a.rows.extend(rows)
-    a.bottom = b.bottom
+    a.last_bottom = b.last_bottom
     a.last_page = b.last_page
 
 
@@ -93,8 +94,10 @@ def continuation(prev: Grid, lines: list[Line], ctx: Context) -> tuple[Grid | No
     if prev.ruled or not lines:
         return None, 0
     tol = max(ctx.st.indent_tolerance, 0.5 * ctx.body_size)
+    sizes = Counter(l.size for row in prev.rows for c in row for l in c.lines)
+    size = sizes.most_common(1)[0][0] if sizes else ctx.body_size
     k = 0
-    while k < len(lines) and fits_columns(lines[k], prev, tol):
+    while k < len(lines) and fits_columns(lines[k], prev, tol) and abs(lines[k].size - size) <= ctx.st.size_tolerance:
         if k and lines[k].base - lines[k - 1].base > ctx.st.borderless_max_gap * ctx.pitch("body", lines[k - 1].size):
             break
         k += 1
@@ -113,7 +116,7 @@ def reading_order(per_page: list[tuple[object, list[Line], list[Grid]]], ctx: Co
         for l in lines:
             body_bottom = max(body_bottom, l.bottom)
         for g in grids:
-            body_bottom = max(body_bottom, g.bottom)
+            body_bottom = max(body_bottom, g.last_bottom)
     flow: list[Line | Grid] = []
     for _page, lines, grids in per_page:
         items: list[tuple[float, int, Line | Grid]] = [(l.top, 1, l) for l in lines]

@@ -150,6 +150,8 @@ class Grid:
         self.rows = rows
         self.ruled = ruled
         self.last_page = page
+        #: bottom on its last page (``bottom`` stays that of its first page)
+        self.last_bottom = bottom
         #: a borderless table's whitespace between columns (x0, x1 of each)
         self.gutters = gutters or []
 

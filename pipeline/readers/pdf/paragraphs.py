@@ -193,25 +193,35 @@ def breaks(draft: Draft, line: Line, ctx: Context, family: str) -> bool:
         return True
     if not _x_ok(draft, line, st.indent_tolerance):
         return True
-    if line.page != prev.page and _starts_sentence(line.text):
+    if line.page != prev.page and _starts_sentence(line.text) and prev.text.rstrip().endswith(_SENTENCE_END):
         # No gap to measure across a page break. A sentence end followed by a
         # capital is taken as a new paragraph (splitting a paragraph at a
-        # sentence costs less than gluing two findings together); so is a
-        # capitalised ordinary word (one the document also writes in lower
-        # case) after a line that did not end a sentence, unless that line
-        # ends in a word that cannot end one ("och", "i", ...).
-        if prev.text.rstrip().endswith(_SENTENCE_END):
-            return True
-        w = _WORD_RE.match(line.text.lstrip("\"'“”‘’«»(["))
-        last = prev.text.rsplit(" ", 1)[-1].lower()
-        if w and w.group(0)[0].isupper() and w.group(0).lower() in ctx.lower_words and last not in _CONTINUES:
-            return True
+        # sentence costs less than gluing two findings together).
+        return True
+    if (line.page != prev.page or family == "cell") and _capital_ordinary_word(prev, line, ctx):
+        # A capitalised ordinary word (one the document also writes in lower
+        # case) after a line that did not end a sentence does not go on with
+        # it, unless that line ends in a word that cannot end one ("och",
+        # "i", ...). Across a page break there is no gap to go by; in table
+        # cells, findings are short items without full stops, one under the
+        # other, often without any space between them.
+        return True
     first = line.words[0]
     room = prev.right - prev.x1 - 1.0
     need = SPACE * prev.size + (first.x1 - first.x0)
     if room >= need and sentence:
         return True
     return False
+
+
+def _capital_ordinary_word(prev: Line, line: Line, ctx: Context) -> bool:
+    if prev.text.rstrip().endswith(_SENTENCE_END):
+        return False
+    if line.text[:1] in "\"'“”‘’«»([":
+        return False  # a quoted or bracketed name or title
+    w = _WORD_RE.match(line.text)
+    last = prev.text.rsplit(" ", 1)[-1].lower()
+    return bool(w and w.group(0)[0].isupper() and w.group(0).lower() in ctx.lower_words and last not in _CONTINUES)
 
 
 def build_paragraphs(lines: list[Line], ctx: Context, family: str = "body") -> list[Draft]:

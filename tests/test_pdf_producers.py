@@ -1,0 +1,75 @@
+"""Every producer's PDF of a seed report gives what its Word file gives.
+
+tests/fixtures/producers/ holds each seed printed by LibreOffice with borderless
+tables (plain and tagged), by Chromium from HTML (Skia, drawn list bullets,
+borderless tables) and by reportlab (drawn bullets, lists instead of tables,
+borderless score columns); see its README. The Word rendition is the
+reference: scores, sub-questions, and every finding's area, kind and text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.extract import extract_report
+from pipeline.readers import read_document
+
+FIX = Path(__file__).resolve().parent / "fixtures"
+PRODUCERS = ["lo-borderless", "lo-tagged", "chromium", "reportlab"]
+
+
+def content(path: Path) -> dict:
+    r = extract_report(read_document(path))
+    return {
+        "total": r.total_score,
+        "areas": sorted((a.number, a.score, a.max) for a in r.areas),
+        "questions": sorted((q.number, q.score, q.max) for q in r.questions),
+        "findings": [(f.area, f.kind, f.text) for f in r.findings],
+        "flags": {f.code for f in r.flags},
+    }
+
+
+@pytest.fixture(scope="module")
+def word():
+    return {year: content(FIX / f"torsas-{year}.docx") for year in (2017, 2021)}
+
+
+@pytest.mark.parametrize("producer", PRODUCERS)
+@pytest.mark.parametrize("year", [2017, 2021])
+def test_scores_and_sub_questions_equal_the_word_file(word, year, producer):
+    got = content(FIX / "producers" / f"torsas-{year}-{producer}.pdf")
+    assert got["total"] == word[year]["total"]
+    assert got["areas"] == word[year]["areas"]
+    assert got["questions"] == word[year]["questions"]
+
+
+# Borderless findings tables of 2021 whose cells hold several findings with no
+# space between them: two findings where the first ends with "?" exactly at the
+# end of its line read as one, and area 6's header-less table loses its last
+# left-hand finding to the narrative. Geometry alone cannot tell these apart
+# from a wrapped finding (the README's limits); tagged PDFs' structure tree
+# would (not yet used).
+KNOWN_2021 = {"lo-borderless", "lo-tagged", "chromium"}
+
+
+@pytest.mark.parametrize("producer", PRODUCERS)
+@pytest.mark.parametrize("year", [2017, 2021])
+def test_findings_equal_the_word_file(word, year, producer, request):
+    if year == 2021 and producer in KNOWN_2021:
+        request.applymarker(pytest.mark.xfail(strict=True, reason="borderless cells without spacing (see KNOWN_2021)"))
+    got = content(FIX / "producers" / f"torsas-{year}-{producer}.pdf")
+    assert got["findings"] == word[year]["findings"]
+
+
+@pytest.mark.parametrize("producer", sorted(KNOWN_2021))
+def test_2021_borderless_findings_nearly_all_right(word, producer):
+    """What does hold on the known cases: at most 3 of 54 findings differ and none
+    of the others is a fragment (no finding starts in lower case)."""
+    got = content(FIX / "producers" / f"torsas-2021-{producer}.pdf")
+    expected = set(word[2021]["findings"])
+    right = [f for f in got["findings"] if f in expected]
+    assert len(right) >= len(expected) - 3
+    assert not any(f[2][:1].islower() for f in got["findings"])
+    assert "finding_starts_lowercase" not in got["flags"]
