@@ -149,3 +149,33 @@ def test_evaluators_where_printed():
     assert extract_report(doc(blocks)).evaluators == "Anna Andersson och Bo Berg"
     blocks[3] = Paragraph("Utvärderingen har genomförts av Anna Andersson och Bo Berg under våren.")
     assert extract_report(doc(blocks)).evaluators == "Anna Andersson och Bo Berg"
+
+
+def test_findings_that_look_like_fragments_are_flagged_and_whole_ones_are_not():
+    """What a reader that lost a table's structure produces: a wrapped line as a
+    finding of its own (lower case), a finding cut after "och". Whole findings
+    ("e-tjänster" may start in lower case) raise nothing."""
+    def report(improvements):
+        body = [Heading("Område 1 Samspel mellan förtroendevalda och medborgare", 2),
+                Paragraph("Text om demokrati."),
+                Table([cells("Styrkor", "Förbättringsområden"),
+                       [Cell([Paragraph("Bra hemsida")]), Cell([Paragraph(t) for t in improvements])]]),
+                Heading("Översikt", 1), overview(SCORES)]
+        return extract_report(doc(FRONT + body))
+
+    whole = report(["Utveckla medborgardialogen", "e-tjänster för fler ärenden"])
+    assert not {f.code for f in whole.flags} & {"finding_starts_lowercase", "finding_ends_open"}
+    broken = report(["Utveckla uppföljningen av nämndernas mål och", "resultaten över tid"])
+    flags = {f.code: f for f in broken.flags}
+    assert flags["finding_starts_lowercase"].severity == "warning"
+    assert "1 of 3 findings" in flags["finding_starts_lowercase"].message
+    assert "'resultaten över tid'" in flags["finding_starts_lowercase"].message
+    assert "areas 1" in flags["finding_ends_open"].message
+
+
+def test_a_sub_question_row_without_points_is_an_error_flag():
+    table = overview(SCORES)
+    table.rows[1] = cells("1.1", QUESTIONS[1][0], "", "50")
+    r = extract_report(doc(FRONT + [Heading("Översikt", 1), table]))
+    assert [q.score for q in r.questions if q.number == "1.1"] == [None]
+    assert any(f.code == "question_score_missing" and "1.1" in f.message and f.severity == "error" for f in r.flags)

@@ -58,6 +58,31 @@ def _numbers(cells: list[str]) -> tuple[list[float], float | None]:
     return values, percent
 
 
+def _row_points(cells: list[str]) -> tuple[float | None, float | None, float | None]:
+    """Points, maximum and percent of a question row, by column: an empty cell
+    where the points belong leaves them missing rather than taking the maximum
+    for the points."""
+    slots: list[float | None] = []
+    percent = None
+    seen_title = False
+    for c in cells:
+        p = parse_number(c)
+        if p is None:
+            if c:
+                seen_title = True
+                slots = []  # numbers before or inside the title are not points
+            elif seen_title:
+                slots.append(None)
+            continue
+        if p[1]:
+            percent = p[0]
+        else:
+            slots.append(p[0])
+    while slots and slots[-1] is None:
+        slots.pop()
+    return (slots[0] if slots else None), (slots[1] if len(slots) > 1 else None), percent
+
+
 def read_overview(table: Table, current_area: int | None = None) -> Overview | None:
     """Read an overview table; None when the table is not one."""
     out = Overview()
@@ -74,12 +99,8 @@ def read_overview(table: Table, current_area: int | None = None) -> Overview | N
         if qm:
             area = int(qm.group(1))
             title = next((c for c in nonempty[1:] if parse_number(c) is None), None)
-            values, pct = _numbers(nonempty[1:])
-            out.rows.append(
-                OverviewRow(area, f"{qm.group(1)}.{int(qm.group(2))}", title,
-                            values[0] if values else None,
-                            values[1] if len(values) > 1 else None, pct)
-            )
+            score, max_, pct = _row_points(cells[cells.index(first) + 1:])
+            out.rows.append(OverviewRow(area, f"{qm.group(1)}.{int(qm.group(2))}", title, score, max_, pct))
             questions += 1
         elif am and len(nonempty) >= 2 and parse_number(nonempty[1]) is None:
             area = int(am.group(1))
