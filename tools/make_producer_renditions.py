@@ -121,6 +121,7 @@ from docx.oxml.ns import qn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from make_renditions import (  # noqa: E402
+    to_pdf,
     AUTHOR,
     COL_WIDTHS,
     SEED_DIR,
@@ -217,22 +218,7 @@ def soffice_pdf(docx_path: Path, out_dir: Path, profile: Path, tagged: bool = Fa
     filt = "pdf:writer_pdf_Export"
     if tagged:
         filt += ":" + json.dumps({"UseTaggedPDF": {"type": "boolean", "value": "true"}})
-    cmd = [
-        "soffice",
-        f"-env:UserInstallation=file://{profile}",
-        "--headless",
-        "--norestore",
-        "--convert-to",
-        filt,
-        "--outdir",
-        str(out_dir),
-        str(docx_path),
-    ]
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=300)
-    pdf = out_dir / (docx_path.stem + ".pdf")
-    if not pdf.exists():
-        raise RuntimeError(f"LibreOffice did not produce {pdf}")
-    return pdf
+    return to_pdf(docx_path, out_dir, profile, filt)
 
 
 def _page_count(pdf: Path) -> int:

@@ -696,15 +696,17 @@ def _normalise_zip(data: bytes) -> bytes:
 # --------------------------------------------------------------------------
 
 
-def to_pdf(docx_path: Path, out_dir: Path) -> Path:
-    profile = Path(tempfile.gettempdir()) / "kompass-make-renditions-lo-profile"
+def to_pdf(docx_path: Path, out_dir: Path, profile: Path | None = None,
+           export_filter: str = "pdf:writer_pdf_Export") -> Path:
+    """Convert with LibreOffice headless (a private profile dir)."""
+    profile = profile or Path(tempfile.gettempdir()) / "kompass-make-renditions-lo-profile"
     cmd = [
         "soffice",
         f"-env:UserInstallation=file://{profile}",
         "--headless",
         "--norestore",
         "--convert-to",
-        "pdf:writer_pdf_Export",
+        export_filter,
         "--outdir",
         str(out_dir),
         str(docx_path),

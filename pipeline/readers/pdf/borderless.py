@@ -88,7 +88,6 @@ def grow(lines: list[Line], start: int, ctx: Context) -> tuple[int, list[tuple[f
     prev = first
     widest = 0.0  # the largest line-to-line distance up to the last two-column line
     pending = 0.0  # ... and since then
-    last_multi = start
     trail_ok = start + 1  # end of the block if it stopped now
     last_base = _column_bases(first.words, gutters)
     while j < len(lines):
@@ -111,7 +110,6 @@ def grow(lines: list[Line], start: int, ctx: Context) -> tuple[int, list[tuple[f
         if any(_both_sides(line.words, g) for g in narrowed):
             widest = max(widest, pending, delta)
             pending = 0.0
-            last_multi = j
             trail_ok = j + 1
         else:
             pending = max(pending, delta)
@@ -120,7 +118,6 @@ def grow(lines: list[Line], start: int, ctx: Context) -> tuple[int, list[tuple[f
         gutters = narrowed  # type: ignore[assignment]
         prev = line
         j += 1
-    del last_multi
     return trail_ok, gutters
 
 

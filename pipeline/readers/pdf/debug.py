@@ -37,7 +37,6 @@ def draw_page(pdf_path: str | Path, page_number: int, out: str | Path,
 
     The whole document is analysed (running headers and tables across pages
     need the other pages); returns the page's :class:`PageLayout`."""
-    import pypdfium2 as pdfium
     from PIL import ImageDraw
 
     from . import _read_bytes
@@ -104,4 +103,4 @@ def _grid(box, draw, g: Grid, k: float) -> None:
                     _line(box, line, BLUE)
 
 
-__all__ = ["draw_page", "analyse"]
+__all__ = ["draw_page"]
