@@ -165,6 +165,10 @@ def debug_page(file: Path, page: int, out_path: Path | None) -> None:
         raise click.ClickException(f"{file}: {exc}")
     click.echo(f"{file}, page {page}: {len(pl.lines)} body lines, {len(pl.grids)} tables, "
                f"{len(pl.bullets)} drawn bullets, {len(pl.furniture)} running header/footer lines dropped")
+    if pl.tagged:
+        click.echo("  blocks come from the PDF's structure tree (tags); the drawing shows the layout analysis")
+    elif pl.page.tags is not None:
+        click.echo("  the page is tagged, but its tags leave text out or are too coarse: blocks come from the layout")
     for g in pl.grids:
         kind = "ruled" if g.ruled else "borderless"
         click.echo(f"  {kind} table at y {g.top:.0f}-{g.bottom:.0f}: {len(g.rows)} rows x {g.n_cols} columns")

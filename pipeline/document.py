@@ -127,6 +127,9 @@ class Origin:
     format: str  # "pdf" | "docx" | "txt"
     sha256: str
     pages: int | None = None
+    #: how the blocks were found, where a format has more than one way: PDFs
+    #: give "pdf-tags" (structure tree), "pdf-layout" or "pdf-tags+layout"
+    reader: str | None = None
 
 
 @dataclass

@@ -135,7 +135,7 @@ def ingest_file(db, path: Path, extracted_dir: str | Path | None = "extracted") 
     except Exception as exc:  # a reader bug must not stop the other files
         return Outcome(shown, "failed", message=f"unexpected error while reading ({type(exc).__name__}: {exc})")
 
-    source = Source(shown, sha, fmt, doc.origin.pages)
+    source = Source(shown, sha, fmt, doc.origin.pages, doc.origin.reader)
     report_id = report.id or f"unknown-{sha[:10]}"
     existing = stored_report(db, report_id)
     changed_file = bool(list(db.query("select 1 from sources where path = ?", [shown])))

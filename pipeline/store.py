@@ -40,6 +40,7 @@ CREATE TABLE IF NOT EXISTS reports (
     source_path TEXT,
     source_sha256 TEXT,
     source_format TEXT,
+    reader TEXT,
     pages INTEGER,
     parser_version TEXT,
     ingested_at TEXT
@@ -130,6 +131,8 @@ class Source:
     sha256: str
     format: str
     pages: int | None
+    #: how a PDF's blocks were found: "pdf-tags", "pdf-layout", "pdf-tags+layout"
+    reader: str | None = None
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:
@@ -139,6 +142,8 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
     if version > SCHEMA_VERSION:
         raise RuntimeError(f"{path}: database schema {version} is newer than this kompass ({SCHEMA_VERSION})")
     db.executescript(SCHEMA)
+    if "reader" not in db["reports"].columns_dict:  # databases made before the tagged-PDF reader
+        db["reports"].add_column("reader", str)
     if not db["findings_fts"].exists():
         db["findings"].enable_fts(["text"], create_triggers=True, tokenize="unicode61 remove_diacritics 0")
         db["sections"].enable_fts(["heading", "text"], create_triggers=True, tokenize="unicode61 remove_diacritics 0")
@@ -203,6 +208,7 @@ def save_report(
             "source_path": source.path,
             "source_sha256": source.sha256,
             "source_format": source.format,
+            "reader": source.reader,
             "pages": source.pages,
             "parser_version": parser_version,
             "ingested_at": now,

@@ -173,7 +173,7 @@ def test_help_explains_every_command():
 @pytest.mark.parametrize("year", [2017, 2021])
 def test_all_three_formats_give_the_same_database_content(year, tmp_path):
     """Everything but provenance (source, pages, page numbers) is the same from txt, docx and pdf."""
-    provenance = ("ingested_at", "source_path", "source_sha256", "source_format", "pages", "page", "path",
+    provenance = ("ingested_at", "source_path", "source_sha256", "source_format", "reader", "pages", "page", "path",
                   "sha256", "format", "id")
     results = {}
     for fmt in ("txt", "docx", "pdf"):
@@ -185,3 +185,10 @@ def test_all_three_formats_give_the_same_database_content(year, tmp_path):
         results[fmt] = got
     assert results["docx"] == results["txt"]
     assert results["pdf"] == results["txt"]
+
+
+def test_the_way_a_pdf_was_read_is_stored(tmp_path):
+    db_path = tmp_path / "k.db"
+    ingest([FIXTURES / "producers" / "torsas-2021-chromium.pdf", sample(2017, "pdf")], db_path, None)
+    readers = {r["year"]: r["reader"] for r in sqlite_utils.Database(db_path)["reports"].rows}
+    assert readers == {2021: "pdf-tags", 2017: "pdf-layout"}

@@ -78,5 +78,5 @@ def read_pdf(path: str | Path, settings: PdfSettings | dict | None = None) -> Do
     pages = read_pages(data, st)
     if not any(p.words for p in pages):
         raise ReadError("no text layer (scanned PDF?); OCR it first")
-    blocks = layout_pages(pages, st)
-    return Document(Origin(str(path), "pdf", sha, pages=len(pages)), blocks)
+    layout = analyse(pages, st)
+    return Document(Origin(str(path), "pdf", sha, pages=len(pages), reader=layout.reader), layout.blocks)

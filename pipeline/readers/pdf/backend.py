@@ -25,7 +25,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
 from ...document import ReadError
-from .model import Edge, PageContent, Shape, Word
+from .model import Edge, PageContent, Shape, TagNode, Word
 from .settings import PdfSettings
 
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demibold|demi\b|[,-]b$|\bbd\b", re.I)
@@ -66,11 +66,12 @@ def read_pages(data: bytes, st: PdfSettings) -> list[PageContent]:
         n = len(pdf)
         if n == 0:
             raise ReadError("not a readable PDF: no pages")
+        tagged = st.use_tags and bool(raw.FPDFCatalog_IsTagged(pdf))
         pages = []
         for i in range(n):
             page = pdf[i]
             try:
-                pages.append(read_page(page, i + 1, st))
+                pages.append(read_page(page, i + 1, st, tagged))
             finally:
                 page.close()
         return pages
@@ -80,14 +81,19 @@ def read_pages(data: bytes, st: PdfSettings) -> list[PageContent]:
         pdf.close()
 
 
-def read_page(page: "pdfium.PdfPage", number: int, st: PdfSettings) -> PageContent:
+def read_page(page: "pdfium.PdfPage", number: int, st: PdfSettings, tagged: bool = False) -> PageContent:
     width, height = page.get_size()
     words = _page_words(page, height)
+    for w in words:
+        w.page = number
     edges: list[Edge] = []
     shapes: list[Shape] = []
+    tags = None
     if words:
         _page_graphics(page, height, st, edges, shapes)
-    return PageContent(number, float(width), float(height), words, [], edges, shapes)
+        if tagged:
+            tags = _page_tags(page, number)
+    return PageContent(number, float(width), float(height), words, [], edges, shapes, tags)
 
 
 # ---------------------------------------------------------------------------
@@ -169,9 +175,9 @@ def _word(tp, text: str, start: int, end: int, height: float, rect, buf, fonts: 
     top, bottom = baseline - _ASCENT * size, baseline + _DESCENT * size
     obj = raw.FPDFText_GetTextObject(tp, start)
     key = ctypes.cast(obj, ctypes.c_void_p).value or 0
-    bold = fonts.get(key)
-    if bold is None:
-        bold = False
+    known = fonts.get(key)
+    if known is None:
+        bold, mcid = False, -1
         if key:
             font = raw.FPDFTextObj_GetFont(obj)
             if font:
@@ -179,8 +185,9 @@ def _word(tp, text: str, start: int, end: int, height: float, rect, buf, fonts: 
                 length = raw.FPDFFont_GetBaseFontName(font, buf, 256)
                 name = buf.raw[: max(min(length, 256) - 1, 0)].decode("latin-1", "replace")
                 bold = weight >= _BOLD_WEIGHT or bool(_BOLD_FONT.search(name))
-        fonts[key] = bold
-    return Word(s, x0, x1, top, bottom, round(size, 2), bold)
+            mcid = raw.FPDFPageObj_GetMarkedContentID(obj)
+        known = fonts[key] = (bold, mcid)
+    return Word(s, x0, x1, top, bottom, round(size, 2), known[0], mcid=known[1])
 
 
 def _split_word(tp, text: str, start: int, end: int, height: float, rect, buf, fonts: dict) -> list[Word]:
@@ -203,6 +210,60 @@ def _split_word(tp, text: str, start: int, end: int, height: float, rect, buf, f
     if w is not None:
         out.append(w)
     return out
+
+
+# ---------------------------------------------------------------------------
+# structure tree (tagged PDFs)
+
+#: nesting deeper than this is not a report's structure (and guards against cycles)
+_MAX_TAG_DEPTH = 64
+
+
+def _struct_type(el) -> str:
+    n = raw.FPDF_StructElement_GetType(el, None, 0)
+    if n <= 2:
+        return ""
+    buf = ctypes.create_string_buffer(n)
+    raw.FPDF_StructElement_GetType(el, buf, n)
+    return buf.raw[: n - 2].decode("utf-16-le", "replace")
+
+
+def _page_tags(page: "pdfium.PdfPage", number: int) -> TagNode | None:
+    """The page's structure tree: PDFium loads the elements that own content on
+    this page (through the document's parent tree) and their ancestors, and
+    keeps only this page's marked-content ids; a kid it cannot give (None, -1)
+    is content on another page, but it keeps its slot in the kid list."""
+    tree = raw.FPDF_StructTree_GetForPage(page)
+    if not tree:
+        return None
+    try:
+        root = TagNode("Root", number)
+        for i in range(raw.FPDF_StructTree_CountChildren(tree)):
+            el = raw.FPDF_StructTree_GetChildAtIndex(tree, i)
+            if el:
+                root.add(i, _tag_node(el, number, 0))
+        return root if root.kids else None
+    finally:
+        raw.FPDF_StructTree_Close(tree)
+
+
+def _tag_node(el, number: int, depth: int) -> TagNode:
+    node = TagNode(_struct_type(el), number)
+    n = raw.FPDF_StructElement_CountChildren(el)
+    for i in range(n):
+        child = raw.FPDF_StructElement_GetChildAtIndex(el, i)
+        if child:
+            if depth < _MAX_TAG_DEPTH:
+                node.add(i, _tag_node(child, number, depth + 1))
+            continue
+        mcid = raw.FPDF_StructElement_GetChildMarkedContentID(el, i)
+        if mcid >= 0:
+            node.add(i, (number, mcid))
+    if n == 0:
+        mcid = raw.FPDF_StructElement_GetMarkedContentID(el)  # /K is a bare number
+        if mcid >= 0:
+            node.add(0, (number, mcid))
+    return node
 
 
 # ---------------------------------------------------------------------------

@@ -24,10 +24,11 @@ from .flow import reading_order
 from .furniture import drop_running_lines
 from .lines import drawn_bullets, group_lines
 from .lists import Marker
-from .model import Grid, Line, PageContent, Word
+from .model import Grid, Line, PageContent, TagNode, Word
 from .paragraphs import Context, build_paragraphs
 from .ruled import find_ruled_tables, split_ruled_tables
 from .settings import PdfSettings
+from .tagged import merge_pages, read_tags, to_block, untagged_share
 
 #: a page with fewer body lines than this takes the document's usual right edge
 #: (a short last page of a chapter says nothing about the text width)
@@ -48,6 +49,8 @@ class PageLayout:
     grids: list[Grid] = field(default_factory=list)
     furniture: list[object] = field(default_factory=list)
     bullets: list[Word] = field(default_factory=list)
+    #: the page's blocks come from its structure tree (tagged PDF), not the layout
+    tagged: bool = False
 
 
 @dataclass
@@ -55,6 +58,17 @@ class Layout:
     pages: list[PageLayout]
     blocks: list[Block]
     body_size: float
+    #: pages whose blocks come from the PDF's structure tree (the rest: layout)
+    tagged_pages: list[int] = field(default_factory=list)
+
+    @property
+    def reader(self) -> str:
+        """"pdf-tags", "pdf-layout", or "pdf-tags+layout" when pages differ."""
+        if not self.tagged_pages:
+            return "pdf-layout"
+        if len(self.tagged_pages) == sum(1 for pl in self.pages if pl.page.words):
+            return "pdf-tags"
+        return "pdf-tags+layout"
 
 
 def analyse(pages: list[PageContent], settings: PdfSettings | dict | None = None) -> Layout:
@@ -94,7 +108,103 @@ def analyse(pages: list[PageContent], settings: PdfSettings | dict | None = None
     # 4-5. reading order, paragraphs, headings, tables
     flow = reading_order([(pl.page, pl.lines, pl.grids) for pl in layouts], ctx)
     blocks = _blocks(flow, ctx)
-    return Layout(layouts, blocks, ctx.body_size)
+    tagged_pages: list[int] = []
+    if st.use_tags and any(pl.page.tags is not None for pl in layouts):
+        blocks, tagged_pages = _with_tags(layouts, blocks, ctx)
+    return Layout(layouts, blocks, ctx.body_size, tagged_pages)
+
+
+def _unit_pages(blocks: list[Block]) -> Counter:
+    """Paragraph-sized units per page (a table counts its cells' paragraphs,
+    each on its own page when the table runs over a page break)."""
+    count: Counter = Counter()
+    for b in blocks:
+        if isinstance(b, Table):
+            for row in b.rows:
+                for c in row:
+                    for p in c.paragraphs:
+                        count[p.page] += 1
+        else:
+            count[b.page] += 1
+    return count
+
+
+def _furniture_words(pl: PageLayout) -> set[int]:
+    ids: set[int] = set()
+    for o in pl.furniture:
+        lines = [l for row in o.rows for c in row for l in c.lines] if isinstance(o, Grid) else [o]
+        for l in lines:
+            ids.update(id(w) for w in l.words)
+    return ids
+
+
+def _with_tags(layouts: list[PageLayout], layout_blocks: list[Block], ctx: Context) -> tuple[list[Block], list[int]]:
+    """Blocks from the structure tree on the pages where it can be trusted,
+    from the layout elsewhere; the pages read by tags."""
+    st = ctx.st
+    words: dict[tuple[int, int], list[Word]] = defaultdict(list)
+    for pl in layouts:
+        for w in pl.page.words:
+            if w.mcid >= 0:
+                words[(pl.page.number, w.mcid)].append(w)
+    usable = {
+        pl.page.number for pl in layouts
+        if pl.page.tags is not None and untagged_share(pl.page, _furniture_words(pl)) <= st.tags_max_untagged
+    }
+    by_layout = _unit_pages(layout_blocks)
+    while True:
+        tag_blocks = _tag_blocks(layouts, usable, words, ctx)
+        by_tags = _unit_pages(tag_blocks)
+        coarse = {p for p in usable if by_tags[p] < st.tags_min_block_ratio * by_layout[p]}
+        if not coarse:
+            break
+        usable -= coarse
+    if not usable:
+        return layout_blocks, []
+    out: list[Block] = []
+    for pl in layouts:
+        n = pl.page.number
+        pl.tagged = n in usable
+        source = tag_blocks if n in usable else layout_blocks
+        out += [b for b in source if b.page == n]
+    return out, sorted(usable)
+
+
+def _tag_blocks(layouts: list[PageLayout], usable: set[int], words, ctx: Context) -> list[Block]:
+    """Blocks of the usable pages, each run of consecutive usable pages read as
+    one tree (elements going on over a page break joined)."""
+    runs: list[list[TagNode]] = []
+    prev = None
+    for pl in layouts:
+        n = pl.page.number
+        if n not in usable:
+            continue
+        if prev is not None and n == prev + 1:
+            runs[-1].append(pl.page.tags)
+        else:
+            runs.append([pl.page.tags])
+        prev = n
+    blocks: list[Block] = []
+    tagged_levels: set[int] = set()
+    styled: list[tuple[int, float, bool]] = []  # paragraphs that look like headings
+    for run in runs:
+        for draft in read_tags(merge_pages(run), words):
+            block, first = to_block(draft, ctx)
+            if block is None:
+                continue
+            if isinstance(block, Heading):
+                tagged_levels.add(block.level)
+            elif (isinstance(block, Paragraph) and block.list_marker is None and first is not None
+                  and looks_like_heading(block.text, first, len(draft.lines), ctx)):
+                styled.append((len(blocks), first.size, first.bold))
+                block = Heading(block.text, 1, block.page, block.bbox)
+            blocks.append(block)
+    # headings the tags call paragraphs rank below every tagged heading level
+    _assign_levels(blocks, styled)
+    below = max(tagged_levels, default=0)
+    for idx, _, _ in styled:
+        blocks[idx].level = min(blocks[idx].level + below, 6)
+    return blocks
 
 
 def layout_pages(pages: list[PageContent], settings: PdfSettings | dict | None = None) -> list[Block]:
@@ -171,15 +281,7 @@ def _blocks(flow: list[Line | Grid], ctx: Context) -> list[Block]:
             if not text:
                 continue
             first = d.first
-            nwords = len(text.split())
-            heading = False
-            if d.marker is None and nwords <= st.max_heading_words and len(d.lines) <= 3:
-                if first.size >= ctx.body_size + st.heading_size_delta:
-                    heading = True
-                elif (first.bold and first.size >= ctx.body_size - st.size_tolerance
-                      and nwords <= BOLD_HEADING_WORDS and not text.endswith(".")):
-                    heading = True
-            if heading:
+            if d.marker is None and looks_like_heading(text, first, len(d.lines), ctx):
                 heading_drafts.append((len(blocks), first.size, first.bold))
                 blocks.append(Heading(text, 1, first.page, d.bbox))
             else:
@@ -197,6 +299,19 @@ def _blocks(flow: list[Line | Grid], ctx: Context) -> list[Block]:
     flush()
     _assign_levels(blocks, heading_drafts)
     return blocks
+
+
+def looks_like_heading(text: str, first: Line, n_lines: int, ctx: Context) -> bool:
+    """A short paragraph set larger than the body text, or bold at body size
+    without a closing full stop (a label such as "Styrkor")."""
+    st = ctx.st
+    nwords = len(text.split())
+    if nwords > st.max_heading_words or n_lines > 3:
+        return False
+    if first.size >= ctx.body_size + st.heading_size_delta:
+        return True
+    return (first.bold and first.size >= ctx.body_size - st.size_tolerance
+            and nwords <= BOLD_HEADING_WORDS and not text.endswith("."))
 
 
 def _marker_text(m: Marker | None) -> str | None:

@@ -121,7 +121,7 @@ def drawn_bullets(words: list[Word], shapes: list[Shape], st: PdfSettings) -> li
             continue  # a dash or a bar, not a dot
         if any(w is not best and w.x1 > s.x1 and w.x0 < best.x0 and w.top <= cy <= w.bottom for w in by_top):
             continue
-        out.append(Word(DRAWN_BULLET, s.x0, s.x1, best.top, best.bottom, size, best.bold, drawn=True))
+        out.append(Word(DRAWN_BULLET, s.x0, s.x1, best.top, best.bottom, size, best.bold, drawn=True, page=best.page))
     return out
 
 

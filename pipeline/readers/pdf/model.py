@@ -30,6 +30,10 @@ class Word:
     bold: bool = False
     #: True for a bullet the PDF draws as a shape (the text layer has no glyph)
     drawn: bool = False
+    #: marked-content id of the word's text in a tagged PDF (-1: none, an artifact)
+    mcid: int = -1
+    #: 1-based page number (set by the backend; 0 on hand-made test pages)
+    page: int = 0
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,32 @@ class Shape:
 
 
 @dataclass
+class TagNode:
+    """One element of a tagged PDF's structure tree, as far as one page holds it.
+
+    ``kids`` are, in the producer's reading order, child elements and the
+    ``(page, marked-content id)`` of content the element owns directly.
+    ``slots`` gives each kid's position among *all* the element's kids in the
+    file (those on other pages included): an element's position path from the
+    root is the same on every page it appears on, which is how the pages of
+    one tree are put together again (:func:`~.tagged.merge_pages`).
+    ``type`` is the standard type after the document's role map (P, H2, TD...).
+    """
+
+    type: str
+    page: int
+    kids: list["TagNode | tuple[int, int]"] = field(default_factory=list)
+    slots: list[int] = field(default_factory=list)
+
+    def add(self, slot: int, kid: "TagNode | tuple[int, int]") -> None:
+        self.slots.append(slot)
+        self.kids.append(kid)
+
+    def elements(self) -> list["TagNode"]:
+        return [k for k in self.kids if isinstance(k, TagNode)]
+
+
+@dataclass
 class RuledTable:
     """A ruled table: bbox and, per grid row, the bbox of each cell (None where
     a merged cell covers the slot)."""
@@ -71,6 +101,8 @@ class PageContent:
     tables: list[RuledTable] = field(default_factory=list)
     edges: list[Edge] = field(default_factory=list)
     shapes: list[Shape] = field(default_factory=list)
+    #: the page's structure tree (tagged PDFs only)
+    tags: TagNode | None = None
 
 
 class Line:

@@ -86,6 +86,19 @@ class PdfSettings:
     #: line pitch (tables keep their rows closer than the space around them)
     borderless_max_gap: float = 2.6
 
+    # -- tagged PDFs ------------------------------------------------------------------
+    #: read a tagged PDF's structure tree (P, H1, L/LI, Table/TR/TD) for blocks
+    use_tags: bool = True
+    #: a page's tags are used only when the text they leave out (not marked as
+    #: content, and not a running header or footer either) is at most this
+    #: share of the page's characters: real content outside the tags means a
+    #: partly tagged page, which the layout reads whole
+    tags_max_untagged: float = 0.05
+    #: ... and when they give at least this share of the blocks the layout finds
+    #: on the page: fewer means tags too coarse to separate paragraphs (a page
+    #: tagged as one P), and the layout's boundaries are better
+    tags_min_block_ratio: float = 0.34
+
     def __post_init__(self) -> None:
         for name in ("header_band", "footer_band"):
             v = getattr(self, name)
@@ -108,8 +121,12 @@ class PdfSettings:
             raise ValueError("PdfSettings.gutter_min must be larger than word_gap")
         if self.drawn_bullet_min >= self.drawn_bullet_max:
             raise ValueError("PdfSettings.drawn_bullet_min must be smaller than drawn_bullet_max")
-        if not isinstance(self.borderless_tables, bool):
-            raise ValueError("PdfSettings.borderless_tables must be True or False")
+        for name in ("borderless_tables", "use_tags"):
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(f"PdfSettings.{name} must be True or False")
+        for name in ("tags_max_untagged", "tags_min_block_ratio"):
+            if not getattr(self, name) <= 1.0:
+                raise ValueError(f"PdfSettings.{name} must be a share in (0, 1]")
 
     @classmethod
     def resolve(cls, settings: "PdfSettings | dict | None") -> "PdfSettings":
