@@ -133,10 +133,22 @@ class Origin:
 
 
 @dataclass
+class ReaderNote:
+    """Something a reader noticed that may make the blocks incomplete or
+    doubtful (pages without text, text it could not place); extraction
+    carries each into the report's flags."""
+
+    severity: str  # "error" | "warning" | "info", as report flags
+    code: str
+    message: str
+
+
+@dataclass
 class Document:
     origin: Origin
     blocks: list[Block] = field(default_factory=list)
     schema_version: int = SCHEMA_VERSION
+    notes: list[ReaderNote] = field(default_factory=list)
 
     def __iter__(self) -> Iterator[Block]:
         return iter(self.blocks)
@@ -160,6 +172,7 @@ class Document:
             "schema_version": self.schema_version,
             "origin": asdict(self.origin),
             "blocks": [block(b) for b in self.blocks],
+            "notes": [asdict(n) for n in self.notes],
         }
 
     @classmethod
@@ -185,7 +198,8 @@ class Document:
                 blocks.append(Table(rows=rows, page=d.get("page"), bbox=d.get("bbox")))
             else:
                 raise ValueError(f"unknown block kind {kind!r}")
-        return cls(Origin(**data["origin"]), blocks, data.get("schema_version", SCHEMA_VERSION))
+        notes = [ReaderNote(**n) for n in data.get("notes", [])]
+        return cls(Origin(**data["origin"]), blocks, data.get("schema_version", SCHEMA_VERSION), notes)
 
 
 class ReadError(Exception):

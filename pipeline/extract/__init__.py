@@ -256,6 +256,8 @@ def extract_report(doc: Document) -> Report:
         if q.score is None:
             report.flag(Severity.ERROR, "question_score_missing",
                         f"sub-question {q.number}: no points read from its row of the overview")
+    for note in doc.notes:  # what the reader itself was unsure of
+        report.flag(note.severity, note.code, note.message)
     return report
 
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from ...document import Document, Origin, ReadError
+from ...document import Document, Origin, ReadError, ReaderNote
 from .layout import Layout, PageLayout, analyse, layout_pages
 from .lines import group_lines, words_from_chars
 from .model import Edge, PageContent, RuledTable, Shape, Word
@@ -79,4 +79,42 @@ def read_pdf(path: str | Path, settings: PdfSettings | dict | None = None) -> Do
     if not any(p.words for p in pages):
         raise ReadError("no text layer (scanned PDF?); OCR it first")
     layout = analyse(pages, st)
-    return Document(Origin(str(path), "pdf", sha, pages=len(pages), reader=layout.reader), layout.blocks)
+    return Document(Origin(str(path), "pdf", sha, pages=len(pages), reader=layout.reader), layout.blocks,
+                    notes=reader_notes(layout))
+
+
+#: a text-less page whose largest image covers at least this share of it is a
+#: scanned page (a photo on a cover or a divider page covers less, or is first/last)
+SCAN_IMAGE_SHARE = 0.5
+#: this many words at an angle on one page are more than a caption or a stamp
+#: (a rotated table, say): a warning, not a note
+ROTATED_WARN_WORDS = 30
+
+
+def _pages(numbers: list[int]) -> str:
+    return ("page " if len(numbers) == 1 else "pages ") + ", ".join(map(str, numbers))
+
+
+def reader_notes(layout: Layout) -> list[ReaderNote]:
+    """What the reader could not read or had to guess, for the report's flags."""
+    notes: list[ReaderNote] = []
+    pages = [pl.page for pl in layout.pages]
+    last = max((p.number for p in pages), default=0)
+    scanned = [p.number for p in pages if not p.words and p.image_share >= SCAN_IMAGE_SHARE]
+    inner = [n for n in scanned if 1 < n < last]
+    if inner:
+        notes.append(ReaderNote("warning", "pages_without_text",
+                                f"{_pages(inner)} are images without text (scanned?): their content is not read"))
+    rotated = [(p.number, p.rotated_words) for p in pages if p.rotated_words]
+    if rotated:
+        many = any(n >= ROTATED_WARN_WORDS for _, n in rotated)
+        notes.append(ReaderNote("warning" if many else "info", "rotated_text_not_read",
+                                f"{sum(n for _, n in rotated)} words set at an angle on "
+                                f"{_pages([p for p, _ in rotated])} are not read"
+                                + (" (a rotated table?)" if many else " (captions, stamps)")))
+    if layout.reader == "pdf-tags+layout":
+        by_layout = [pl.page.number for pl in layout.pages if pl.page.words and not pl.tagged]
+        notes.append(ReaderNote("info", "tags_partly_used",
+                                f"a tagged PDF whose tags leave text out or are too coarse on {_pages(by_layout)}: "
+                                "those pages are read by layout analysis"))
+    return notes

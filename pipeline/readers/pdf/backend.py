@@ -83,24 +83,47 @@ def read_pages(data: bytes, st: PdfSettings) -> list[PageContent]:
 
 def read_page(page: "pdfium.PdfPage", number: int, st: PdfSettings, tagged: bool = False) -> PageContent:
     width, height = page.get_size()
-    words = _page_words(page, height)
+    skipped = [0]
+    words = _page_words(page, height, skipped)
     for w in words:
         w.page = number
     edges: list[Edge] = []
     shapes: list[Shape] = []
     tags = None
+    image_share = 0.0
     if words:
         _page_graphics(page, height, st, edges, shapes)
         if tagged:
             tags = _page_tags(page, number)
-    return PageContent(number, float(width), float(height), words, [], edges, shapes, tags)
+    else:
+        image_share = _image_share(page, width, height)
+    return PageContent(number, float(width), float(height), words, [], edges, shapes, tags,
+                       rotated_words=skipped[0], image_share=image_share)
+
+
+def _image_share(page, width: float, height: float) -> float:
+    """Share of a text-less page covered by its largest image (a scan covers
+    nearly all of it; a blank page has none)."""
+    best = 0.0
+    l, b, r, t = (ctypes.c_float() for _ in range(4))
+    for i in range(raw.FPDFPage_CountObjects(page)):
+        obj = raw.FPDFPage_GetObject(page, i)
+        if raw.FPDFPageObj_GetType(obj) != raw.FPDF_PAGEOBJ_IMAGE:
+            continue
+        if raw.FPDFPageObj_GetBounds(obj, l, b, r, t):
+            w = min(r.value, width) - max(l.value, 0.0)
+            h = min(t.value, height) - max(b.value, 0.0)
+            if w > 0 and h > 0:
+                best = max(best, w * h / (width * height))
+    return best
 
 
 # ---------------------------------------------------------------------------
 # text
 
 
-def _page_words(page: "pdfium.PdfPage", height: float) -> list[Word]:
+def _page_words(page: "pdfium.PdfPage", height: float, skipped: list[int]) -> list[Word]:
+    """The page's upright words; ``skipped[0]`` counts words set at an angle."""
     tp = page.get_textpage()
     try:
         n = raw.FPDFText_CountChars(tp)
@@ -118,7 +141,7 @@ def _page_words(page: "pdfium.PdfPage", height: float) -> list[Word]:
             ch = text[k] if k < n else " "
             if ch == _PDFIUM_LINE_HYPHEN and start >= 0:
                 # the word ends at the hyphen; its second half is on the next line
-                words += _words(tp, text, start, k, height, rect, buf, fonts)
+                words += _words(tp, text, start, k, height, rect, buf, fonts, skipped)
                 start = -1
                 continue
             if not ch.isspace() and ch not in "\x00\ufffe\uffff":
@@ -127,19 +150,23 @@ def _page_words(page: "pdfium.PdfPage", height: float) -> list[Word]:
                 continue
             if start < 0:
                 continue
-            words += _words(tp, text, start, k - 1, height, rect, buf, fonts)
+            words += _words(tp, text, start, k - 1, height, rect, buf, fonts, skipped)
             start = -1
         return words
     finally:
         tp.close()
 
 
-def _words(tp, text: str, start: int, end: int, height: float, rect, buf, fonts: dict) -> list[Word]:
+def _words(tp, text: str, start: int, end: int, height: float, rect, buf, fonts: dict,
+           skipped: list[int]) -> list[Word]:
     w = _word(tp, text, start, end, height, rect, buf, fonts)
     if w is not None:
         return [w]
     angle = raw.FPDFText_GetCharAngle(tp, start)
-    if min(abs(angle), abs(angle - 6.283185)) > _UPRIGHT or end == start:
+    if min(abs(angle), abs(angle - 6.283185)) > _UPRIGHT:
+        skipped[0] += 1
+        return []
+    if end == start:
         return []
     return _split_word(tp, text, start, end, height, rect, buf, fonts)
 

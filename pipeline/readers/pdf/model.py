@@ -103,6 +103,10 @@ class PageContent:
     shapes: list[Shape] = field(default_factory=list)
     #: the page's structure tree (tagged PDFs only)
     tags: TagNode | None = None
+    #: words set at an angle (vertical captions, stamps, rotated tables): not read
+    rotated_words: int = 0
+    #: on a page without text: the share of it its largest image covers (a scan)
+    image_share: float = 0.0
 
 
 class Line:
