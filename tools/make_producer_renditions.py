@@ -151,11 +151,11 @@ def out_name(seed: Seed, producer: str, ext: str = "pdf") -> str:
 
 
 def cover_lines(seed: Seed) -> tuple[str, str]:
-    return "KommunKompassen", f"ANALYS AV TORSÅS KOMMUN {seed.year}"
+    return "KommunKompassen", f"ANALYS AV {seed.municipality.upper()} KOMMUN {seed.year}"
 
 
 def doc_title(seed: Seed) -> str:
-    return f"Kommunkompassen – Analys av Torsås kommun {seed.year}"
+    return f"Kommunkompassen – Analys av {seed.municipality} kommun {seed.year}"
 
 
 def _is_findings_with_header(t: Table) -> bool:

@@ -164,6 +164,9 @@ class Seed:
     # (what Word's bullet button does). Both reports get one of the two, so the
     # docx reader meets both.
     bullets: str = "style"
+    # The municipality named on the cover and in the document title (the body text
+    # is the seed's; tools/make_bench_corpus.py renames it there itself).
+    municipality: str = "Torsås"
 
 
 SEEDS = [
@@ -537,7 +540,7 @@ def _add_cover(document, seed: Seed):
     r.font.name = SANS_FONT
     r.font.color.rgb = HEADING_COLOR
     p = document.add_paragraph()
-    r = p.add_run(f"ANALYS AV TORSÅS KOMMUN {seed.year}")
+    r = p.add_run(f"ANALYS AV {seed.municipality.upper()} KOMMUN {seed.year}")
     r.font.size = Pt(20)
     r.font.name = SANS_FONT
     r.font.color.rgb = HEADING_COLOR
@@ -656,7 +659,7 @@ def build_docx(blocks: list, seed: Seed, numpages: int) -> bytes:
     cp = document.core_properties
     cp.author = AUTHOR
     cp.last_modified_by = AUTHOR
-    cp.title = f"Kommunkompassen – Analys av Torsås kommun {seed.year}"
+    cp.title = f"Kommunkompassen – Analys av {seed.municipality} kommun {seed.year}"
     cp.subject = ""
     cp.comments = f"Rendition of seed {seed.src} built by tools/make_renditions.py"
     cp.keywords = ""

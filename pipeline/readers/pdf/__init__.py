@@ -16,8 +16,14 @@ The reader is a pipeline of small stages over plain dataclasses
 * :mod:`.furniture`: running headers and footers;
 * :mod:`.lists`, :mod:`.paragraphs`: markers, paragraphs, hyphenation;
 * :mod:`.flow`: reading order, tables across pages;
+* :mod:`.tagged`: a tagged PDF's structure tree -> blocks, on the pages
+  where the tags can be trusted;
 * :mod:`.layout`: runs them and keeps every page's intermediate results
   (:class:`~.layout.PageLayout`); :mod:`.debug` draws them.
+
+What the reader could not read (scanned pages, rotated text) becomes
+:class:`~pipeline.document.ReaderNote` objects on the document, and flags on
+the report.
 
 Tolerances are named in :class:`PdfSettings`. Errors are
 :class:`~pipeline.document.ReadError`: "encrypted PDF (password protected)",
