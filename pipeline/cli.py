@@ -10,7 +10,20 @@ import click
 from . import __version__
 
 
-@click.group(help="kompass: turn Kommunkompassen evaluation reports (PDF, Word, text exports) into a "
+class _Commands(click.Group):
+    """Every command: a database that cannot be used is one line, not a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        from .store import DbError
+
+        try:
+            return super().invoke(ctx)
+        except DbError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+@click.group(cls=_Commands,
+             help="kompass: turn Kommunkompassen evaluation reports (PDF, Word, text exports) into a "
                   "SQLite database of scores, strengths and improvement recommendations.")
 @click.version_option(__version__, prog_name="kompass")
 def cli() -> None:
@@ -35,32 +48,37 @@ def ingest(folder: Path, db_path: Path, extracted_dir: Path, no_json: bool, quie
            models_dir: Path | None, no_themes: bool) -> None:
     from .ingest import ingest as run_ingest
     from .ingest import report_files
+    from .store import open_db, writer_lock
 
     files = report_files(folder)
     if not files:
         raise click.ClickException(f"{folder}: no files to ingest")
     failures: list[str] = []
     show_bar = not quiet and sys.stderr.isatty()
-    with click.progressbar(length=len(files), label="Ingesting", file=sys.stderr,
-                           hidden=not show_bar, item_show_func=lambda o: o.path if o else "") as bar:
-        def progress(outcome):
-            if outcome.status == "failed":
-                line = f"{outcome.path}: {outcome.message}"
-                failures.append(line)
-                click.echo(("\n" if show_bar else "") + f"error: {line}", err=True)
-            bar.update(1, outcome)
+    waiting = lambda: click.echo(  # noqa: E731
+        f"{db_path}: another kompass ingest is writing to it; waiting for it to finish", err=True)
+    with writer_lock(db_path, waiting):
+        open_db(db_path).close()  # a database that cannot be used fails here, before any file is read
+        with click.progressbar(length=len(files), label="Ingesting", file=sys.stderr,
+                               hidden=not show_bar, item_show_func=lambda o: o.path if o else "") as bar:
+            def progress(outcome):
+                if outcome.status == "failed":
+                    line = f"{outcome.path}: {outcome.message}"
+                    failures.append(line)
+                    click.echo(("\n" if show_bar else "") + f"error: {line}", err=True)
+                bar.update(1, outcome)
 
-        summary = run_ingest(files, db_path, None if no_json else extracted_dir, progress)
-    stored = summary.count("stored", "replaced")
-    click.echo(
-        f"{len(files)} files: {summary.count('stored')} new, {summary.count('replaced')} replaced, "
-        f"{summary.count('unchanged')} unchanged, {summary.count('duplicate')} duplicate, "
-        f"{len(summary.failed)} failed. "
-        f"{sum(o.findings for o in summary.outcomes)} findings and "
-        f"{sum(o.flags for o in summary.outcomes)} flags from the {stored} reports read now; database {db_path}."
-    )
-    if not no_themes:
-        _echo_update(_update_themes(db_path, models_dir))
+            summary = run_ingest(files, db_path, None if no_json else extracted_dir, progress)
+        stored = summary.count("stored", "replaced")
+        click.echo(
+            f"{len(files)} files: {summary.count('stored')} new, {summary.count('replaced')} replaced, "
+            f"{summary.count('unchanged')} unchanged, {summary.count('duplicate')} duplicate, "
+            f"{len(summary.failed)} failed. "
+            f"{sum(o.findings for o in summary.outcomes)} findings and "
+            f"{sum(o.flags for o in summary.outcomes)} flags from the {stored} reports read now; database {db_path}."
+        )
+        if not no_themes:
+            _echo_update(_update_themes(db_path, models_dir))
     if failures:
         sys.exit(1)
 
@@ -115,7 +133,10 @@ def themes(db_path: Path, models_dir: Path | None, show: str | None, refit: bool
     if n_themes is not None and not refit:
         raise click.UsageError("--themes N applies to a fit: use it with --refit")
     if refit:
-        update = _update_themes(db_path, models_dir, refit=True, n_themes=n_themes)
+        from .store import writer_lock
+
+        with writer_lock(db_path, lambda: click.echo(f"{db_path}: an ingest is writing to it; waiting", err=True)):
+            update = _update_themes(db_path, models_dir, refit=True, n_themes=n_themes)
         _echo_update(update)
         for m in update.movements:
             went = ", ".join(f"{'outliers' if k is None else f'theme {k}'}: {v}"
@@ -123,7 +144,7 @@ def themes(db_path: Path, models_dir: Path | None, show: str | None, refit: bool
             click.echo(f"  old theme {m.old_id} ({m.old_label}), {m.size} findings: {m.verdict}; {went}")
         if fmt == "table":
             return
-    db = open_db(db_path)
+    db = open_db(db_path, readonly=True)
     if show is not None:
         if show == "outliers":
             theme_id = None

@@ -10,10 +10,15 @@ one report and a flag instead of two.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
+import fcntl
 import json
+import os
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import sqlite_utils
 
@@ -135,25 +140,142 @@ class Source:
     reader: str | None = None
 
 
-def open_db(path: str | Path) -> sqlite_utils.Database:
-    """Open (creating if needed) a kompass database with its schema."""
-    db = sqlite_utils.Database(path)
-    version = db.execute("PRAGMA user_version").fetchone()[0]
+class DbError(Exception):
+    """A database that cannot be used; the message names it and says why, in one line."""
+
+
+#: how long a command waits for another one's write to finish (seconds)
+BUSY_TIMEOUT = 60.0
+FTS_COLUMNS = {"findings": ["text"], "sections": ["heading", "text"]}
+FTS_TOKENIZE = "unicode61 remove_diacritics 0"
+
+
+def _check_path(path: Path, readonly: bool) -> None:
+    """The usual mistakes with a database path, each said in one line."""
+    if path.is_dir():
+        raise DbError(f"{path}: is a folder, not a database file")
+    if readonly:
+        if not path.exists():
+            raise DbError(f"{path}: no such database")
+        return
+    parent = path.parent
+    if not parent.is_dir():
+        raise DbError(f"{path}: folder {parent} does not exist")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise DbError(f"{path}: the database is read-only (no write permission)")
+    if not os.access(parent, os.W_OK):
+        # SQLite writes its journal (WAL) beside the database
+        raise DbError(f"{path}: cannot write in folder {parent} (no write permission)")
+
+
+def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
+    _check_path(path, readonly)
+    if readonly:
+        uri = "file:" + path.resolve().as_posix().replace("?", "%3f").replace("#", "%23")
+        conn = sqlite3.connect(uri + "?mode=ro", uri=True, timeout=BUSY_TIMEOUT)
+        try:
+            conn.execute("select count(*) from sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            # a WAL database in a folder we cannot write (a shared, read-only
+            # place): SQLite cannot make its -shm file; read it as it is on disk
+            conn.close()
+            conn = sqlite3.connect(uri + "?immutable=1", uri=True, timeout=BUSY_TIMEOUT)
+        return conn
+    return sqlite3.connect(str(path), timeout=BUSY_TIMEOUT)
+
+
+def _kind_of(db: sqlite_utils.Database, path: Path) -> int:
+    """The schema version of a kompass database, 0 for an empty file; refuses
+    any other SQLite database (so that nothing is added to it)."""
+    try:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        tables = set(db.table_names())
+    except sqlite3.DatabaseError as exc:
+        raise DbError(f"{path}: not an SQLite database ({exc})") from None
     if version > SCHEMA_VERSION:
-        raise RuntimeError(f"{path}: database schema {version} is newer than this kompass ({SCHEMA_VERSION})")
+        raise DbError(f"{path}: database schema {version} is newer than this kompass ({SCHEMA_VERSION}); "
+                            "update kompass")
+    if tables and ("reports" not in tables or "sources" not in tables):
+        raise DbError(f"{path}: not a kompass database (it holds other tables); "
+                            "give --db a new file or a kompass database")
+    return version
+
+
+def open_db(path: str | Path, readonly: bool = False) -> sqlite_utils.Database:
+    """Open a kompass database; unless ``readonly``, create it if missing and
+    bring its schema up to date.
+
+    Read-only opens never write, not even the journal mode. Writers use WAL,
+    so that listing, queries and Datasette read while an ingest runs, and wait
+    up to :data:`BUSY_TIMEOUT` for each other's transactions. Raises
+    :class:`DbError` (one line) for anything that is not a usable
+    kompass database.
+    """
+    path = Path(path)
+    try:
+        db = sqlite_utils.Database(_connect(path, readonly))
+        version = _kind_of(db, path)
+        if readonly:
+            if version == 0:
+                raise DbError(f"{path}: an empty database: run kompass ingest first")
+            return db
+        if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            db.execute("PRAGMA journal_mode = WAL")
+        _ensure_schema(db)
+        return db
+    except sqlite3.OperationalError as exc:
+        raise DbError(f"{path}: cannot use the database ({exc})") from None
+    except sqlite3.DatabaseError as exc:
+        raise DbError(f"{path}: not an SQLite database ({exc})") from None
+
+
+def _ensure_schema(db: sqlite_utils.Database) -> None:
+    """Create or complete the schema. Each step checks what is there, so a run
+    killed half-way through is completed by the next."""
     db.executescript(SCHEMA)
     if "reader" not in db["reports"].columns_dict:  # databases made before the tagged-PDF reader
         db["reports"].add_column("reader", str)
-    if not db["findings_fts"].exists():
-        db["findings"].enable_fts(["text"], create_triggers=True, tokenize="unicode61 remove_diacritics 0")
-        db["sections"].enable_fts(["heading", "text"], create_triggers=True, tokenize="unicode61 remove_diacritics 0")
+    for table, columns in FTS_COLUMNS.items():
+        triggers = {t.name for t in db[table].triggers}
+        complete = {f"{table}{s}" for s in ("_ai", "_ad", "_au")} <= triggers
+        if not db[f"{table}_fts"].exists() or not complete:
+            # rebuilt whole: what a killed run left (an index without triggers or
+            # triggers without an index) is dropped first
+            for suffix in ("_ai", "_ad", "_au"):
+                db.execute(f"drop trigger if exists [{table}{suffix}]")
+            if db[f"{table}_fts"].exists():
+                db[table].disable_fts()
+            db[table].enable_fts(columns, create_triggers=True, tokenize=FTS_TOKENIZE)
     if db["municipalities"].count == 0:
         with db.atomic():
             db["municipalities"].insert_all(
                 {"code": m.code, "name": m.name, "county": m.county} for m in municipalities()
             )
-    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-    return db
+    if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+@contextlib.contextmanager
+def writer_lock(path: str | Path, on_wait=None) -> Iterator[None]:
+    """Hold the right to write ``path`` for a whole ingest (a lock on a file
+    beside it): a second ingest into the same database waits its turn, after
+    ``on_wait()`` says so, instead of interleaving with the first."""
+    _check_path(Path(path), readonly=False)
+    lock_path = Path(str(path) + ".lock")
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+    except OSError as exc:
+        raise DbError(f"{path}: cannot lock the database ({exc.strerror or exc})") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait is not None:
+                on_wait()
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def source_status(db: sqlite_utils.Database, path: str, sha256: str) -> dict | None:

@@ -164,8 +164,9 @@ class Seed:
     # (what Word's bullet button does). Both reports get one of the two, so the
     # docx reader meets both.
     bullets: str = "style"
-    # The municipality named on the cover and in the document title (the body text
-    # is the seed's; tools/make_bench_corpus.py renames it there itself).
+    # The municipality's name as printed before "kommun" on the cover and in the
+    # document title (the body text is the seed's; tools/make_bench_corpus.py
+    # renames it there itself).
     municipality: str = "Torsås"
 
 

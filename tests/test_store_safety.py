@@ -1,0 +1,123 @@
+"""The database is used safely: a path that cannot be a database is one line,
+listing never writes (not even to a database that is not kompass's), two
+ingests into one database take turns, and a schema left half-made by a killed
+run is completed by the next."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+import sqlite_utils
+from click.testing import CliRunner
+
+from conftest import ROOT, sample
+from pipeline.cli import cli
+from pipeline.store import DbError, open_db, writer_lock
+
+
+def run(args):
+    return CliRunner().invoke(cli, args)
+
+
+def digest(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("case", ["missing folder", "a folder", "not sqlite"])
+def test_an_unusable_db_path_is_one_line(tmp_path, case):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "a.txt").write_text("x", "utf-8")
+    if case == "missing folder":
+        db, expected = tmp_path / "nowhere" / "k.db", "does not exist"
+    elif case == "a folder":
+        db, expected = tmp_path, "is a folder"
+    else:
+        db = tmp_path / "notes.db"
+        db.write_text("these are my notes, not a database\n" * 100, "utf-8")
+        expected = "not an SQLite database"
+    res = run(["ingest", str(folder), "--db", str(db), "--no-json", "--no-themes", "--quiet"])
+    assert res.exit_code == 1
+    lines = res.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"Error: {db}: ") and expected in lines[0]
+    assert "Traceback" not in res.output
+
+
+def test_a_database_that_is_not_kompass_is_refused_and_left_untouched(tmp_path):
+    other = tmp_path / "other.sqlite"
+    conn = sqlite3.connect(other)
+    conn.execute("create table birds (name text)")
+    conn.execute("insert into birds values ('tärna')")
+    conn.commit()
+    conn.close()
+    before = digest(other)
+    for args in (["themes", "--db", str(other)],
+                 ["ingest", str(sample(2017, "txt")), "--db", str(other), "--no-json", "--no-themes", "--quiet"]):
+        res = run(args)
+        assert res.exit_code == 1 and "not a kompass database" in res.output, args
+    assert digest(other) == before
+    assert sqlite_utils.Database(other).table_names() == ["birds"]
+
+
+def test_listing_opens_read_only(tmp_path):
+    db = tmp_path / "k.db"
+    assert run(["ingest", str(sample(2017, "txt")), "--db", str(db), "--no-json", "--no-themes",
+                "--quiet"]).exit_code == 0
+    before = digest(db)
+    conn = open_db(db, readonly=True)
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        conn.execute("delete from findings")
+    conn.close()
+    res = run(["themes", "--db", str(db)])
+    assert "no themes yet" in res.output  # an answer, from a database it did not change
+    assert digest(db) == before
+
+
+def test_an_empty_file_is_not_listed_as_a_database(tmp_path):
+    db = tmp_path / "empty.db"
+    db.touch()
+    with pytest.raises(DbError, match="empty database"):
+        open_db(db, readonly=True)
+    assert db.stat().st_size == 0
+
+
+def test_a_half_made_full_text_index_is_completed(tmp_path):
+    db_path = tmp_path / "k.db"
+    db = open_db(db_path)
+    db.execute("drop trigger sections_ai")  # as if killed between the index and its triggers
+    db.execute("drop table findings_fts")
+    db.close()
+    db = open_db(db_path)
+    assert db["findings_fts"].exists()
+    assert {"sections_ai", "sections_ad", "sections_au"} <= {t.name for t in db["sections"].triggers}
+    db.execute("insert into reports (id) values ('r')")
+    db.execute("insert into sections (report_id, heading, text) values ('r', 'Styrning', 'medborgardialogen')")
+    assert [r[0] for r in db.execute("select text from sections_fts where sections_fts match 'medborgardialogen'")] \
+        == ["medborgardialogen"]
+
+
+def test_a_second_ingest_waits_for_the_first(tmp_path):
+    db = tmp_path / "k.db"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    with writer_lock(db):  # the first ingest, holding the database
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "pipeline", "ingest", str(sample(2017, "txt")), "--db", str(db),
+             "--no-json", "--no-themes", "--quiet"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path)
+        deadline = time.monotonic() + 60
+        while not db.with_name("k.db.lock").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(1.0)
+        assert proc.poll() is None  # still waiting
+        assert not db.exists()  # and it has written nothing
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert "waiting for it to finish" in err
+    assert "1 new" in out
+    assert sqlite_utils.Database(db)["reports"].count == 1
