@@ -91,7 +91,11 @@ def _update_themes(db_path: Path, models_dir: Path | None, **kwargs):
     from .nlp.update import update_themes
     from .store import open_db
 
-    return update_themes(open_db(db_path), _models_dir(db_path, models_dir), **kwargs)
+    db = open_db(db_path)
+    try:
+        return update_themes(db, _models_dir(db_path, models_dir), **kwargs)
+    finally:
+        db.close()  # the last connection to close folds the WAL into the file
 
 
 def _echo_update(update) -> None:
