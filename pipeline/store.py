@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import hashlib
 import fcntl
 import json
 import os
@@ -345,13 +346,15 @@ def save_report(
              "score": q.score, "max": q.max, "percent": q.percent}
             for q in report.questions
         )
+        seen: dict[tuple, int] = {}
         db["findings"].insert_all(
-            {"report_id": report_id, "area": f.area, "kind": f.kind, "position": f.position,
-             "text": f.text, "page": f.page}
+            {"id": stable_id(seen, report_id, f.kind, f.area, f.text), "report_id": report_id, "area": f.area,
+             "kind": f.kind, "position": f.position, "text": f.text, "page": f.page}
             for f in report.findings
         )
         db["sections"].insert_all(
-            {"report_id": report_id, "area": s.area, "heading": s.heading, "text": s.text, "page": s.page}
+            {"id": stable_id(seen, report_id, "section", s.area, s.heading, s.text), "report_id": report_id,
+             "area": s.area, "heading": s.heading, "text": s.text, "page": s.page}
             for s in report.sections
         )
         flags = [(f.severity, f.code, f.message) for f in report.flags] + list(extra_flags)
@@ -359,6 +362,18 @@ def save_report(
             {"report_id": report_id, "severity": sev, "code": code, "message": msg} for sev, code, msg in flags
         )
         record_source(db, source, report_id, "stored", now)
+
+
+def stable_id(seen: dict[tuple, int], *key) -> int:
+    """A row id derived from what the row says (report, kind, area, text) and
+    not from when it was inserted: re-ingesting the same content, or the same
+    report from another file, gives every finding its id again, so links,
+    notes and exports can refer to it. Order is left out (a finding moved
+    within its area keeps its id); the n-th repeat of the same text in a
+    report is told apart by n. 63 bits of SHA-256: a positive SQLite integer."""
+    n = seen[key] = seen.get(key, -1) + 1
+    digest = hashlib.sha256("\x1f".join(map(str, (*key, n))).encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") & 0x7FFF_FFFF_FFFF_FFFF
 
 
 def record_source(db: sqlite_utils.Database, source: Source, report_id: str | None, status: str,

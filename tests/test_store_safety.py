@@ -121,3 +121,37 @@ def test_a_second_ingest_waits_for_the_first(tmp_path):
     assert "waiting for it to finish" in err
     assert "1 new" in out
     assert sqlite_utils.Database(db)["reports"].count == 1
+
+
+def _finding_ids(db_path) -> dict[str, int]:
+    return {r["text"]: r["id"] for r in sqlite_utils.Database(db_path).query("select id, text from findings")}
+
+
+def test_finding_ids_survive_a_re_ingest_and_change_only_with_the_finding(tmp_path):
+    from pipeline.ingest import ingest
+
+    src = tmp_path / "torsas.txt"
+    src.write_bytes(sample(2017, "txt").read_bytes())
+    db = tmp_path / "k.db"
+    ingest([src], db, None)
+    first = _finding_ids(db)
+    assert len(first) > 50 and all(isinstance(i, int) and i > 0 for i in first.values())
+
+    src.write_text(src.read_text("utf-8") + "\n", "utf-8")  # changed file, same content: replaced
+    assert ingest([src], db, None).count("replaced") == 1
+    assert _finding_ids(db) == first
+
+    old = "En enkel och överskådlig styrmodell"
+    assert old in first
+    src.write_text(src.read_text("utf-8").replace(old, "En enkel och tydlig styrmodell"), "utf-8")
+    ingest([src], db, None)
+    again = _finding_ids(db)
+    assert again.pop("En enkel och tydlig styrmodell") != first.pop(old)
+    assert again == first
+
+    # the same report into another database, from another place: the same ids
+    other = tmp_path / "copy" / "t.txt"
+    other.parent.mkdir()
+    other.write_bytes(src.read_bytes())
+    ingest([other], tmp_path / "other.db", None)
+    assert _finding_ids(tmp_path / "other.db") == _finding_ids(db)
