@@ -17,7 +17,8 @@ from .document import ReadError
 from .extract import NotAReport, Report, extract_report
 from .readers import FORMATS, read_document
 from .store import (
-    FORMAT_PREFERENCE, Source, add_flag, open_db, record_source, save_report, source_status, stored_report,
+    FORMAT_PREFERENCE, Source, add_flag, open_db, record_source, rename_source, save_report, source_row, source_status,
+    store_sources_with, stored_report,
 )
 
 PARSER_VERSION = __version__
@@ -57,12 +58,29 @@ def report_files(folder: str | Path) -> list[Path]:
 
 
 def _display_path(path: Path) -> str:
-    """The path as stored and shown: relative to the working directory when inside it."""
+    """The path as shown: relative to the working directory when inside it."""
     absolute = path.resolve()
     try:
         return str(absolute.relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(absolute)
+
+
+def _moved_here(db, key: str, sha: str) -> dict | None:
+    """A source stored under another path with this very content, whose path is
+    gone or is this file (a moved folder, or a database made when paths were
+    stored relative to the working directory): the same source."""
+    for row in store_sources_with(db, sha):
+        old = Path(row["path"])
+        if row["path"] == key:
+            continue
+        try:
+            same = old.exists() and old.samefile(key)
+        except OSError:
+            same = False
+        if same or not old.exists():
+            return row
+    return None
 
 
 def _fingerprint(report: Report) -> dict:
@@ -117,23 +135,29 @@ def write_extracted(report: Report, report_id: str, source: Source, folder: str 
 
 
 def ingest_file(db, path: Path, extracted_dir: str | Path | None = "extracted") -> Outcome:
-    shown = _display_path(path)
+    display = _display_path(path)
+    # a source is its resolved absolute path (and its content), wherever the command runs
+    shown = str(path.resolve())
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return Outcome(shown, "failed", message=f"cannot read file: {exc.strerror or exc}")
+        return Outcome(display, "failed", message=f"cannot read file: {exc.strerror or exc}")
     sha = hashlib.sha256(data).hexdigest()
     known = source_status(db, shown, sha)
     if known:
-        return Outcome(shown, "unchanged", known["report_id"])
+        return Outcome(display, "unchanged", known["report_id"])
+    moved = _moved_here(db, shown, sha)
+    if moved is not None and source_row(db, shown) is None:
+        rename_source(db, moved["path"], shown)
+        return Outcome(display, "unchanged", moved["report_id"], message=f"moved from {moved['path']}")
     fmt = FORMATS.get(path.suffix.lower())
     try:
         doc = read_document(path)
         report = extract_report(doc)
     except (ReadError, NotAReport) as exc:
-        return Outcome(shown, "failed", message=str(exc))
+        return Outcome(display, "failed", message=str(exc))
     except Exception as exc:  # a reader bug must not stop the other files
-        return Outcome(shown, "failed", message=f"unexpected error while reading ({type(exc).__name__}: {exc})")
+        return Outcome(display, "failed", message=f"unexpected error while reading ({type(exc).__name__}: {exc})")
 
     source = Source(shown, sha, fmt, doc.origin.pages, doc.origin.reader)
     report_id = report.id or f"unknown-{sha[:10]}"
@@ -148,7 +172,7 @@ def ingest_file(db, path: Path, extracted_dir: str | Path | None = "extracted") 
             record_source(db, source, report_id, "duplicate")
             add_flag(db, report_id, "info", "duplicate_source",
                      f"also read from {shown} ({fmt}): {comparison}; kept {existing['source_path']}")
-            return Outcome(shown, "duplicate", report_id,
+            return Outcome(display, "duplicate", report_id,
                            message=f"same report as {existing['source_path']} ({comparison})")
         extra = [("info", "duplicate_source",
                   f"also read from {existing['source_path']} ({existing['source_format']}): {comparison}; kept {shown}")]
@@ -167,7 +191,7 @@ def ingest_file(db, path: Path, extracted_dir: str | Path | None = "extracted") 
         status = "replaced" if (existing or changed_file) else "stored"
     if extracted_dir is not None:
         write_extracted(report, report_id, source, extracted_dir)
-    return Outcome(shown, status, report_id, findings=len(report.findings), flags=len(report.flags) + len(extra))
+    return Outcome(display, status, report_id, findings=len(report.findings), flags=len(report.flags) + len(extra))
 
 
 def ingest(

@@ -285,6 +285,24 @@ def source_status(db: sqlite_utils.Database, path: str, sha256: str) -> dict | N
     return rows[0] if rows else None
 
 
+def source_row(db: sqlite_utils.Database, path: str) -> dict | None:
+    rows = list(db.query("select * from sources where path = ?", [path]))
+    return rows[0] if rows else None
+
+
+def store_sources_with(db: sqlite_utils.Database, sha256: str) -> list[dict]:
+    """Every source with this content, in path order."""
+    return list(db.query("select * from sources where sha256 = ? order by path", [sha256]))
+
+
+def rename_source(db: sqlite_utils.Database, old: str, new: str) -> None:
+    """A source found at another path (moved, or stored relative to another
+    working directory): its rows follow it, in one transaction."""
+    with db.atomic():
+        db.execute("update sources set path = ? where path = ?", [new, old])
+        db.execute("update reports set source_path = ? where source_path = ?", [new, old])
+
+
 def stored_report(db: sqlite_utils.Database, report_id: str) -> dict | None:
     rows = list(db.query("select * from reports where id = ?", [report_id]))
     return rows[0] if rows else None

@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 import sqlite_utils
@@ -155,3 +156,48 @@ def test_finding_ids_survive_a_re_ingest_and_change_only_with_the_finding(tmp_pa
     other.write_bytes(src.read_bytes())
     ingest([other], tmp_path / "other.db", None)
     assert _finding_ids(tmp_path / "other.db") == _finding_ids(db)
+
+
+def test_the_same_folder_from_another_directory_is_the_same_sources(tmp_path, monkeypatch):
+    from pipeline.ingest import ingest, report_files
+
+    folder = tmp_path / "project" / "reports"
+    folder.mkdir(parents=True)
+    for year in (2017, 2021):
+        (folder / f"r{year}.txt").write_bytes(sample(year, "txt").read_bytes())
+    db = tmp_path / "project" / "k.db"
+    monkeypatch.chdir(tmp_path / "project")
+    assert ingest(report_files(Path("reports")), Path("k.db"), None).count("stored") == 2
+    flags = sqlite_utils.Database(db)["flags"].count
+
+    monkeypatch.chdir(tmp_path)
+    again = ingest(report_files(Path("project/reports")), Path("project/k.db"), None)
+    assert [o.status for o in again.outcomes] == ["unchanged", "unchanged"]
+    assert sqlite_utils.Database(db)["flags"].count == flags
+
+    # an edited file is applied, whichever directory the command runs from
+    edited = folder / "r2017.txt"
+    edited.write_text(edited.read_text("utf-8").replace("En enkel och överskådlig styrmodell",
+                                                        "En enkel och tydlig styrmodell"), "utf-8")
+    monkeypatch.chdir(folder)
+    assert [o.status for o in ingest([Path("r2017.txt")], db, None).outcomes] == ["replaced"]
+    texts = {r["text"] for r in sqlite_utils.Database(db)["findings"].rows}
+    assert "En enkel och tydlig styrmodell" in texts and "En enkel och överskådlig styrmodell" not in texts
+    assert sqlite_utils.Database(db)["sources"].count == 2
+
+
+def test_a_moved_folder_is_recognised_by_content(tmp_path):
+    from pipeline.ingest import ingest
+
+    a = tmp_path / "a" / "t.txt"
+    a.parent.mkdir()
+    a.write_bytes(sample(2017, "txt").read_bytes())
+    db = tmp_path / "k.db"
+    ingest([a], db, None)
+    b = tmp_path / "b" / "t.txt"
+    a.parent.rename(b.parent)
+    out = ingest([b], db, None).outcomes[0]
+    assert out.status == "unchanged" and "moved from" in out.message
+    rows = list(sqlite_utils.Database(db)["sources"].rows)
+    assert [r["path"] for r in rows] == [str(b.resolve())]
+    assert sqlite_utils.Database(db)["reports"].get("0834-2017")["source_path"] == str(b.resolve())

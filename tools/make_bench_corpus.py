@@ -100,7 +100,7 @@ from make_producer_renditions import (  # noqa: E402
     build_chromium,
     build_reportlab,
 )
-from make_renditions import SEED_DIR, SEEDS, Heading, Para, Seed, Table, build_docx, parse_seed  # noqa: E402
+from make_renditions import SEED_DIR, SEEDS, Para, Seed, Table, build_docx, parse_seed  # noqa: E402
 
 from pipeline.extract.reference import Municipality, municipalities  # noqa: E402
 
@@ -334,7 +334,7 @@ def available_producers() -> tuple[tuple[str, ...], list[str]]:
         skip.add("chromium")
         notes.append("chromium not found: skipping chromium")
     try:
-        import reportlab  # noqa: F401
+        import reportlab  # noqa: F401  (only whether it is there)
     except ImportError:
         skip.add("reportlab")
         notes.append("reportlab not installed (.venv/bin/pip install -e '.[fixtures]'): skipping reportlab")
@@ -411,7 +411,11 @@ def page_count(path: Path) -> int:
 
 
 def build(plans: list[Plan], out: Path) -> list[dict]:
-    """Build every planned file into ``out``; returns the manifest's file entries."""
+    """Build every planned file into ``out``; returns the manifest's file entries.
+
+    Without LibreOffice the docx producer's page count is unknown: NUMPAGES is cached
+    as 0 and the manifest says ``"pages": null``."""
+    count_docx_pages = shutil.which("soffice") is not None
     with tempfile.TemporaryDirectory(prefix="kompass-bench-") as tmp:
         work = Path(tmp)
         (work / "lo-in").mkdir()
@@ -421,15 +425,15 @@ def build(plans: list[Plan], out: Path) -> list[dict]:
             prepared = list(pool.map(prepare, plans, [work] * len(plans)))
 
         jobs = [(p, plan.producer == "lo-tagged") for plan, p in zip(plans, prepared)
-                if plan.producer in ("docx", *LO_PRODUCERS)]
+                if plan.producer in LO_PRODUCERS or (plan.producer == "docx" and count_docx_pages)]
         if jobs:
             convert_all(jobs, lo_out, work)
 
-        pages: dict[int, int] = {}
+        pages: dict[int, int | None] = {}
         docx_plans = []
         for plan, src in zip(plans, prepared):
             if plan.producer == "docx":
-                pages[plan.index] = page_count(lo_out / (src.stem + ".pdf"))
+                pages[plan.index] = page_count(lo_out / (src.stem + ".pdf")) if count_docx_pages else None
                 docx_plans.append(plan)
                 continue
             dst = out / plan.filename
@@ -440,7 +444,8 @@ def build(plans: list[Plan], out: Path) -> list[dict]:
             pages[plan.index] = page_count(dst)
         if docx_plans:
             with ProcessPoolExecutor(WORKERS) as pool:
-                list(pool.map(final_docx, docx_plans, [pages[p.index] for p in docx_plans], [out] * len(docx_plans)))
+                list(pool.map(final_docx, docx_plans, [pages[p.index] or 0 for p in docx_plans],
+                              [out] * len(docx_plans)))
 
     return [
         {
@@ -555,7 +560,8 @@ def check(out: Path, files: list[dict]) -> int:
         total.update(c)
         print(f"{producer:<14}{c['files']:>13}" + "".join(f"{c[k]:>13}" for k in cols[1:]))
     print(f"{'all':<14}{total['files']:>13}" + "".join(f"{total[k]:>13}" for k in cols[1:]))
-    print("expected per seed: " + "; ".join(f"{k}: total {v['total']:g}, {v['findings']} findings" for k, v in expected.items()))
+    print("expected per seed: "
+          + "; ".join(f"{k}: total {v['total']:g}, {v['findings']} findings" for k, v in expected.items()))
     if mismatches:
         print(f"{len(mismatches)} mismatches:")
         for m in mismatches:
@@ -573,7 +579,8 @@ def check(out: Path, files: list[dict]) -> int:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", type=Path, required=True, help="folder for the corpus and its manifest.json")
-    ap.add_argument("--reports", type=int, default=DEFAULT_REPORTS, help=f"number of reports (default {DEFAULT_REPORTS})")
+    ap.add_argument("--reports", type=int, default=DEFAULT_REPORTS,
+                    help=f"number of reports (default {DEFAULT_REPORTS})")
     ap.add_argument("--seed", type=int, default=0, help="random seed of the plan and the variations (default 0)")
     ap.add_argument("--check", action="store_true", help="read every file with kompass and compare with the plan")
     args = ap.parse_args(argv)
@@ -601,7 +608,7 @@ def main(argv: list[str] | None = None) -> int:
             write_manifest(out, manifest)
             by = Counter(f["producer"] for f in files)
             print(
-                f"built {len(files)} files, {sum(f['pages'] for f in files)} pages, in "
+                f"built {len(files)} files, {sum(f['pages'] or 0 for f in files)} pages, in "
                 f"{time.perf_counter() - started:.0f} s into {out}: "
                 + ", ".join(f"{p} {by[p]}" for p in PRODUCERS if by[p])
             )
