@@ -53,6 +53,8 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("folders", nargs="+", type=Path)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--no-plumber", action="store_true",
+                    help="skip the pdfplumber baseline (minutes on a large corpus)")
     args = ap.parse_args()
     files = sorted(str(p) for f in args.folders for p in (f.rglob("*.pdf") if f.is_dir() else [f]))
     if not files:
@@ -67,6 +69,8 @@ def main() -> int:
     rows = [("pdftotext -layout (baseline)", base, 1.0, None),
             ("kompass read_pdf", read, read / base, max(r["peak_mb"] for r in reads))]
     try:
+        if args.no_plumber:
+            raise subprocess.CalledProcessError(0, "skipped")
         plumb = [json.loads(subprocess.run([py, "-c", PLUMBER, *files], check=True, capture_output=True,
                                            text=True).stdout)["seconds"] for _ in range(args.runs)]
         p = statistics.median(plumb)

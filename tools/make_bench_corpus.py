@@ -334,7 +334,7 @@ def available_producers() -> tuple[tuple[str, ...], list[str]]:
         skip.add("chromium")
         notes.append("chromium not found: skipping chromium")
     try:
-        import reportlab  # noqa: F401  (only whether it is there)
+        import reportlab  # noqa: F401
     except ImportError:
         skip.add("reportlab")
         notes.append("reportlab not installed (.venv/bin/pip install -e '.[fixtures]'): skipping reportlab")
