@@ -18,7 +18,7 @@ from .extract import NotAReport, Report, extract_report
 from .readers import FORMATS, read_document
 from .store import (
     FORMAT_PREFERENCE, Source, add_flag, open_db, record_source, rename_source, save_report, source_row, source_status,
-    store_sources_with, stored_report,
+    sources_with_content, stored_report,
 )
 
 PARSER_VERSION = __version__
@@ -70,7 +70,7 @@ def _moved_here(db, key: str, sha: str) -> dict | None:
     """A source stored under another path with this very content, whose path is
     gone or is this file (a moved folder, or a database made when paths were
     stored relative to the working directory): the same source."""
-    for row in store_sources_with(db, sha):
+    for row in sources_with_content(db, sha):
         old = Path(row["path"])
         if row["path"] == key:
             continue
@@ -162,7 +162,7 @@ def ingest_file(db, path: Path, extracted_dir: str | Path | None = "extracted") 
     source = Source(shown, sha, fmt, doc.origin.pages, doc.origin.reader)
     report_id = report.id or f"unknown-{sha[:10]}"
     existing = stored_report(db, report_id)
-    changed_file = bool(list(db.query("select 1 from sources where path = ?", [shown])))
+    changed_file = source_row(db, shown) is not None
 
     if existing and existing["source_path"] != shown:
         # a second file of the same report (the PDF and its Word original, say)

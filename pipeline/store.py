@@ -281,8 +281,8 @@ def writer_lock(path: str | Path, on_wait=None) -> Iterator[None]:
 
 def source_status(db: sqlite_utils.Database, path: str, sha256: str) -> dict | None:
     """What is known of this path: its row in ``sources`` if the content is unchanged."""
-    rows = list(db.query("select * from sources where path = ? and sha256 = ?", [path, sha256]))
-    return rows[0] if rows else None
+    row = source_row(db, path)
+    return row if row is not None and row["sha256"] == sha256 else None
 
 
 def source_row(db: sqlite_utils.Database, path: str) -> dict | None:
@@ -290,7 +290,7 @@ def source_row(db: sqlite_utils.Database, path: str) -> dict | None:
     return rows[0] if rows else None
 
 
-def store_sources_with(db: sqlite_utils.Database, sha256: str) -> list[dict]:
+def sources_with_content(db: sqlite_utils.Database, sha256: str) -> list[dict]:
     """Every source with this content, in path order."""
     return list(db.query("select * from sources where sha256 = ? order by path", [sha256]))
 

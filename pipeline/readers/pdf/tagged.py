@@ -193,23 +193,18 @@ class _Reader:
         label: list[Word] = []
         body: list[Word] = []
         nested: list[TagNode] = []
-        for k in node.kids:
-            if isinstance(k, TagNode) and k.type == "Lbl":
-                label += self.content(k)
-            elif isinstance(k, TagNode) and k.type == "LBody":
-                for kk in k.kids:
-                    if isinstance(kk, TagNode) and kk.type in ("L", "Table"):
-                        nested.append(kk)
-                    elif isinstance(kk, TagNode):
-                        body += self.content(kk)
-                    else:
-                        body += self.words.get(kk, [])
-            elif isinstance(k, TagNode) and k.type in ("L", "Table"):
-                nested.append(k)
-            elif isinstance(k, TagNode):
-                body += self.content(k)
-            else:
+        # an LBody's kids are the item's own: one pass over both levels
+        kids = [kk for k in node.kids
+                for kk in (k.kids if isinstance(k, TagNode) and k.type == "LBody" else [k])]
+        for k in kids:
+            if not isinstance(k, TagNode):
                 body += self.words.get(k, [])
+            elif k.type == "Lbl":
+                label += self.content(k)
+            elif k.type in ("L", "Table"):
+                nested.append(k)
+            else:
+                body += self.content(k)
         if body:
             d = _paragraph(_lines(body))
             if label:
