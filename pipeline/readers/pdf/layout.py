@@ -270,7 +270,6 @@ def _set_margins(layouts: list[PageLayout], ctx: Context) -> None:
 
 
 def _blocks(flow: list[Line | Grid], ctx: Context) -> list[Block]:
-    st = ctx.st
     blocks: list[Block] = []
     heading_drafts: list[tuple[int, float, bool]] = []  # (block index, size, bold)
     run: list[Line] = []
