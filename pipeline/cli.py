@@ -70,8 +70,10 @@ def ingest(folder: Path, db_path: Path, extracted_dir: Path, no_json: bool, quie
 
             summary = run_ingest(files, db_path, None if no_json else extracted_dir, progress)
         stored = summary.count("stored", "replaced")
+        reread = sum(o.status == "replaced" and o.message.startswith("read again") for o in summary.outcomes)
         click.echo(
-            f"{len(files)} files: {summary.count('stored')} new, {summary.count('replaced')} replaced, "
+            f"{len(files)} files: {summary.count('stored')} new, {summary.count('replaced')} replaced"
+            + (f" ({reread} read again by newer reading code)" if reread else "") + ", "
             f"{summary.count('unchanged')} unchanged, {summary.count('duplicate')} duplicate, "
             f"{len(summary.failed)} failed. "
             f"{sum(o.findings for o in summary.outcomes)} findings and "

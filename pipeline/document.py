@@ -29,7 +29,7 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 from typing import Iterator, Union
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: Paragraph.doubt
 
 
 def clean_text(text: str) -> str:
@@ -59,6 +59,9 @@ class Paragraph:
     page: int | None = None
     list_marker: str | None = None
     bbox: BBox | None = None
+    #: the reader's reason to doubt where this paragraph begins or ends (for
+    #: example "may_join_two"); None when the document said so plainly
+    doubt: str | None = None
 
     def __post_init__(self) -> None:
         self.bbox = _bbox(self.bbox)

@@ -21,7 +21,26 @@ from .store import (
     sources_with_content, stored_report,
 )
 
-PARSER_VERSION = __version__
+
+
+def _reading_code_digest() -> str:
+    """A digest of everything that turns a file into a report (readers,
+    extraction, the document model, reference data). A file stored by other
+    reading code is read again, so an upgrade of kompass reaches reports
+    already in the database and nobody has to remember to bump a number."""
+    root = Path(__file__).resolve().parent
+    files = sorted(
+        [p for d in ("readers", "extract", "data") for p in (root / d).rglob("*") if p.is_file()
+         and p.suffix in {".py", ".json", ".csv", ".txt"}] + [root / "document.py"]
+    )
+    h = hashlib.sha256()
+    for p in files:
+        h.update(p.relative_to(root).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()[:10]
+
+
+#: the reading code a report was made by ("0.1.0+<digest>"), stored per report
+PARSER_VERSION = f"{__version__}+{_reading_code_digest()}"
 
 
 @dataclass
@@ -121,9 +140,17 @@ def write_extracted(report: Report, report_id: str, source: Source, folder: str 
     """Write the whole extraction as stable, readable JSON (atomically)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    # the file as seen from the folder above the JSON (so "raw_reports/x.pdf"
+    # beside "extracted/"), whichever directory the command ran in
+    base = folder.resolve().parent
+    try:
+        shown = Path(source.path).relative_to(base).as_posix()
+    except ValueError:
+        shown = source.path
     data = {
         "id": report_id,
-        "source": {"path": source.path, "sha256": source.sha256, "format": source.format, "pages": source.pages},
+        "source": {"path": shown, "sha256": source.sha256, "format": source.format, "pages": source.pages,
+                   "reader": source.reader},
         "parser_version": PARSER_VERSION,
         **report.to_dict(),
     }
@@ -144,7 +171,7 @@ def ingest_file(db, path: Path, extracted_dir: str | Path | None = "extracted") 
         return Outcome(display, "failed", message=f"cannot read file: {exc.strerror or exc}")
     sha = hashlib.sha256(data).hexdigest()
     known = source_status(db, shown, sha)
-    if known:
+    if known and not _read_by_older_code(db, known):
         return Outcome(display, "unchanged", known["report_id"])
     moved = _moved_here(db, shown, sha)
     if moved is not None and source_row(db, shown) is None:
@@ -191,7 +218,18 @@ def ingest_file(db, path: Path, extracted_dir: str | Path | None = "extracted") 
         status = "replaced" if (existing or changed_file) else "stored"
     if extracted_dir is not None:
         write_extracted(report, report_id, source, extracted_dir)
-    return Outcome(display, status, report_id, findings=len(report.findings), flags=len(report.flags) + len(extra))
+    note = "read again: kompass's reading code has changed since it was stored" if known else ""
+    return Outcome(display, status, report_id, message=note, findings=len(report.findings),
+                   flags=len(report.flags) + len(extra))
+
+
+def _read_by_older_code(db, source: dict) -> bool:
+    """Was the kept file of this report read by other reading code than ours?
+    (A duplicate file stays as it is: the report comes from the kept one.)"""
+    if source["status"] != "stored":
+        return False
+    row = stored_report(db, source["report_id"])
+    return row is not None and row["parser_version"] != PARSER_VERSION
 
 
 def ingest(

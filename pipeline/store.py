@@ -26,7 +26,7 @@ import sqlite_utils
 from .extract.model import Report
 from .extract.reference import municipalities
 
-SCHEMA_VERSION = 2  # 2: themes
+SCHEMA_VERSION = 3  # 2: themes; 3: reports.reader, findings.doubt
 
 # Which source of one report to keep: the published PDF is what researchers
 # cite, and only it gives page numbers; then the Word original, then a text export.
@@ -80,6 +80,7 @@ CREATE TABLE IF NOT EXISTS findings (
     position INTEGER NOT NULL,
     text TEXT NOT NULL,
     page INTEGER,
+    doubt TEXT,
     theme_id INTEGER,
     theme_score REAL
 );
@@ -236,6 +237,8 @@ def _ensure_schema(db: sqlite_utils.Database) -> None:
     db.executescript(SCHEMA)
     if "reader" not in db["reports"].columns_dict:  # databases made before the tagged-PDF reader
         db["reports"].add_column("reader", str)
+    if "doubt" not in db["findings"].columns_dict:  # databases made before findings carried doubts
+        db["findings"].add_column("doubt", str)
     for table, columns in FTS_COLUMNS.items():
         triggers = {t.name for t in db[table].triggers}
         complete = {f"{table}{s}" for s in ("_ai", "_ad", "_au")} <= triggers
@@ -367,7 +370,7 @@ def save_report(
         seen: dict[tuple, int] = {}
         db["findings"].insert_all(
             {"id": stable_id(seen, report_id, f.kind, f.area, f.text), "report_id": report_id, "area": f.area,
-             "kind": f.kind, "position": f.position, "text": f.text, "page": f.page}
+             "kind": f.kind, "position": f.position, "text": f.text, "page": f.page, "doubt": f.doubt}
             for f in report.findings
         )
         db["sections"].insert_all(

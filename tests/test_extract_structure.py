@@ -171,6 +171,25 @@ def test_findings_that_look_like_fragments_are_flagged_and_whole_ones_are_not():
     assert "1 of 3 findings" in flags["finding_starts_lowercase"].message
     assert "'resultaten över tid'" in flags["finding_starts_lowercase"].message
     assert "areas 1" in flags["finding_ends_open"].message
+    doubts = {f.text: f.doubt for f in broken.findings}
+    assert doubts == {"Bra hemsida": None, "Utveckla uppföljningen av nämndernas mål och": "ends_open",
+                      "resultaten över tid": "starts_lowercase"}
+
+
+def test_a_join_the_reader_doubts_is_marked_on_its_finding_and_flagged():
+    """The reader joined two lines it could not tell apart from a new finding
+    (Paragraph.doubt): the finding carries the doubt and the report says so."""
+    body = [Heading("Område 1 Samspel mellan förtroendevalda och medborgare", 2),
+            Table([cells("Styrkor", "Förbättringsområden"),
+                   [Cell([Paragraph("Bra hemsida")]),
+                    Cell([Paragraph("Ett samlat styrdokument? Fortsätt arbetet", doubt="may_join_two"),
+                          Paragraph("Utveckla dialogen")])]]),
+            Heading("Översikt", 1), overview(SCORES)]
+    r = extract_report(doc(FRONT + body))
+    assert [(f.text, f.doubt) for f in r.findings if f.kind == "improvement"] == [
+        ("Ett samlat styrdokument? Fortsätt arbetet", "may_join_two"), ("Utveckla dialogen", None)]
+    flag = next(f for f in r.flags if f.code == "finding_may_join_two")
+    assert flag.severity == "warning" and "1 of 3 findings" in flag.message
 
 
 def test_a_sub_question_row_without_points_is_an_error_flag():
@@ -179,3 +198,23 @@ def test_a_sub_question_row_without_points_is_an_error_flag():
     r = extract_report(doc(FRONT + [Heading("Översikt", 1), table]))
     assert [q.score for q in r.questions if q.number == "1.1"] == [None]
     assert any(f.code == "question_score_missing" and "1.1" in f.message and f.severity == "error" for f in r.flags)
+
+
+def test_a_section_without_evidence_stays_with_the_area_heading_above_it():
+    """Under "Område 2" the Rubriker box came out as plain text (its table was
+    cut by a page break), so the "Allmänt" heading every area has starts a new
+    part. With nothing saying which area that part is, it stays with area 2
+    rather than taking area 3's number before area 3's own heading."""
+    blocks = list(FRONT)
+    for a in range(1, 9):
+        blocks += [Heading(f"Område {a} {TITLES_2020[a - 1]}", 2)]
+        if a == 2:
+            blocks += [Paragraph("Rubriker Poäng"), Paragraph("Strategi för hållbarhet 41")]
+        blocks += [Heading("Allmänt", 3), Paragraph(f"Inledande text om område {a} och dess betydelse.")]
+        blocks += [Paragraph("Styrkor"), Paragraph(f"Styrka i område {a}", list_marker="•"),
+                   Paragraph("Förbättringsområden"), Paragraph(f"Förbättring i område {a}", list_marker="–")]
+    blocks += [Heading("Översikt", 1), overview(SCORES)]
+    r = extract_report(doc(blocks))
+    assert [(f.area, f.text) for f in r.findings if f.kind == "strength"] == [
+        (a, f"Styrka i område {a}") for a in range(1, 9)]
+    assert not {f.code for f in r.flags} & {"area_without_findings", "area_number_overruled"}

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from conftest import FIXTURES, sample
 from pipeline.cli import cli
-from pipeline.ingest import ingest, report_files
+from pipeline.ingest import PARSER_VERSION, ingest, report_files
 
 PDF_BAD = FIXTURES / "pdf_reader"
 
@@ -192,3 +192,34 @@ def test_the_way_a_pdf_was_read_is_stored(tmp_path):
     ingest([FIXTURES / "producers" / "torsas-2021-chromium.pdf", sample(2017, "pdf")], db_path, None)
     readers = {r["year"]: r["reader"] for r in sqlite_utils.Database(db_path)["reports"].rows}
     assert readers == {2021: "pdf-tags", 2017: "pdf-layout"}
+
+
+def test_a_report_stored_by_older_reading_code_is_read_again(folder, tmp_path):
+    """An upgrade of kompass reaches the reports already stored: a file whose
+    report was made by other reading code is read again, once."""
+    db_path = tmp_path / "f.db"
+    ingest(report_files(folder), db_path, None)
+    db = sqlite_utils.Database(db_path)
+    db.execute("update reports set parser_version = '0.0.1' where id = '0834-2017'")
+    db.execute("delete from findings where report_id = '0834-2017' and position = 1")
+    db.conn.commit()
+    db.close()
+    summary = ingest(report_files(folder), db_path, None)
+    assert [(o.status, o.message.startswith("read again")) for o in summary.outcomes] == [
+        ("replaced", True), ("unchanged", False)]
+    db = sqlite_utils.Database(db_path)
+    assert db["findings"].count == 142  # what the old reading lacked is back
+    assert {r["parser_version"] for r in db["reports"].rows} == {PARSER_VERSION}
+    assert [o.status for o in ingest(report_files(folder), db_path, None).outcomes] == ["unchanged", "unchanged"]
+
+
+def test_findings_the_reader_doubts_are_marked_in_the_database(tmp_path):
+    """The borderless PDF of 2021 holds a finding the layout cannot delimit:
+    it is stored with its doubt, and the report carries the flag."""
+    db_path = tmp_path / "k.db"
+    ingest([FIXTURES / "producers" / "torsas-2021-lo-borderless.pdf"], db_path, None)
+    db = sqlite_utils.Database(db_path)
+    doubted = [(r["area"], r["doubt"]) for r in db.query("select area, doubt from findings where doubt is not null")]
+    assert (7, "may_join_two") in doubted
+    assert db.execute("select count(*) from flags where code = 'finding_may_join_two'").fetchone()[0] == 1
+    assert db.execute("select count(*) from findings where doubt is null").fetchone()[0] >= 48

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import cli
-from pipeline.document import Paragraph, Table
+from pipeline.document import Heading, Paragraph, Table
 from pipeline.readers.pdf import Edge, PageContent, PdfSettings, Shape, Word, analyse, layout_pages
 from pipeline.readers.pdf.ruled import cells, find_ruled_tables, intersections, merge_edges
 
@@ -104,6 +104,32 @@ def test_words_inside_ruled_cells_become_a_table_and_a_lone_frame_stays_text():
     assert blocks[0].row_texts() == [["Styrkor", "Förbättringsområden"], ["Tydlig vision.", "Mät målen."]]
     assert blocks[0].bbox == (70.0, 100.0, 520.0, 200.0)
     assert para_texts(blocks) == ["En ram runt en mening."]
+
+
+def test_a_ruled_row_cut_at_a_sentence_by_a_page_break_is_marked_not_merged():
+    """A ruled findings table fills page 1 and goes on on page 2. Where the last
+    cell of page 1 ends a sentence and the first of page 2 starts one, nothing
+    tells a row cut by the page break from two rows: both paragraphs say so.
+    A sentence that goes on in lower case is merged, and sure."""
+    def pages(first: str, second: str):
+        p1_edges = grid_edges([70, 300, 520], [700, 725, 760])
+        w1 = W("Styrkor", 75, 705, bold=True) + W("Förbättringsområden", 305, 705, bold=True)
+        w1 += W("Tydlig vision", 75, 730) + W("Utveckla stödet.", 305, 730) + W(first, 305, 730 + PITCH)
+        p2_edges = grid_edges([70, 300, 520], [72, 100])
+        w2 = W(second, 305, 77)
+        w2 += W("Text efter tabellen som löper över hela sidans bredd och lite till.", LEFT, 140)
+        return layout_pages([page(1, w1, p1_edges), page(2, w2, p2_edges)])
+
+    table = next(b for b in pages("Mät målen.", "Handbok och metoder.") if isinstance(b, Table))
+    right = [(p.text, p.doubt) for row in table.rows[1:] for p in row[1].paragraphs]
+    assert right == [("Utveckla stödet.", None), ("Mät målen.", "may_be_part"), ("Handbok och metoder.", "may_be_part")]
+    table = next(b for b in pages("Mät målen och", "handbok och metoder.") if isinstance(b, Table))
+    right = [(p.text, p.doubt) for row in table.rows[1:] for p in row[1].paragraphs]
+    assert right == [("Utveckla stödet.", None), ("Mät målen och handbok och metoder.", None)]
+    # a number that goes on with a sentence cut by the page break (the line above was full)
+    table = next(b for b in pages("Antalet anställda per chef får aldrig bli", "30 personer.") if isinstance(b, Table))
+    right = [(p.text, p.doubt) for row in table.rows[1:] for p in row[1].paragraphs]
+    assert right == [("Utveckla stödet.", None), ("Antalet anställda per chef får aldrig bli 30 personer.", None)]
 
 
 # ---------------------------------------------------------------------------
@@ -248,6 +274,93 @@ def test_borderless_findings_table_over_a_page_break_is_one_table():
     left = [p.text for row in tables[0].rows[1:] for p in row[0].paragraphs]
     assert left == long_left
     assert para_texts(blocks)[-1].startswith("Text efter tabellen")
+
+
+def test_a_left_finding_below_the_right_column_stays_in_the_table():
+    """The left column's findings are one line each with a blank line between,
+    the right column one long finding at plain pitch that ends first; the left
+    column's last finding, below it at the left column's own spacing, is part
+    of the table, and the heading after the table is not."""
+    left = ["Analysgruppen", "Brukarundersökningar", "Synpunktshantering", "Samverkar med externa aktörer"]
+    right = wrap("Utveckla en gemensam struktur för kvalitetsarbetet med fokus på förbättringsarbete, "
+                 "handbok, förändringsledare och nätverk för förändringsledning", COL_WIDTH)
+    assert len(right) >= 5
+    top = 120.0
+    words = W("Styrkor", LEFT, top - PITCH - 6, bold=True) + W("Förbättringsområden", MID, top - PITCH - 6, bold=True)
+    for k, text in enumerate(left):
+        words += W(text, LEFT, top + 2 * k * PITCH)
+    for k, text in enumerate(right[:5]):
+        words += W(text, MID, top + k * PITCH)
+    words += W("Område 7 Arbetsliv", LEFT, top + 10 * PITCH, size=16, bold=True)
+    blocks = layout_pages([page(1, words)])
+    table = next(b for b in blocks if isinstance(b, Table))
+    assert [p.text for row in table.rows[1:] for p in row[0].paragraphs] == left
+    assert isinstance(blocks[-1], Heading) and blocks[-1].text == "Område 7 Arbetsliv"
+
+
+def test_columns_with_their_own_spacing_keep_their_cells_whole():
+    """The left column's findings are set 2.5 lines apart, the right column's
+    one long finding wraps at plain pitch, so their baselines interleave: a
+    left finding starts a row while the right cell is still wrapping. The
+    right cell stays one finding; the left findings, the last below the right
+    column's end, are all in the table."""
+    left = ["Analysgruppen", "Brukarundersökningar", "Synpunktshantering", "Samverkar med föreningar"]
+    long = ("Centralt stöd och samordning av kvalitetsarbetet med en gemensam struktur och fokus på "
+            "förbättringsarbete, kvalitetshandbok, förändringsledare och nätverk för förändringsledning")
+    right = wrap(long, COL_WIDTH)
+    assert len(right) >= 6
+    top = 120.0
+    words = W("Styrkor", LEFT, top - PITCH - 6, bold=True) + W("Förbättringsområden", MID, top - PITCH - 6, bold=True)
+    for k, text in enumerate(left):
+        words += W(text, LEFT, top + 2.5 * k * PITCH)
+    for k, text in enumerate(right):
+        words += W(text, MID, top + k * PITCH)
+    words += W("Område 7 Arbetsliv", LEFT, top + 12 * PITCH, size=16, bold=True)
+    blocks = layout_pages([page(1, words)])
+    table = next(b for b in blocks if isinstance(b, Table))
+    cols = [[p.text for row in table.rows[1:] for p in row[c].paragraphs] for c in range(2)]
+    assert cols == [left, [long]]
+
+
+def _cell_lines(texts: list[str], gaps: list[float], right: float | None = None):
+    from pipeline.readers.pdf.model import Line
+    lines, y = [], 100.0
+    for text, gap in zip(texts, gaps):
+        y += gap
+        line = Line(W(text, MID, y), 1)
+        line.right = right if right is not None else line.x1
+        lines.append(line)
+    widest = max(l.x1 for l in lines)
+    for l in lines:
+        l.right = max(l.right, widest) if right is None else right
+    return lines
+
+
+def _cell_paragraphs(lines):
+    from pipeline.readers.pdf.paragraphs import Context, build_paragraphs
+    ctx = Context(PdfSettings(), SIZE, {("cell", SIZE): PITCH}, [l.text for l in lines])
+    return [(d.text, d.doubt) for d in build_paragraphs(lines, ctx, "cell")]
+
+
+def test_a_full_line_ending_a_sentence_then_a_capital_is_joined_with_a_doubt():
+    """Two findings set without spacing, the first filling its line and ending
+    with "?": geometry cannot tell them from one finding of two sentences.
+    The reader joins them and says so; where the line had room for the next
+    word, or the cell's other findings are set apart by spacing, it is sure."""
+    texts = ["Ett sammanhållet övergripande styrdokument?", "Fortsätt prioritera arbetet"]
+    full = _cell_lines(texts, [0, PITCH])
+    assert _cell_paragraphs(full) == [(" ".join(texts), "may_join_two")]
+    roomy = _cell_lines(texts, [0, PITCH], right=MID + 400)
+    assert _cell_paragraphs(roomy) == [(texts[0], None), (texts[1], None)]
+    spaced = _cell_lines(["Bra information."] + texts, [0, PITCH + 6, PITCH])
+    assert _cell_paragraphs(spaced) == [("Bra information.", None), (" ".join(texts), None)]
+    # a capitalised word the document never writes in lower case: a name
+    # going on with the sentence, or a new finding; after "med", a name
+    named = _cell_lines(["Ledarutvecklingsprogram för alla nya chefer", "Sammansvetsad ledningsgrupp"], [0, PITCH])
+    assert _cell_paragraphs(named) == [("Ledarutvecklingsprogram för alla nya chefer Sammansvetsad ledningsgrupp",
+                                        "may_join_two")]
+    region = _cell_lines(["Samverkar om kompetensförsörjning med", "Region Kalmar"], [0, PITCH])
+    assert _cell_paragraphs(region) == [("Samverkar om kompetensförsörjning med Region Kalmar", None)]
 
 
 def test_justified_text_with_wide_spaces_is_not_a_table():

@@ -58,9 +58,12 @@ How
    version whose files are all there (same sizes) does nothing.
 5. ``--check`` reads every file with kompass (``read_document`` +
    ``extract_report``) and counts, per producer, the files giving the expected
-   municipality code, year, total score and number of findings (the seed's, as
-   kompass extracts them from ``tests/fixtures/torsas-<year>.docx``), then
-   lists every mismatch. Exit status 1 if there is any.
+   municipality code, year and total score (the seed's, as kompass extracts it
+   from ``tests/fixtures/torsas-<year>.docx``) and exactly the findings (area,
+   kind, text) that kompass reads from the same report's Word file (built
+   again from the plan). Of the findings that differ it counts those marked
+   doubtful (``Finding.doubt``): a wrong finding without a mark is a silent
+   error. It lists every mismatch. Exit status 1 if there is any.
 
 Needs soffice (LibreOffice) and chromium for their producers (skipped with a
 note otherwise) and reportlab in the venv (``pip install -e '.[fixtures]'``).
@@ -513,7 +516,38 @@ def _extract(path: Path) -> dict:
     except Exception as exc:  # a reading failure is a result here, not a crash
         return {"error": f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"}
     return {"municipality": r.municipality_code, "year": r.year, "total": r.total_score,
-            "findings": len(r.findings), "name": r.municipality}
+            "findings": [(f.area, f.kind, f.text, bool(f.doubt)) for f in r.findings], "name": r.municipality}
+
+
+def _check_one(job: tuple[Path, Plan | None]) -> dict:
+    """A corpus file as kompass reads it, with the findings kompass reads from
+    the same report's Word file (its own when it is one)."""
+    path, plan = job
+    got = _extract(path)
+    if plan is None or "error" in got:
+        got["reference"] = got.get("findings")
+        return got
+    with tempfile.TemporaryDirectory() as tmp:
+        docx = Path(tmp) / f"{plan.key}.docx"
+        docx.write_bytes(_docx_bytes(plan, 0))
+        ref = _extract(docx)
+    got["reference"] = ref.get("findings")
+    return got
+
+
+def _compare_findings(got: list, reference: list | None) -> tuple[int, int, int]:
+    """(findings that differ from the Word file's, of them marked doubtful, Word findings not found)."""
+    if reference is None:
+        return len(got), sum(d for *_, d in got), 0
+    left = Counter((a, k, t) for a, k, t, _ in reference)
+    wrong = marked = 0
+    for a, k, t, doubt in got:
+        if left[(a, k, t)] > 0:
+            left[(a, k, t)] -= 1
+        else:
+            wrong += 1
+            marked += doubt
+    return wrong, marked, sum(left.values())
 
 
 def expected_by_seed() -> dict[str, dict]:
@@ -526,14 +560,15 @@ def expected_by_seed() -> dict[str, dict]:
         got = _extract(fixture)
         if "error" in got or got["total"] is None:
             raise BenchError(f"kompass cannot read the total of {fixture.name}: {got.get('error', 'no total')}")
-        out[seed.key] = {"total": got["total"], "findings": got["findings"]}
+        out[seed.key] = {"total": got["total"], "findings": len(got["findings"])}
     return out
 
 
-def check(out: Path, files: list[dict]) -> int:
+def check(out: Path, files: list[dict], plans: dict[str, Plan]) -> int:
     expected = expected_by_seed()
+    jobs = [(out / f["name"], plans.get(f["name"]) if f["producer"] != "docx" else None) for f in files]
     with ProcessPoolExecutor(WORKERS) as pool:
-        results = list(pool.map(_extract, [out / f["name"] for f in files]))
+        results = list(pool.map(_check_one, jobs))
     per: dict[str, Counter] = defaultdict(Counter)
     mismatches = []
     for f, got in zip(files, results):
@@ -542,15 +577,26 @@ def check(out: Path, files: list[dict]) -> int:
         if "error" in got:
             mismatches.append(f"{f['name']}: read error: {got['error']}")
             continue
-        want = {"municipality": f["municipality_code"], "year": f["year"], **expected[f["seed"]]}
-        bad = [k for k in CHECKED if got[k] != want[k]]
+        want = {"municipality": f["municipality_code"], "year": f["year"], "total": expected[f["seed"]]["total"]}
+        wrong, marked, missing = _compare_findings(got["findings"], got["reference"])
+        c["read"] += len(got["findings"])
+        c["wrong"] += wrong
+        c["marked"] += marked
+        bad = [k for k in CHECKED if k != "findings" and got[k] != want[k]]
+        if wrong or missing:
+            bad.append("findings")
         for k in CHECKED:
             c[k] += k not in bad
         c["ok"] += not bad
         if bad:
             detail = ", ".join(
-                f"{k} {want[k]} != {got[k]}" + (f" ({got['name']})" if k == "municipality" else "") for k in bad
+                f"{k} {want[k]} != {got[k]}" + (f" ({got['name']})" if k == "municipality" else "")
+                for k in bad if k != "findings"
             )
+            if "findings" in bad:
+                detail += (", " if detail else "") + (
+                    f"findings: {wrong} of {len(got['findings'])} differ from the Word file's ({marked} marked "
+                    f"doubtful), {missing} of the Word file's not found")
             mismatches.append(f"{f['name']} [{f['seed']}]: {detail}")
     cols = ("files", *CHECKED, "ok")
     print(f"{'producer':<14}" + "".join(f"{c:>13}" for c in cols))
@@ -562,6 +608,8 @@ def check(out: Path, files: list[dict]) -> int:
     print(f"{'all':<14}{total['files']:>13}" + "".join(f"{total[k]:>13}" for k in cols[1:]))
     print("expected per seed: "
           + "; ".join(f"{k}: total {v['total']:g}, {v['findings']} findings" for k, v in expected.items()))
+    print(f"findings read: {total['read']}; differing from the Word file's: {total['wrong']}, of them marked "
+          f"doubtful (findings.doubt and a report flag): {total['marked']}; silent: {total['wrong'] - total['marked']}")
     if mismatches:
         print(f"{len(mismatches)} mismatches:")
         for m in mismatches:
@@ -613,7 +661,7 @@ def main(argv: list[str] | None = None) -> int:
                 + ", ".join(f"{p} {by[p]}" for p in PRODUCERS if by[p])
             )
         if args.check:
-            return check(out, manifest["files"])
+            return check(out, manifest["files"], {p.filename: p for p in plan_corpus(args.reports, args.seed)})
         return 0
     except BenchError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -154,7 +154,7 @@ def extract_report(doc: Document) -> Report:
                     key = (seg.area, item.kind)
                     positions[key] += 1
                     by_area_kind[key] += 1
-                    report.findings.append(Finding(seg.area, item.kind, positions[key], item.text, item.page))
+                    report.findings.append(Finding(seg.area, item.kind, positions[key], item.text, item.page, item.doubt))
         report.sections.extend(_sections(seg.units, seg.area))
     for area, count in seen_areas.items():
         if count > 1:
@@ -165,7 +165,7 @@ def extract_report(doc: Document) -> Report:
             for item in u.items if u.role == "findings" else []:
                 key = (None, item.kind)
                 positions[key] += 1
-                report.findings.append(Finding(None, item.kind, positions[key], item.text, item.page))
+                report.findings.append(Finding(None, item.kind, positions[key], item.text, item.page, item.doubt))
         report.sections.extend(_sections(part, None))
     if any(f.area is None for f in report.findings):
         report.flag(Severity.INFO, "findings_outside_areas",
@@ -267,22 +267,47 @@ _OPEN_ENDINGS = {"och", "eller", "samt", "i", "av", "för", "med", "att", "till"
 
 
 def _flag_doubtful_findings(report: Report) -> None:
-    """Findings that look like pieces of a finding: a wrapped line read as a
-    finding of its own starts in lower case; one cut short ends on "och",
-    "för", a comma or a hyphen. A reader that loses a table's or a list's
-    structure produces exactly these, so they are said rather than stored silently."""
-    lower = [f for f in report.findings if f.text[:1].islower() and not re.match(r"^[a-zåäö]{1,2}-", f.text)]
-    cut = [f for f in report.findings
-           if f.text.rstrip()[-1:] in {",", "-", "–"} or f.text.rstrip(" .").rsplit(" ", 1)[-1].lower() in _OPEN_ENDINGS]
-    for code, found, what in (("finding_starts_lowercase", lower, "start in lower case, as a wrapped line does"),
-                              ("finding_ends_open", cut, "end where a sentence cannot end")):
+    """Findings that may be misread, marked one by one (``Finding.doubt``) and
+    summed up in a report flag per kind of doubt:
+
+    * ``starts_lowercase``: a wrapped line read as a finding of its own;
+    * ``ends_open``: a finding cut short, ending on "och", "för", a comma or a hyphen;
+    * ``may_join_two`` (from the reader): a full line ending a sentence was
+      joined with a line starting one, so the finding may be two;
+    * ``may_be_part`` (from the reader): a cell or paragraph was cut where a
+      page ends with a sentence and the next begins with one, so the finding
+      may be half of one.
+
+    A reader that loses a table's or a list's structure produces exactly
+    these, so they are said rather than stored silently."""
+    checks = (
+        ("starts_lowercase", "finding_starts_lowercase", "start in lower case, as a wrapped line does",
+         lambda f: f.text[:1].islower() and not re.match(r"^[a-zåäö]{1,2}-", f.text)),
+        ("ends_open", "finding_ends_open", "end where a sentence cannot end",
+         lambda f: f.text.rstrip()[-1:] in {",", "-", "–"}
+         or f.text.rstrip(" .").rsplit(" ", 1)[-1].lower() in _OPEN_ENDINGS),
+        ("may_join_two", "finding_may_join_two",
+         "may be two findings read as one (a full line ends a sentence and the next starts one, "
+         "with no spacing between them to tell a new finding from a new sentence)",
+         lambda f: f.doubt is not None and "may_join_two" in f.doubt.split(",")),
+        ("may_be_part", "finding_may_be_part",
+         "may be parts of one finding (cut where a page ends with a sentence and the next begins with one)",
+         lambda f: f.doubt is not None and "may_be_part" in f.doubt.split(",")),
+    )
+    for doubt, code, what, test in checks:
+        found = [f for f in report.findings if test(f)]
+        for f in found:
+            codes = [c for c in (f.doubt or "").split(",") if c]
+            if doubt not in codes:
+                f.doubt = ",".join(codes + [doubt])
         if not found:
             continue
         areas = sorted({f.area for f in found if f.area is not None})
         example = found[0].text if len(found[0].text) <= 60 else found[0].text[:57] + "..."
         report.flag(Severity.WARNING, code,
                     f"{len(found)} of {len(report.findings)} findings {what} (areas "
-                    f"{', '.join(map(str, areas)) or '-'}; e.g. {example!r}); the document's layout may have been misread")
+                    f"{', '.join(map(str, areas)) or '-'}; e.g. {example!r}); the document's layout may have "
+                    f"been misread; findings.doubt marks them")
 
 
 def _first_of_each(items) -> list:

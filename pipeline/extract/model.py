@@ -52,6 +52,9 @@ class Finding:
     position: int
     text: str
     page: int | None = None
+    #: why the finding may be misread, as codes ("may_join_two", "starts_lowercase",
+    #: "ends_open"; comma-separated); None when nothing speaks against it
+    doubt: str | None = None
 
 
 @dataclass

@@ -39,6 +39,7 @@ class Item:
     kind: str
     text: str
     page: int | None
+    doubt: str | None = None
 
 
 @dataclass
@@ -59,6 +60,9 @@ class Segment:
     area: int | None = None
     explicit_number: int | None = None
     evidence: str = ""
+    #: opened by an area's own heading ("Område 3", or its title), not by a
+    #: weaker cue (a heading every area has, a Rubriker box, text after findings)
+    anchored: bool = False
 
 
 def _text_of(block) -> str:
@@ -76,7 +80,7 @@ def _findings_from_table(table: Table, kinds: list[str | None], skip_header: boo
             if col < len(row):
                 for p in row[col].paragraphs:
                     if p.text and not finding_label(p.text):
-                        items.append(Item(kind, p.text, p.page or table.page))
+                        items.append(Item(kind, p.text, p.page or table.page, p.doubt))
     return items
 
 
@@ -122,7 +126,7 @@ def to_units(doc: Document) -> list[Unit]:
                         break
                     if not listed and len(p.text) > MAX_ITEM_CHARS:
                         break
-                    items.append(Item(kind, p.text, p.page))
+                    items.append(Item(kind, p.text, p.page, p.doubt))
                     i += 1
             units.append(Unit("findings", blocks[start], start, items=items))
             continue
@@ -234,14 +238,14 @@ def segment(units: list[Unit], titles: AreaTitles) -> tuple[list[Unit], list[Seg
             or (after_findings and u.role not in ("findings", "candidate_findings"))
         )
         if current and (opens or (soft and has_content)):
-            segments.append(Segment(current))
+            segments.append(Segment(current, anchored=_area_anchor(current[0], titles)[1]))
             current, has_content = [], False
         current.append(u)
         if u.role in ("text", "findings", "candidate_findings", "table"):
             has_content = True
         after_findings = u.role in ("findings", "candidate_findings")
     if current:
-        segments.append(Segment(current))
+        segments.append(Segment(current, anchored=_area_anchor(current[0], titles)[1]))
     return units[:start], segments, units[end:]
 
 
@@ -279,12 +283,16 @@ def assign_areas(segments: list[Segment], titles: AreaTitles) -> None:
     """Give each segment an area: the best total evidence with areas in order.
 
     Dynamic programming over (segment, area); a segment may repeat its
-    predecessor's area at a cost (a boundary cue that was not one), and
-    skipping an area costs a little (a report may lack an area's section).
+    predecessor's area at a cost (a boundary cue that was not one): high
+    where an area's own heading opened it, low where a weaker cue did (a
+    heading that every area has, such as "Allmänt"), so that a section
+    without evidence of its own stays with the area above it rather than
+    taking the next one's. Skipping an area costs a little (a report may
+    lack an area's section).
     """
     if not segments:
         return
-    skip_cost, same_cost = 0.5, 2.0
+    skip_cost, anchored_same_cost, soft_same_cost = 0.5, 2.0, 0.25
     evs = [_evidence(s, titles) for s in segments]
     areas = range(1, 9)
     best = [{a: evs[0][a] - skip_cost * (a - 1) for a in areas}]
@@ -292,6 +300,7 @@ def assign_areas(segments: list[Segment], titles: AreaTitles) -> None:
     for k in range(1, len(segments)):
         row, ptr = {}, {}
         for a in areas:
+            same_cost = anchored_same_cost if segments[k].anchored else soft_same_cost
             options = [(best[k - 1][a] - same_cost, a)]
             options += [(best[k - 1][p] - skip_cost * (a - p - 1), p) for p in areas if p < a]
             score, prev = max(options)

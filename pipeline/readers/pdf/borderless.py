@@ -77,8 +77,10 @@ def grow(lines: list[Line], start: int, ctx: Context) -> tuple[int, list[tuple[f
 
     Lines with text in one column only (a cell that wraps, or goes on below
     the others) join like any other; but after the block's last line with text
-    in two columns, they stay only while they keep to the spacing the table
-    already has: a short paragraph after a table is set further off."""
+    in two columns, they stay only while they keep to the spacing their column
+    already has: a short paragraph after a table is set further off. The
+    spacing is measured per column, since the findings of one column may be
+    set apart by a blank line while the other column's wrap at plain pitch."""
     st = ctx.st
     first = lines[start]
     segs = segments(first, st.gutter_min)
@@ -86,8 +88,8 @@ def grow(lines: list[Line], start: int, ctx: Context) -> tuple[int, list[tuple[f
     size = first.size
     j = start + 1
     prev = first
-    widest = 0.0  # the largest line-to-line distance up to the last two-column line
-    pending = 0.0  # ... and since then
+    widest: dict[int, float] = {}  # per column, the largest line-to-line distance up to the last two-column line
+    pending: dict[int, float] = {}  # ... and since then
     trail_ok = start + 1  # end of the block if it stopped now
     last_base = _column_bases(first.words, gutters)
     while j < len(lines):
@@ -105,15 +107,24 @@ def grow(lines: list[Line], start: int, ctx: Context) -> tuple[int, list[tuple[f
         # distance to the line above in the same column: the columns of one
         # row need not share a baseline
         here = _column_bases(line.words, narrowed)
-        delta = min((b - last_base[k] for k, b in here.items() if k in last_base), default=line.base - prev.base)
+        for k, b in here.items():
+            d = b - last_base[k] if k in last_base else line.base - prev.base
+            pending[k] = max(pending.get(k, 0.0), d)
         last_base.update(here)
-        if any(_both_sides(line.words, g) for g in narrowed):
-            widest = max(widest, pending, delta)
-            pending = 0.0
+        pitch = ctx.pitch("body", prev.size)
+        in_step = all(d <= max(widest.get(k, 0.0), pitch) + st.small_paragraph_gap * prev.size
+                      for k, d in pending.items() if k in here)
+        if any(_both_sides(line.words, g) for g in narrowed) or (in_step and min(here) >= 1):
+            # Text on both sides of a gutter, or text in a right-hand column
+            # alone at that column's spacing (a cell going on below the
+            # others: body text does not start at a column's edge mid-page),
+            # is the table's: so is every line above it.
+            for k, d in pending.items():
+                widest[k] = max(widest.get(k, 0.0), d)
+            pending = {}
             trail_ok = j + 1
-        else:
-            pending = max(pending, delta)
-            if trail_ok == j and pending <= max(widest, ctx.pitch("body", prev.size)) + st.small_paragraph_gap * prev.size:
+        elif trail_ok == j:
+            if all(d <= max(widest.get(k, 0.0), pitch) + st.small_paragraph_gap * prev.size for k, d in pending.items()):
                 trail_ok = j + 1
         gutters = narrowed  # type: ignore[assignment]
         prev = line
@@ -210,11 +221,17 @@ def build_grid(block: list[Line], gutters: list[tuple[float, float]], ctx: Conte
             rows.append([[p] if p else [] for p in parts])
             continue
         cur = rows[-1]
+        above = rows[-2] if len(rows) > 1 else None
         states = []
-        for cell, part in zip(cur, parts):
+        for k, (cell, part) in enumerate(zip(cur, parts)):
             if part is None:
                 continue
-            if not cell:
+            if not cell and above is not None and above[k] and _continues(above[k], part, ctx):
+                # a row begun by another column while this one still wraps
+                # its cell (columns need not share their spacing)
+                above[k].append(part)
+                parts[k] = None
+            elif not cell:
                 states.append("fresh")
             elif _ATOMIC.match(part.text) and _ATOMIC.match(cell[-1].text):
                 states.append("atomic")  # a number under a number: never one wrapped cell

@@ -14,11 +14,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from .borderless import build_grid, fits_columns
+from .borderless import _ATOMIC, build_grid, fits_columns
 from .furniture import norm_key
 from .lists import find_marker
 from .model import CellLines, Grid, Line
-from .paragraphs import Context, Draft, breaks
+from .paragraphs import SPLIT_AT_PAGE_BREAK, Context, Draft, breaks
 
 
 def _row_texts(row: list[CellLines]) -> list[str]:
@@ -68,7 +68,7 @@ def stitch(a: Grid, b: Grid, ctx: Context, body_bottom: float) -> None:
                 if lc.lines and not fc.lines and letters:
                     cont = True
                     break
-                if lc.lines and fc.lines and fc.lines[0].text[:1].islower():
+                if lc.lines and fc.lines and _may_go_on(lc.lines[-1].text, fc.lines[0].text):
                     d = Draft(lc.lines[-1], None)
                     if len(lc.lines) >= 2:
                         d = Draft(lc.lines[-2], None)
@@ -81,10 +81,30 @@ def stitch(a: Grid, b: Grid, ctx: Context, body_bottom: float) -> None:
             for lc, fc in zip(last, first):
                 lc.lines.extend(fc.lines)
             rows = rows[1:]
+        elif reached and not header_like:
+            # Nothing says the row goes on, but where a cell on page N ends a
+            # sentence and its column on page N+1 starts one, a row cut by
+            # the page break would look exactly the same: say so.
+            for lc, fc in zip(last, first):
+                if (lc.lines and fc.lines and lc.lines[-1].text.rstrip().endswith((".", "!", "?"))
+                        and find_marker(fc.lines[0]) is None and fc.lines[0].text[:1].isupper()):
+                    lc.doubt_last = fc.doubt_first = SPLIT_AT_PAGE_BREAK
     a.rows.extend(rows)
     a.last_bottom = b.last_bottom
     a.last_page = b.last_page
 
+
+
+def _may_go_on(last: str, first: str) -> bool:
+    """Could a cell's text ``first`` at the top of page N+1 go on with ``last``
+    on page N? A lower-case start, or a number inside a sentence ("... ska
+    inte överstiga" / "30 personer"); not a number under a number (a score
+    table's next row) nor after a finished sentence. The paragraph rules
+    then decide (see ``stitch``)."""
+    if first[:1].islower():
+        return True
+    return (first[:1].isdigit() and not _ATOMIC.match(last.rsplit(" ", 1)[-1])
+            and not last.rstrip().endswith((".", "!", "?", ":")))
 
 
 def continuation(prev: Grid, lines: list[Line], ctx: Context) -> tuple[Grid | None, int]:

@@ -284,7 +284,7 @@ def _blocks(flow: list[Line | Grid], ctx: Context) -> list[Block]:
                 heading_drafts.append((len(blocks), first.size, first.bold))
                 blocks.append(Heading(text, 1, first.page, d.bbox))
             else:
-                blocks.append(Paragraph(text, first.page, _marker_text(d.marker), d.bbox))
+                blocks.append(Paragraph(text, first.page, _marker_text(d.marker), d.bbox, d.doubt))
         run.clear()
 
     for obj in flow:
@@ -325,10 +325,15 @@ def _grid_to_table(g: Grid, ctx: Context) -> Table:
         cells = []
         for c in r:
             paras = []
-            for d in build_paragraphs(c.lines, ctx, "cell"):
+            drafts = build_paragraphs(c.lines, ctx, "cell")
+            if drafts and c.doubt_first:
+                drafts[0].add_doubt(c.doubt_first)
+            if drafts and c.doubt_last:
+                drafts[-1].add_doubt(c.doubt_last)
+            for d in drafts:
                 text = clean_text(d.text)
                 if text:
-                    paras.append(Paragraph(text, d.first.page, _marker_text(d.marker), d.bbox))
+                    paras.append(Paragraph(text, d.first.page, _marker_text(d.marker), d.bbox, d.doubt))
             cells.append(Cell(paras))
         if any(c.paragraphs for c in cells):
             rows.append(cells)

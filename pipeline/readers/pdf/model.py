@@ -163,12 +163,16 @@ class Line:
 class CellLines:
     """The lines of one table cell (possibly from several pages)."""
 
-    __slots__ = ("lines", "x0", "x1")
+    __slots__ = ("lines", "x0", "x1", "doubt_first", "doubt_last")
 
     def __init__(self, lines: list[Line], x0: float, x1: float):
         self.lines = lines
         self.x0 = x0
         self.x1 = x1
+        #: a doubt for the cell's first / last paragraph (a row that a page
+        #: break may have cut, see flow.stitch)
+        self.doubt_first: str | None = None
+        self.doubt_last: str | None = None
 
 
 class Grid:

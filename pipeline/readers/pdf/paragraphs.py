@@ -7,7 +7,10 @@ of size or boldness; a gap above the usual pitch of more than
 where a sentence ends or starts; an indentation that is not the paragraph's
 own (first-line and hanging list indents are understood); a list marker; or
 when the previous line had room for this line's first word (so it was not
-wrapped) and a sentence ends or starts there. Across a page break there is no
+wrapped) and a sentence ends or starts there. A full line that ends a
+sentence followed by one that starts a sentence, at the usual pitch, is
+joined but marked as a guess (``Draft.doubt``): paragraphs set without
+spacing and a paragraph of several sentences look the same there. Across a page break there is no
 gap to measure: a sentence end plus a capital, or a capitalised ordinary word
 (one the document also writes in lower case) after a line that did not end
 in "och", "i", ..., starts a new paragraph; otherwise the paragraph (or table
@@ -119,11 +122,13 @@ def _dehyphenate(frag: str, nxt: str, before: str, vocab: set[str] | None) -> bo
 class Draft:
     """A paragraph being built: its lines, marker and text so far."""
 
-    __slots__ = ("lines", "marker", "text_x0", "text")
+    __slots__ = ("lines", "marker", "text_x0", "text", "doubt")
 
     def __init__(self, line: Line, marker: Marker | None):
         self.lines = [line]
         self.marker = marker
+        #: why the paragraph's extent is a guess (None: the layout said so)
+        self.doubt: str | None = None
         if marker is not None:
             self.text_x0 = marker.text_x0 - line.left
             self.text = " ".join(w.text for w in marker.rest)
@@ -134,6 +139,15 @@ class Draft:
     @property
     def first(self) -> Line:
         return self.lines[0]
+
+    def add_doubt(self, code: str) -> None:
+        codes = self.doubt.split(",") if self.doubt else []
+        if code not in codes:
+            self.doubt = ",".join(codes + [code])
+
+    def drop_doubt(self, code: str) -> None:
+        codes = [c for c in (self.doubt or "").split(",") if c and c != code]
+        self.doubt = ",".join(codes) or None
 
     @property
     def bbox(self) -> tuple[float, float, float, float]:
@@ -175,29 +189,41 @@ def _x_ok(draft: Draft, line: Line, tol: float) -> bool:
 
 def breaks(draft: Draft, line: Line, ctx: Context, family: str) -> bool:
     """Does ``line`` start a new paragraph after ``draft``? (markers aside)"""
+    return break_reason(draft, line, ctx, family) is not None
+
+
+#: reasons to break that are guesses: across a page break there is no gap to
+#: go by, and a new sentence may as well go on with its paragraph (a capital
+#: ordinary word after a line that did not end a sentence is no guess: in
+#: Swedish, only names are capitalised inside a sentence)
+PAGE_BREAK_GUESSES = ("page_sentence",)
+
+
+def break_reason(draft: Draft, line: Line, ctx: Context, family: str) -> str | None:
+    """Why ``line`` starts a new paragraph after ``draft`` (None: it does not)."""
     prev = draft.lines[-1]
     st = ctx.st
     if abs(line.size - prev.size) > st.size_tolerance or line.bold != prev.bold:
-        return True
+        return "style"
     sentence = _starts_sentence(line.text) or prev.text.rstrip().endswith(_SENTENCE_END)
     if line.page == prev.page:
         delta = line.base - prev.base
         if delta < 0.5 * prev.size:
-            return True  # beside or above: another column
+            return "column"  # beside or above: another column
         extra = delta - ctx.pitch(family, prev.size)
         if extra > st.paragraph_gap * prev.size:
-            return True
+            return "gap"
         if extra > st.small_paragraph_gap * prev.size and sentence:
-            return True  # a small gap counts where a sentence starts or ends
+            return "small_gap"  # a small gap counts where a sentence starts or ends
     elif line.page != prev.page + 1:
-        return True
+        return "pages_apart"
     if not _x_ok(draft, line, st.indent_tolerance):
-        return True
+        return "indent"
     if line.page != prev.page and _starts_sentence(line.text) and prev.text.rstrip().endswith(_SENTENCE_END):
         # No gap to measure across a page break. A sentence end followed by a
         # capital is taken as a new paragraph (splitting a paragraph at a
-        # sentence costs less than gluing two findings together).
-        return True
+        # sentence costs less than gluing two findings together), and said.
+        return "page_sentence"
     if (line.page != prev.page or family == "cell") and _capital_ordinary_word(prev, line, ctx):
         # A capitalised ordinary word (one the document also writes in lower
         # case) after a line that did not end a sentence does not go on with
@@ -205,13 +231,40 @@ def breaks(draft: Draft, line: Line, ctx: Context, family: str) -> bool:
         # "i", ...). Across a page break there is no gap to go by; in table
         # cells, findings are short items without full stops, one under the
         # other, often without any space between them.
-        return True
+        return "page_capital" if line.page != prev.page else "cell_capital"
+    if _had_room(prev, line) and sentence:
+        return "room"
+    return None
+
+
+def _had_room(prev: Line, line: Line) -> bool:
+    """Would ``line``'s first word have fitted at the end of ``prev``?"""
     first = line.words[0]
     room = prev.right - prev.x1 - 1.0
-    need = SPACE * prev.size + (first.x1 - first.x0)
-    if room >= need and sentence:
+    return room >= SPACE * prev.size + (first.x1 - first.x0)
+
+
+#: what a join on no evidence either way is called (stored with the finding) ...
+JOINED_AT_SENTENCE = "may_join_two"
+#: ... and a split at a page break on no evidence but a sentence's start
+SPLIT_AT_PAGE_BREAK = "may_be_part"
+
+
+def guessed_join(prev: Line, line: Line) -> bool:
+    """A join the layout cannot confirm: ``prev`` is full and ``line`` starts
+    with a capital, on the same page at the usual pitch, and either ``prev``
+    ends a sentence or ``line`` starts with a name (a capitalised word the
+    document never writes in lower case; ordinary ones break, see ``breaks``)
+    after a word that can end one. A paragraph of several sentences, a name
+    wrapped to the next line and two paragraphs set without spacing look
+    exactly alike here; joining is the usual case, so it is kept, and said."""
+    if line.page != prev.page or not _starts_sentence(line.text) or _had_room(prev, line):
+        return False
+    text = prev.text.rstrip()
+    if text.endswith((".", "!", "?")):
         return True
-    return False
+    last = text.rsplit(" ", 1)[-1].lower()
+    return line.text[:1].isupper() and not text.endswith((",", ":", ";", "-", "–")) and last not in _CONTINUES
 
 
 def _capital_ordinary_word(prev: Line, line: Line, ctx: Context) -> bool:
@@ -243,12 +296,33 @@ def build_paragraphs(lines: list[Line], ctx: Context, family: str = "body") -> l
             )
             if not (mk.tab or same_list or breaks(cur, line, ctx, family)):
                 mk = None  # a dash or number that merely starts a wrapped line
-        if mk is not None or breaks(cur, line, ctx, family):
-            cur = Draft(line, mk)
+        reason = None if mk is not None else break_reason(cur, line, ctx, family)
+        if mk is not None or reason is not None:
+            nxt = Draft(line, mk)
+            if reason in PAGE_BREAK_GUESSES:
+                cur.add_doubt(SPLIT_AT_PAGE_BREAK)
+                nxt.add_doubt(SPLIT_AT_PAGE_BREAK)
+            cur = nxt
             drafts.append(cur)
         else:
+            if cur.marker is None and guessed_join(cur.lines[-1], line):
+                cur.add_doubt(JOINED_AT_SENTENCE)
             cur.lines.append(line)
             cur.text = join_lines(cur.text, line.text, ctx.vocab)
+    if _spaced(drafts, ctx, family):
+        for d in drafts:
+            d.drop_doubt(JOINED_AT_SENTENCE)
     return drafts
+
+
+def _spaced(drafts: list[Draft], ctx: Context, family: str) -> bool:
+    """Are these paragraphs set apart by spacing? Then a line at the usual
+    pitch goes on with its paragraph, and a guessed join is no guess."""
+    gaps = []
+    for a, b in zip(drafts, drafts[1:]):
+        prev, nxt = a.lines[-1], b.first
+        if nxt.page == prev.page and b.marker is None:
+            gaps.append(nxt.base - prev.base - ctx.pitch(family, prev.size) > ctx.st.small_paragraph_gap * prev.size)
+    return bool(gaps) and all(gaps)
 
 
