@@ -69,20 +69,34 @@ def ingest(folder: Path, db_path: Path, extracted_dir: Path, no_json: bool, quie
                 bar.update(1, outcome)
 
             summary = run_ingest(files, db_path, None if no_json else extracted_dir, progress)
-        stored = summary.count("stored", "replaced")
-        reread = sum(o.status == "replaced" and o.message.startswith("read again") for o in summary.outcomes)
-        click.echo(
-            f"{len(files)} files: {summary.count('stored')} new, {summary.count('replaced')} replaced"
-            + (f" ({reread} read again by newer reading code)" if reread else "") + ", "
-            f"{summary.count('unchanged')} unchanged, {summary.count('duplicate')} duplicate, "
-            f"{len(summary.failed)} failed. "
-            f"{sum(o.findings for o in summary.outcomes)} findings and "
-            f"{sum(o.flags for o in summary.outcomes)} flags from the {stored} reports read now; database {db_path}."
-        )
+        click.echo(_summary_line(summary, len(files), db_path))
         if not no_themes:
             _echo_update(_update_themes(db_path, models_dir))
     if failures:
         sys.exit(1)
+
+
+def _summary_line(summary, n_files: int, db_path: Path) -> str:
+    """What the run did, in counts that add up: per file (read, unchanged,
+    failed; kept or duplicate), per report (new, updated, removed), and what
+    the reports read now hold in the database."""
+    files = summary.files
+    read = sum(o.status in ("stored", "replaced", "duplicate") for o in files)
+    unchanged = sum(o.status == "unchanged" for o in files)
+    failed = sum(o.status == "failed" for o in files)
+    reread = sum(o.status == "replaced" and o.message.startswith("read again") for o in files)
+    roles = summary.roles
+    line = (f"{n_files} files: {read} read" + (f" ({reread} again, by newer reading code)" if reread else "")
+            + f", {unchanged} unchanged, {failed} failed; {roles.get('stored', 0)} kept as their report's file, "
+            f"{roles.get('duplicate', 0)} duplicates (another file of the same report is kept). "
+            f"Reports: {summary.new_reports} new, {summary.updated_reports} updated")
+    if summary.removed_reports:
+        line += f", {summary.removed_reports} removed (their only file now gives another report)"
+    stored = summary.stored
+    if stored.get("reports"):
+        line += (f"; the {stored['reports']} read now hold {stored['findings']} findings and "
+                 f"{stored['flags']} flags")
+    return line + f". Database {db_path}."
 
 
 def _models_dir(db_path: Path, models_dir: Path | None) -> Path:

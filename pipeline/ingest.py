@@ -17,8 +17,10 @@ from .document import ReadError
 from .extract import NotAReport, Report, extract_report
 from .readers import FORMATS, read_document
 from .store import (
-    FORMAT_PREFERENCE, Source, add_flag, open_db, record_source, rename_source, save_report, source_row, source_status,
-    sources_with_content, stored_report,
+    FORMAT_PREFERENCE, Source, duplicate_sources, duplicates_and_kept, open_db, record_duplicate, rename_source,
+    report_fingerprint, report_ids, save_report, source_roles, source_row, source_status, sources_with_content,
+    stored_counts,
+    stored_report,
 )
 
 
@@ -51,14 +53,51 @@ class Outcome:
     message: str = ""
     findings: int = 0
     flags: int = 0
+    #: the file's identity (resolved absolute path); None when it could not be resolved
+    source: str | None = None
 
 
 @dataclass
 class Summary:
     outcomes: list[Outcome] = field(default_factory=list)
+    #: report ids in the database before and after the run
+    before: set[str] = field(default_factory=set)
+    after: set[str] = field(default_factory=set)
+    #: reports, findings and flags now stored for the reports read in this run
+    stored: dict[str, int] = field(default_factory=dict)
+    #: this run's files by what they are now: "stored" (their report's kept
+    #: file) or "duplicate" (another file of the same report is kept)
+    roles: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def files(self) -> list[Outcome]:
+        """One outcome per file: the last (a duplicate promoted at the end of
+        the run has two)."""
+        last: dict[str, Outcome] = {}
+        for o in self.outcomes:
+            last[o.source or o.path] = o
+        return list(last.values())
 
     def count(self, *statuses: str) -> int:
         return sum(o.status in statuses for o in self.outcomes)
+
+    @property
+    def read_now(self) -> set[str]:
+        """Reports (re)built from a file in this run and still in the database."""
+        return {o.report_id for o in self.outcomes if o.status in ("stored", "replaced")} & self.after
+
+    @property
+    def new_reports(self) -> int:
+        return len(self.read_now - self.before)
+
+    @property
+    def updated_reports(self) -> int:
+        return len(self.read_now & self.before)
+
+    @property
+    def removed_reports(self) -> int:
+        """Reports gone in this run: their only file now gives another report."""
+        return len(self.before - self.after)
 
     @property
     def failed(self) -> list[Outcome]:
@@ -110,18 +149,6 @@ def _fingerprint(report: Report) -> dict:
     }
 
 
-def _db_fingerprint(db, report_id: str) -> dict:
-    return {
-        "findings": sorted(
-            (r["area"] or 0, r["kind"], r["position"], r["text"])
-            for r in db.query("select area, kind, position, text from findings where report_id = ?", [report_id])
-        ),
-        "areas": sorted((r["number"], r["score"]) for r in db.query(
-            "select number, score from areas where report_id = ?", [report_id])),
-        "total": stored_report(db, report_id)["total_score"],
-    }
-
-
 def _compare(a: dict, b: dict) -> str:
     if a == b:
         return "same scores and findings"
@@ -161,66 +188,96 @@ def write_extracted(report: Report, report_id: str, source: Source, folder: str 
     return target
 
 
-def ingest_file(db, path: Path, extracted_dir: str | Path | None = "extracted") -> Outcome:
+def ingest_file(db, path: Path, extracted_dir: str | Path | None = "extracted", promote: bool = False) -> Outcome:
+    """Read one file into the database. ``promote``: the file is a duplicate
+    of a report whose kept file changed or is gone; read it whatever is
+    stored, and keep it."""
     display = _display_path(path)
     # a source is its resolved absolute path (and its content), wherever the command runs
     shown = str(path.resolve())
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return Outcome(display, "failed", message=f"cannot read file: {exc.strerror or exc}")
+        return Outcome(display, "failed", message=f"cannot read file: {exc.strerror or exc}", source=shown)
     sha = hashlib.sha256(data).hexdigest()
     known = source_status(db, shown, sha)
-    if known and not _read_by_older_code(db, known):
-        return Outcome(display, "unchanged", known["report_id"])
-    moved = _moved_here(db, shown, sha)
+    if known and not promote and not _read_by_older_code(db, known):
+        return Outcome(display, "unchanged", known["report_id"], source=shown)
+    moved = None if promote else _moved_here(db, shown, sha)
     if moved is not None and source_row(db, shown) is None:
         rename_source(db, moved["path"], shown)
-        return Outcome(display, "unchanged", moved["report_id"], message=f"moved from {moved['path']}")
+        return Outcome(display, "unchanged", moved["report_id"], message=f"moved from {moved['path']}", source=shown)
     fmt = FORMATS.get(path.suffix.lower())
     try:
         doc = read_document(path)
         report = extract_report(doc)
     except (ReadError, NotAReport) as exc:
-        return Outcome(display, "failed", message=str(exc))
+        return Outcome(display, "failed", message=str(exc), source=shown)
     except Exception as exc:  # a reader bug must not stop the other files
-        return Outcome(display, "failed", message=f"unexpected error while reading ({type(exc).__name__}: {exc})")
+        return Outcome(display, "failed", message=f"unexpected error while reading ({type(exc).__name__}: {exc})",
+                       source=shown)
 
     source = Source(shown, sha, fmt, doc.origin.pages, doc.origin.reader)
     report_id = report.id or f"unknown-{sha[:10]}"
     existing = stored_report(db, report_id)
     changed_file = source_row(db, shown) is not None
+    note = "read again: kompass's reading code has changed since it was stored" if known and not promote else ""
 
     if existing and existing["source_path"] != shown:
         # a second file of the same report (the PDF and its Word original, say)
-        comparison = _compare(_fingerprint(report), _db_fingerprint(db, report_id))
-        keep_new = FORMAT_PREFERENCE.get(fmt, 0) > FORMAT_PREFERENCE.get(existing["source_format"], 0)
+        kept_path = existing["source_path"]
+        kept_gone = not Path(kept_path).exists()
+        comparison = _compare(_fingerprint(report), report_fingerprint(db, report_id))
+        keep_new = promote or kept_gone or (
+            FORMAT_PREFERENCE.get(fmt, 0) > FORMAT_PREFERENCE.get(existing["source_format"], 0))
         if not keep_new:
-            record_source(db, source, report_id, "duplicate")
-            add_flag(db, report_id, "info", "duplicate_source",
-                     f"also read from {shown} ({fmt}): {comparison}; kept {existing['source_path']}")
-            return Outcome(display, "duplicate", report_id,
-                           message=f"same report as {existing['source_path']} ({comparison})")
-        extra = [("info", "duplicate_source",
-                  f"also read from {existing['source_path']} ({existing['source_format']}): {comparison}; kept {shown}")]
-        for other in db.query("select path, format from sources where report_id = ? and status = 'duplicate' "
-                              "and path not in (?, ?)", [report_id, shown, existing["source_path"]]):
-            extra.append(("info", "duplicate_source", f"also read from {other['path']} ({other['format']}); kept {shown}"))
-        save_report(db, report_id, report, source, PARSER_VERSION, extra)
-        record_source(db, Source(existing["source_path"], existing["source_sha256"], existing["source_format"],
-                                 existing["pages"]), report_id, "duplicate")
+            record_duplicate(db, source, report_id,
+                             f"also read from {shown} ({fmt}): {comparison}; kept {kept_path}")
+            return Outcome(display, "duplicate", report_id, message=f"same report as {kept_path} ({comparison})",
+                           source=shown)
+        extra = [] if kept_gone else [
+            ("info", "duplicate_source",
+             f"also read from {kept_path} ({existing['source_format']}): {comparison}; kept {shown}")]
+        extra += [("info", "duplicate_source", f"also read from {o['path']} ({o['format']}); kept {shown}")
+                  for o in duplicate_sources(db, report_id, shown, kept_path)]
+        demoted = None if kept_gone else Source(kept_path, existing["source_sha256"], existing["source_format"],
+                                                existing["pages"])
+        save_report(db, report_id, report, source, PARSER_VERSION, extra, demoted=demoted,
+                    forgotten=kept_path if kept_gone else None)
         status = "replaced"
+        if promote or kept_gone:
+            note = f"kept instead of {kept_path}, which " + ("is gone" if kept_gone else "now gives another report")
     else:
         extra = [("info", "duplicate_source", f"also read from {o['path']} ({o['format']}); kept {shown}")
-                 for o in db.query("select path, format from sources where report_id = ? and status = 'duplicate' "
-                                   "and path != ?", [report_id, shown])]
+                 for o in duplicate_sources(db, report_id, shown)]
         save_report(db, report_id, report, source, PARSER_VERSION, extra)
         status = "replaced" if (existing or changed_file) else "stored"
+        if promote:
+            note = "kept instead of the file that gave this report before, which now gives another report or is gone"
     if extracted_dir is not None:
         write_extracted(report, report_id, source, extracted_dir)
-    note = "read again: kompass's reading code has changed since it was stored" if known else ""
     return Outcome(display, status, report_id, message=note, findings=len(report.findings),
-                   flags=len(report.flags) + len(extra))
+                   flags=len(report.flags) + len(extra), source=shown)
+
+
+def _promote_duplicates(db, extracted_dir, summary: "Summary", progress) -> None:
+    """Reports whose kept file now gives another report, or is gone, are rebuilt
+    from their best remaining file (Word before text for a lost PDF, and so
+    on): a report is never lost while a file of it remains."""
+    by_report: dict[str, list[dict]] = {}
+    for row in duplicates_and_kept(db):
+        kept_ok = row["kept"] is not None and Path(row["kept"]).exists()
+        if not kept_ok and Path(row["path"]).exists():
+            by_report.setdefault(row["report_id"], []).append(row)
+    for report_id, rows in sorted(by_report.items()):
+        rows.sort(key=lambda r: (-FORMAT_PREFERENCE.get(r["format"], 0), r["path"]))
+        for row in rows:
+            outcome = ingest_file(db, Path(row["path"]), extracted_dir, promote=True)
+            summary.outcomes.append(outcome)
+            if progress:
+                progress(outcome)
+            if outcome.status != "failed" and outcome.report_id == report_id:
+                break
 
 
 def _read_by_older_code(db, source: dict) -> bool:
@@ -241,11 +298,16 @@ def ingest(
     db = open_db(db_path)
     summary = Summary()
     try:
+        summary.before = report_ids(db)
         for path in paths:
             outcome = ingest_file(db, Path(path), extracted_dir)
             summary.outcomes.append(outcome)
             if progress:
                 progress(outcome)
+        _promote_duplicates(db, extracted_dir, summary, progress)
+        summary.after = report_ids(db)
+        summary.stored = stored_counts(db, summary.read_now)
+        summary.roles = source_roles(db, [o.source for o in summary.files if o.source])
     finally:
         db.close()
     return summary

@@ -19,7 +19,7 @@ import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 import sqlite_utils
 
@@ -328,8 +328,13 @@ def save_report(
     source: Source,
     parser_version: str,
     extra_flags: list[tuple[str, str, str]] = (),
+    demoted: Source | None = None,
+    forgotten: str | None = None,
 ) -> None:
-    """Replace whatever is stored under ``report_id`` with ``report``, atomically."""
+    """Replace whatever is stored under ``report_id`` with ``report``, in one
+    transaction with what goes with it: the file kept before becomes a
+    duplicate (``demoted``), or its row goes when the file is gone
+    (``forgotten``)."""
     now = _now()
     with db.atomic():
         # the file this report came from may earlier have given another report
@@ -383,6 +388,10 @@ def save_report(
             {"report_id": report_id, "severity": sev, "code": code, "message": msg} for sev, code, msg in flags
         )
         record_source(db, source, report_id, "stored", now)
+        if demoted is not None:
+            record_source(db, demoted, report_id, "duplicate", now)
+        if forgotten is not None:
+            db["sources"].delete_where("path = ?", [forgotten])
 
 
 def stable_id(seen: dict[tuple, int], *key) -> int:
@@ -411,6 +420,67 @@ def add_flag(db: sqlite_utils.Database, report_id: str, severity: str, code: str
                            [report_id, code, message]))
     if not exists:
         db["flags"].insert({"report_id": report_id, "severity": severity, "code": code, "message": message})
+
+
+def record_duplicate(db: sqlite_utils.Database, source: Source, report_id: str, message: str) -> None:
+    """A second file of a stored report: its source row and the report's flag, together."""
+    with db.atomic():
+        record_source(db, source, report_id, "duplicate")
+        add_flag(db, report_id, "info", "duplicate_source", message)
+
+
+def duplicate_sources(db: sqlite_utils.Database, report_id: str, *excluding: str) -> list[dict]:
+    """The other files of a report, in path order."""
+    return [r for r in db.query("select * from sources where report_id = ? and status = 'duplicate' order by path",
+                                [report_id]) if r["path"] not in excluding]
+
+
+def duplicates_and_kept(db: sqlite_utils.Database) -> list[dict]:
+    """Every duplicate source with the path of its report's kept file (None
+    when the report is gone), in report and path order."""
+    return list(db.query(
+        "select s.report_id, s.path, s.format, r.source_path as kept from sources s "
+        "left join reports r on r.id = s.report_id where s.status = 'duplicate' order by s.report_id, s.path"))
+
+
+def report_fingerprint(db: sqlite_utils.Database, report_id: str) -> dict:
+    """What two files of one report are compared by: findings, area scores, total."""
+    return {
+        "findings": sorted(
+            (r["area"] or 0, r["kind"], r["position"], r["text"])
+            for r in db.query("select area, kind, position, text from findings where report_id = ?", [report_id])
+        ),
+        "areas": sorted((r["number"], r["score"]) for r in db.query(
+            "select number, score from areas where report_id = ?", [report_id])),
+        "total": stored_report(db, report_id)["total_score"],
+    }
+
+
+def stored_counts(db: sqlite_utils.Database, report_ids: Iterable[str]) -> dict[str, int]:
+    """Reports, findings and flags stored under these ids."""
+    ids = sorted(set(report_ids))
+    out = {"reports": 0, "findings": 0, "flags": 0}
+    for k in range(0, len(ids), 500):
+        chunk = ids[k:k + 500]
+        marks = ",".join("?" * len(chunk))
+        out["reports"] += db.execute(f"select count(*) from reports where id in ({marks})", chunk).fetchone()[0]
+        out["findings"] += db.execute(f"select count(*) from findings where report_id in ({marks})", chunk).fetchone()[0]
+        out["flags"] += db.execute(f"select count(*) from flags where report_id in ({marks})", chunk).fetchone()[0]
+    return out
+
+
+def source_roles(db: sqlite_utils.Database, paths: Iterable[str]) -> dict[str, int]:
+    """How many of these sources are kept ("stored") and how many duplicates."""
+    out = {"stored": 0, "duplicate": 0}
+    for path in sorted(set(paths)):
+        row = source_row(db, path)
+        if row is not None and row["status"] in out:
+            out[row["status"]] += 1
+    return out
+
+
+def report_ids(db: sqlite_utils.Database) -> set[str]:
+    return {r[0] for r in db.execute("select id from reports")}
 
 
 # -- themes ------------------------------------------------------------------

@@ -201,3 +201,85 @@ def test_a_moved_folder_is_recognised_by_content(tmp_path):
     rows = list(sqlite_utils.Database(db)["sources"].rows)
     assert [r["path"] for r in rows] == [str(b.resolve())]
     assert sqlite_utils.Database(db)["reports"].get("0834-2017")["source_path"] == str(b.resolve())
+
+
+def _two_files_of_2021(tmp_path):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    import shutil
+    shutil.copy(sample(2021, "txt"), folder / "a.txt")
+    shutil.copy(sample(2021, "docx"), folder / "b.docx")
+    return folder
+
+
+def _rows(db_path):
+    db = sqlite_utils.Database(db_path)
+    out = {
+        "reports": sorted((r["id"], Path(r["source_path"]).name) for r in db["reports"].rows),
+        "sources": sorted((Path(r["path"]).name, r["report_id"], r["status"]) for r in db["sources"].rows),
+        "findings": db.execute("select report_id, count(*) from findings group by report_id order by 1").fetchall(),
+    }
+    db.close()
+    return out
+
+
+def test_when_the_kept_file_gives_another_report_its_duplicate_takes_over(tmp_path):
+    """The Word file kept for 2021 is overwritten with the 2017 report: 2017 is
+    stored from it, and 2021 is rebuilt from the text file that was its
+    duplicate, not lost (before: 2021 vanished, and later runs said "unchanged")."""
+    folder = _two_files_of_2021(tmp_path)
+    db = tmp_path / "k.db"
+    assert run(["ingest", str(folder), "--db", str(db), "--no-themes", "--no-json"]).exit_code == 0
+    assert _rows(db)["sources"] == [("a.txt", "0834-2021", "duplicate"), ("b.docx", "0834-2021", "stored")]
+    (folder / "b.docx").write_bytes(sample(2017, "docx").read_bytes())
+    res = run(["ingest", str(folder), "--db", str(db), "--no-themes", "--no-json"])
+    assert res.exit_code == 0, res.output
+    assert _rows(db) == {
+        "reports": [("0834-2017", "b.docx"), ("0834-2021", "a.txt")],
+        "sources": [("a.txt", "0834-2021", "stored"), ("b.docx", "0834-2017", "stored")],
+        "findings": [("0834-2017", 88), ("0834-2021", 54)],
+    }
+    assert "Reports: 1 new, 1 updated" in res.output
+    again = run(["ingest", str(folder), "--db", str(db), "--no-themes", "--no-json"])
+    assert "0 read, 2 unchanged" in again.output and _rows(db)["findings"] == [("0834-2017", 88), ("0834-2021", 54)]
+
+
+def test_when_the_kept_file_is_gone_its_duplicate_takes_over(tmp_path):
+    folder = _two_files_of_2021(tmp_path)
+    db = tmp_path / "k.db"
+    run(["ingest", str(folder), "--db", str(db), "--no-themes", "--no-json"])
+    (folder / "b.docx").unlink()
+    res = run(["ingest", str(folder), "--db", str(db), "--no-themes", "--no-json"])
+    assert res.exit_code == 0, res.output
+    assert _rows(db) == {"reports": [("0834-2021", "a.txt")], "sources": [("a.txt", "0834-2021", "stored")],
+                         "findings": [("0834-2021", 54)]}
+    flags = sqlite_utils.Database(db).execute("select message from flags where code = 'duplicate_source'").fetchall()
+    assert flags == []  # the gone file is not named as a second source any more
+
+
+def test_a_report_whose_only_file_is_gone_is_kept(tmp_path):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes(sample(2021, "txt").read_bytes())
+    db = tmp_path / "k.db"
+    run(["ingest", str(folder), "--db", str(db), "--no-themes", "--no-json"])
+    (folder / "a.txt").unlink()
+    (folder / "b.txt").write_bytes(sample(2017, "txt").read_bytes())
+    run(["ingest", str(folder), "--db", str(db), "--no-themes", "--no-json"])
+    assert [r[0] for r in _rows(db)["reports"]] == ["0834-2017", "0834-2021"]
+
+
+def test_the_summary_adds_up_with_what_the_database_holds(tmp_path):
+    """Six files of two reports on an empty database: before, the summary said
+    "2 replaced" and "284 findings, 16 flags" for a database of 142 and 11."""
+    db = tmp_path / "k.db"
+    res = run(["ingest", str(ROOT / "raw_reports"), "--db", str(db), "--no-themes", "--no-json"])
+    assert res.exit_code == 0, res.output
+    d = sqlite_utils.Database(db)
+    findings, flags = d["findings"].count, d["flags"].count
+    kept = d.execute("select count(*) from sources where status = 'stored'").fetchone()[0]
+    dups = d.execute("select count(*) from sources where status = 'duplicate'").fetchone()[0]
+    assert (kept, dups) == (2, 4)
+    assert (f"6 files: 6 read, 0 unchanged, 0 failed; {kept} kept as their report's file, {dups} duplicates"
+            in res.output)
+    assert f"Reports: 2 new, 0 updated; the 2 read now hold {findings} findings and {flags} flags." in res.output
