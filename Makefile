@@ -17,7 +17,7 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 
 ingest: $(VENV)/.installed
-	$(BIN)/kompass ingest $(REPORTS) --db $(DB) --models models
+	$(BIN)/kompass ingest $(REPORTS) --db $(DB)
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest -q

@@ -37,19 +37,23 @@ def cli() -> None:
 @click.argument("folder", type=click.Path(exists=True, path_type=Path))
 @click.option("--db", "db_path", default="findings.db", show_default=True, type=click.Path(path_type=Path),
               help="SQLite database to fill (created if missing).")
-@click.option("--extracted", "extracted_dir", default="extracted", show_default=True,
-              type=click.Path(path_type=Path), help="Folder for one JSON file per report.")
+@click.option("--extracted", "extracted_dir", default=None, type=click.Path(path_type=Path),
+              help="Folder for one JSON file per report [default: extracted/ beside findings.db, "
+                   "<name>-extracted/ beside any other database].")
 @click.option("--no-json", is_flag=True, help="Do not write the per-report JSON files.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--models", "models_dir", type=click.Path(path_type=Path), default=None,
-              help="Folder of the themes model [default: models/ beside the database].")
+              help="Folder of the themes model [default: models/ beside findings.db, "
+                   "<name>-models/ beside any other database].")
 @click.option("--no-themes", is_flag=True, help="Do not fit or assign themes.")
-def ingest(folder: Path, db_path: Path, extracted_dir: Path, no_json: bool, quiet: bool,
+def ingest(folder: Path, db_path: Path, extracted_dir: Path | None, no_json: bool, quiet: bool,
            models_dir: Path | None, no_themes: bool) -> None:
     from .ingest import ingest as run_ingest
     from .ingest import report_files
-    from .store import open_db, writer_lock
+    from .store import companion_folder, open_db, writer_lock
 
+    if extracted_dir is None:
+        extracted_dir = companion_folder(db_path, "extracted")
     files = report_files(folder)
     if not files:
         raise click.ClickException(f"{folder}: no files to ingest")
@@ -84,7 +88,7 @@ def _summary_line(summary, n_files: int, db_path: Path) -> str:
     read = sum(o.status in ("stored", "replaced", "duplicate") for o in files)
     unchanged = sum(o.status == "unchanged" for o in files)
     failed = sum(o.status == "failed" for o in files)
-    reread = sum(o.status == "replaced" and o.message.startswith("read again") for o in files)
+    reread = sum(o.status == "replaced" and o.message.startswith("read again: kompass") for o in files)
     roles = summary.roles
     line = (f"{n_files} files: {read} read" + (f" ({reread} again, by newer reading code)" if reread else "")
             + f", {unchanged} unchanged, {failed} failed; {roles.get('stored', 0)} kept as their report's file, "
@@ -100,7 +104,9 @@ def _summary_line(summary, n_files: int, db_path: Path) -> str:
 
 
 def _models_dir(db_path: Path, models_dir: Path | None) -> Path:
-    return models_dir if models_dir is not None else db_path.parent / "models"
+    from .store import companion_folder
+
+    return models_dir if models_dir is not None else companion_folder(db_path, "models")
 
 
 def _update_themes(db_path: Path, models_dir: Path | None, **kwargs):
@@ -123,7 +129,8 @@ def _echo_update(update) -> None:
         click.echo(f"Themes: {update.findings} findings assigned to the {update.themes} themes of model "
                    f"{update.version}, {update.outliers} left as outliers.")
     else:
-        click.echo(f"Themes: {update.action} model {update.version}: {update.themes} themes over "
+        why = f" ({update.message})" if update.message else ""
+        click.echo(f"Themes: {update.action} model {update.version}{why}: {update.themes} themes over "
                    f"{update.findings} findings, {update.outliers} outliers.")
 
 
@@ -138,7 +145,8 @@ def _fmt_pct(value) -> str:
 @click.option("--db", "db_path", default="findings.db", show_default=True,
               type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--models", "models_dir", type=click.Path(path_type=Path), default=None,
-              help="Folder of the themes model [default: models/ beside the database].")
+              help="Folder of the themes model [default: models/ beside findings.db, "
+                   "<name>-models/ beside any other database].")
 @click.option("--show", "show", default=None, metavar="ID", help="List the findings of theme ID.")
 @click.option("--refit", is_flag=True, help="Fit the themes anew on all findings.")
 @click.option("--themes", "n_themes", type=click.IntRange(min=2), default=None,

@@ -201,7 +201,9 @@ def ingest_file(db, path: Path, extracted_dir: str | Path | None = "extracted", 
         return Outcome(display, "failed", message=f"cannot read file: {exc.strerror or exc}", source=shown)
     sha = hashlib.sha256(data).hexdigest()
     known = source_status(db, shown, sha)
-    if known and not promote and not _read_by_older_code(db, known):
+    json_missing = (known is not None and extracted_dir is not None and known["status"] == "stored"
+                    and not (Path(extracted_dir) / f"{known['report_id']}.json").exists())
+    if known and not promote and not json_missing and not _read_by_older_code(db, known):
         return Outcome(display, "unchanged", known["report_id"], source=shown)
     moved = None if promote else _moved_here(db, shown, sha)
     if moved is not None and source_row(db, shown) is None:
@@ -221,7 +223,10 @@ def ingest_file(db, path: Path, extracted_dir: str | Path | None = "extracted", 
     report_id = report.id or f"unknown-{sha[:10]}"
     existing = stored_report(db, report_id)
     changed_file = source_row(db, shown) is not None
-    note = "read again: kompass's reading code has changed since it was stored" if known and not promote else ""
+    note = ""
+    if known and not promote:
+        note = ("read again: its JSON file was missing" if json_missing
+                else "read again: kompass's reading code has changed since it was stored")
 
     if existing and existing["source_path"] != shown:
         # a second file of the same report (the PDF and its Word original, say)

@@ -152,6 +152,20 @@ FTS_COLUMNS = {"findings": ["text"], "sections": ["heading", "text"]}
 FTS_TOKENIZE = "unicode61 remove_diacritics 0"
 
 
+#: the database kompass makes by default: its companions keep the project's
+#: names (models/, extracted/); any other database gets its own beside it
+DEFAULT_DB_NAME = "findings.db"
+
+
+def companion_folder(db_path: str | Path, kind: str) -> Path:
+    """Where a database keeps its ``kind`` ("models", "extracted"): beside it,
+    ``models/`` for findings.db and ``<name>-models/`` for any other, so no two
+    databases in one folder share a themes model or JSON files."""
+    db_path = Path(db_path)
+    name = kind if db_path.name == DEFAULT_DB_NAME else f"{db_path.stem}-{kind}"
+    return db_path.parent / name
+
+
 def _check_path(path: Path, readonly: bool) -> None:
     """The usual mistakes with a database path, each said in one line."""
     if path.is_dir():

@@ -223,3 +223,15 @@ def test_findings_the_reader_doubts_are_marked_in_the_database(tmp_path):
     assert (7, "may_join_two") in doubted
     assert db.execute("select count(*) from flags where code = 'finding_may_join_two'").fetchone()[0] == 1
     assert db.execute("select count(*) from findings where doubt is null").fetchone()[0] >= 48
+
+
+def test_a_missing_json_file_is_written_again(folder, tmp_path):
+    """A run killed after storing a report but before writing its JSON (or a
+    JSON file deleted by hand): the next run writes it; the rest is unchanged."""
+    out = tmp_path / "x"
+    ingest(report_files(folder), tmp_path / "f.db", out)
+    (out / "0834-2021.json").unlink()
+    summary = ingest(report_files(folder), tmp_path / "f.db", out)
+    assert [(o.status, o.message) for o in summary.outcomes] == [
+        ("unchanged", ""), ("replaced", "read again: its JSON file was missing")]
+    assert json.loads((out / "0834-2021.json").read_text("utf-8"))["total_score"] == 499

@@ -42,7 +42,7 @@ def grown(tmp_path_factory):
     db_path = base / "f.db"
     out1 = run("ingest", first, "--db", db_path, "--no-json").output
     before = theme_state(db_path)
-    version = json.loads((base / "models" / "themes" / "config.json").read_text())["version"]
+    version = json.loads((base / "f-models" / "themes" / "config.json").read_text())["version"]
     out2 = run("ingest", second, "--db", db_path, "--no-json").output
     return {"db": db_path, "base": base, "out1": out1, "out2": out2, "before": before, "version": version}
 
@@ -117,7 +117,7 @@ def test_themes_errors(grown, tmp_path):
 def test_refit_same_data_keeps_every_theme(grown, tmp_path):
     db_path = tmp_path / "f.db"
     shutil.copy(grown["db"], db_path)
-    shutil.copytree(grown["base"] / "models", tmp_path / "models")
+    shutil.copytree(grown["base"] / "f-models", tmp_path / "f-models")
     out = run("themes", "--db", db_path, "--refit").output
     assert "Themes: refitted model" in out
     moves = [l for l in out.splitlines() if l.strip().startswith("old theme")]
@@ -127,7 +127,7 @@ def test_refit_same_data_keeps_every_theme(grown, tmp_path):
     # every line says where the old theme's findings went.
     for line in moves:
         assert "theme" in line.split(":", 1)[1]
-    config = json.loads((tmp_path / "models" / "themes" / "config.json").read_text())
+    config = json.loads((tmp_path / "f-models" / "themes" / "config.json").read_text())
     assert config["lineage"]["refit_of"] == grown["version"]
     first_refit = theme_state(db_path)
     # Refitting again on unchanged data keeps every theme whole, with its id.
@@ -146,4 +146,101 @@ def test_same_input_same_themes(tmp_path):
         run("ingest", folder, "--db", tmp_path / name / "f.db", "--no-json")
     assert theme_state(tmp_path / "a" / "f.db") == theme_state(tmp_path / "b" / "f.db")
     for f in ("centres.npy", "themes.json", "vectorizer.json"):
-        assert (tmp_path / "a/models/themes" / f).read_bytes() == (tmp_path / "b/models/themes" / f).read_bytes()
+        assert (tmp_path / "a/f-models/themes" / f).read_bytes() == (tmp_path / "b/f-models/themes" / f).read_bytes()
+
+
+def test_findings_in_any_order_give_the_same_themes(tmp_path):
+    from pipeline.ingest import ingest
+    files = [sample(2017, "txt"), sample(2021, "txt"), sample(2021, "docx")]
+    for name, order in (("a", files), ("b", files[::-1])):
+        db_path = tmp_path / f"{name}.db"
+        ingest(order, db_path, None)
+        db = open_db(db_path)
+        update_themes(db, tmp_path / f"{name}-models")
+        db.close()
+    assert theme_state(tmp_path / "a.db") == theme_state(tmp_path / "b.db")
+
+
+def _model_files(folder):
+    return {p.name: p.read_bytes() for p in sorted((folder / "themes").iterdir())}
+
+
+def test_each_database_has_its_own_model_and_json(tmp_path, monkeypatch):
+    """Two databases side by side: each fits, keeps and uses its own model and
+    JSON folder; nothing of the one is touched by an ingest into the other,
+    nor the working directory's models/ and extracted/ (before, a second
+    database silently took the first one's themes, and every database wrote
+    ./extracted)."""
+    work = tmp_path / "work"
+    (work / "extracted").mkdir(parents=True)
+    (work / "models").mkdir()
+    monkeypatch.chdir(work)
+    one, two = tmp_path / "one", tmp_path / "two"
+    one.mkdir(), two.mkdir()
+    shutil.copy(sample(2017, "txt"), one)
+    shutil.copy(sample(2021, "txt"), two)
+    run("ingest", one, "--db", tmp_path / "a.db")
+    a_model = _model_files(tmp_path / "a-models")
+    out = run("ingest", two, "--db", tmp_path / "b.db").output
+    assert "Themes: fitted model" in out
+    assert _model_files(tmp_path / "a-models") == a_model
+    assert sorted(p.name for p in (tmp_path / "a-extracted").iterdir()) == ["0834-2017.json"]
+    assert sorted(p.name for p in (tmp_path / "b-extracted").iterdir()) == ["0834-2021.json"]
+    assert list((work / "extracted").iterdir()) == [] and list((work / "models").iterdir()) == []
+    a, b = theme_state(tmp_path / "a.db"), theme_state(tmp_path / "b.db")
+    assert {t["model_version"] for t in a[0]} != {t["model_version"] for t in b[0]}
+
+
+def test_a_model_folder_of_another_database_is_not_used(tmp_path):
+    one = tmp_path / "one"
+    one.mkdir()
+    shutil.copy(sample(2017, "txt"), one)
+    run("ingest", one, "--db", tmp_path / "a.db", "--no-json")
+    shutil.copytree(tmp_path / "a-models", tmp_path / "b-models")
+    two = tmp_path / "two"
+    two.mkdir()
+    shutil.copy(sample(2021, "txt"), two)
+    out = run("ingest", two, "--db", tmp_path / "b.db", "--no-json").output
+    assert "Themes: fitted model" in out and "fitted for another database" in out
+    b_version = {t["model_version"] for t in theme_state(tmp_path / "b.db")[0]}
+    assert b_version == {json.loads((tmp_path / "b-models/themes/config.json").read_text())["version"]}
+
+
+def test_a_lost_model_is_fitted_again_keeping_theme_ids(grown, tmp_path):
+    db_path = tmp_path / "f.db"
+    shutil.copy(grown["db"], db_path)
+    run("themes", "--db", db_path, "--refit")  # themes and model fitted on all findings
+    before = theme_state(db_path)
+    shutil.rmtree(tmp_path / "f-models")
+    out = run("ingest", grown["base"] / "second", "--db", db_path, "--no-json").output
+    assert "Themes: refitted model" in out and "is not in" in out
+    assert theme_state(db_path) == before  # same findings, same themes, same ids
+
+
+def test_a_model_save_cut_short_is_recovered(grown, tmp_path):
+    """Killed between moving the old model aside and putting the new one in
+    place: the database's own model is found beside its place and put back."""
+    db_path = tmp_path / "f.db"
+    shutil.copy(grown["db"], db_path)
+    shutil.copytree(grown["base"] / "f-models", tmp_path / "f-models")
+    (tmp_path / "f-models/themes").rename(tmp_path / "f-models/themes.old")
+    out = run("ingest", grown["base"] / "second", "--db", db_path, "--no-json").output
+    assert "no new findings" in out
+    assert (tmp_path / "f-models/themes/config.json").exists()
+
+
+def test_saving_a_model_never_deletes_through_a_symlink(grown, tmp_path):
+    """A link planted where the model is written to first: the link goes, the
+    files it points to stay."""
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "data.txt").write_text("keep me")
+    models = tmp_path / "f-models"
+    models.mkdir()
+    (models / "themes.tmp").symlink_to(precious, target_is_directory=True)
+    (models / "themes.old").symlink_to(precious, target_is_directory=True)
+    db_path = tmp_path / "f.db"
+    shutil.copy(grown["db"], db_path)
+    run("themes", "--db", db_path, "--refit")
+    assert (precious / "data.txt").read_text() == "keep me"
+    assert (models / "themes" / "config.json").exists() and not (models / "themes").is_symlink()

@@ -238,8 +238,8 @@ class ThemeModel:
         folder = Path(folder)
         folder.parent.mkdir(parents=True, exist_ok=True)
         tmp = folder.with_name(folder.name + ".tmp")
-        if tmp.exists():
-            _rmtree(tmp)
+        if tmp.exists() or tmp.is_symlink():
+            remove_tree(tmp)
         tmp.mkdir()
         np.save(tmp / "centres.npy", self.centres_.astype(np.float32))
         np.save(tmp / "projection.npy", self.projection_)
@@ -251,13 +251,13 @@ class ThemeModel:
                   "silhouettes": self.silhouettes_, "created": _dt.date.today().isoformat(),
                   "lineage": lineage or {}}
         (tmp / "config.json").write_text(json.dumps(config, ensure_ascii=False, indent=1), "utf-8")
-        if folder.exists():
+        if folder.exists() or folder.is_symlink():
             old = folder.with_name(folder.name + ".old")
-            if old.exists():
-                _rmtree(old)
+            if old.exists() or old.is_symlink():
+                remove_tree(old)
             folder.rename(old)
             tmp.rename(folder)
-            _rmtree(old)
+            remove_tree(old)
         else:
             tmp.rename(folder)
         return folder
@@ -303,7 +303,16 @@ def _unit(m: np.ndarray) -> np.ndarray:
     return m / np.where(norms == 0, 1, norms)
 
 
-def _rmtree(path: Path) -> None:
+def remove_tree(path: Path) -> None:
+    """Remove a model folder we made. A symbolic link is removed, never what
+    it points to (a link planted at ``themes.tmp`` must not cost the files
+    behind it), and so is every link inside."""
+    if path.is_symlink() or not path.is_dir():
+        path.unlink()
+        return
     for child in path.iterdir():
-        child.unlink()
+        if child.is_dir() and not child.is_symlink():
+            remove_tree(child)
+        else:
+            child.unlink()
     path.rmdir()

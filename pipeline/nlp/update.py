@@ -1,6 +1,7 @@
-"""Keep the database's themes in step with the model under ``models/``.
+"""Keep the database's themes in step with its own model (``models/`` beside
+findings.db, ``<name>-models/`` beside any other database).
 
-* No model yet: fit one on every finding in the database and save it.
+* No model of its own yet: fit one on every finding in the database and save it.
 * A model: assign the findings it has not seen (new reports) to its themes, so
   that theme ids never reshuffle when a report is added.
 * ``refit=True``: fit anew on purpose. New themes take the id of the old theme
@@ -10,6 +11,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +19,7 @@ from pathlib import Path
 import sqlite_utils
 
 from .. import store
-from .themes import ThemeModel
+from .themes import ThemeModel, remove_tree
 
 MODEL_NAME = "themes"
 
@@ -92,26 +94,71 @@ def _match_ids(old: dict[int, int | None], new_labels: list[int], n_new: int,
     return ids  # type: ignore[return-value]
 
 
+def _model_version(folder: Path) -> str | None:
+    """The version a complete model folder holds (config.json is written last)."""
+    try:
+        return json.loads((folder / "config.json").read_text("utf-8")).get("version")
+    except (OSError, ValueError):
+        return None
+
+
+def _matching_model(path: Path, version: str | None) -> ThemeModel | None:
+    """The model the database's themes came from: at ``path``, or left beside
+    it by a save that was cut short (``.old`` before the new one was in place,
+    ``.tmp`` once complete), which is then put back at ``path`` (a model there
+    that the database does not name was never committed). None when no such
+    model is there."""
+    if version is None:
+        return None
+    for folder in (path, path.with_name(path.name + ".old"), path.with_name(path.name + ".tmp")):
+        if _model_version(folder) != version:
+            continue
+        try:
+            model = ThemeModel.load(folder)
+        except (OSError, ValueError, KeyError):
+            continue
+        if folder != path:
+            if path.exists() or path.is_symlink():
+                remove_tree(path)
+            folder.rename(path)
+        return model
+    return None
+
+
 def update_themes(db: sqlite_utils.Database, models_dir: str | Path = "models", refit: bool = False,
                   n_themes: int | None = None, random_state: int = 0) -> ThemeUpdate:
+    """Keep the database's themes in step with its own model.
+
+    A model is used only if it is the one the database's themes came from
+    (same version): a model folder left by another database, or by an earlier
+    database of the same name, is never applied to this one. Without its
+    model (a new database, or the folder gone), the themes are fitted on the
+    database's findings; where it already has themes, the new themes keep
+    their ids as a refit does, so a lost model file does not renumber them."""
     path = model_path(models_dir)
-    if refit or not (path / "config.json").exists():
-        return _fit(db, path, refit and (path / "config.json").exists(), n_themes, random_state)
-    model = ThemeModel.load(path)
-    # A database last themed by another model (or by none) gets all its
-    # findings assigned; otherwise only the ones the model has not seen.
-    everything = store.themes_version(db) != model.version_
-    rows = store.findings_for_themes(db, unthemed_only=not everything)
-    if not rows and not everything:
+    stored = store.themes_version(db)
+    if refit:
+        return _fit(db, path, n_themes, random_state)
+    model = _matching_model(path, stored)
+    if model is None:
+        other = _model_version(path)
+        update = _fit(db, path, n_themes, random_state)
+        if stored is not None:
+            update.message = f"the model its themes came from ({stored}) is not in {path}"
+        elif other is not None:
+            update.message = f"the model in {path} ({other}) was fitted for another database"
+        return update
+    rows = store.findings_for_themes(db, unthemed_only=True)
+    if not rows:
         return ThemeUpdate("unchanged", len(model.themes_), 0, version=model.version_)
-    ids, scores = model.predict([r["text"] for r in rows]) if rows else ([], [])
+    ids, scores = model.predict([r["text"] for r in rows])
     assignments = [(r["id"], t, s) for r, t, s in zip(rows, ids, scores)]
-    store.save_themes(db, _theme_rows(model, None), assignments, replace=everything)
+    store.save_themes(db, _theme_rows(model, None), assignments, replace=False)
     return ThemeUpdate("assigned", len(model.themes_), len(rows), sum(t is None for t in ids),
                        model.version_)
 
 
-def _fit(db, path: Path, had_model: bool, n_themes, random_state) -> ThemeUpdate:
+def _fit(db, path: Path, n_themes, random_state) -> ThemeUpdate:
     rows = store.findings_for_themes(db)
     texts = [r["text"] for r in rows]
     model = ThemeModel(n_themes=n_themes, random_state=random_state)
@@ -123,18 +170,20 @@ def _fit(db, path: Path, had_model: bool, n_themes, random_state) -> ThemeUpdate
     movements: list[Movement] = []
     old = {r["id"]: r["theme_id"] for r in rows}
     old_themes = {r["id"]: r["label"] for r in db.query("select id, label from themes")}
-    if had_model and old_themes:
+    if old_themes:
         ids = _match_ids(old, model.labels_.tolist(), len(model.themes_), set(old_themes))
         model.renumber(ids)
         movements = _movements(old, model, old_themes)
         lineage = {"refit_of": store.themes_version(db),
                    "kept_ids": sorted(m.old_id for m in movements if m.new_id is not None)}
+    # the model first, then the database: a crash in between leaves a model
+    # whose version the database does not name yet, and the next run fits again
     model.save(path, lineage=lineage)
     theme_ids = [t.id for t in model.themes_]
     assignments = [(r["id"], theme_ids[label] if label >= 0 else None, round(float(score), 6))
                    for r, label, score in zip(rows, model.labels_.tolist(), model.scores_.tolist())]
     store.save_themes(db, _theme_rows(model, [r["id"] for r in rows]), assignments, replace=True)
-    return ThemeUpdate("refitted" if had_model else "fitted", len(model.themes_), len(rows),
+    return ThemeUpdate("refitted" if old_themes else "fitted", len(model.themes_), len(rows),
                        int((model.labels_ < 0).sum()), model.version_, movements=movements)
 
 
