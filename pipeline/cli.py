@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -20,6 +21,15 @@ class _Commands(click.Group):
             return super().invoke(ctx)
         except DbError as exc:
             raise click.ClickException(str(exc)) from None
+        except sqlite3.Error as exc:
+            # a write that fails half-way (disk full, the file taken away):
+            # each report is one transaction, so what was stored before stays
+            raise click.ClickException(f"the database could not be written ({exc}); reports stored "
+                                       "before this one are kept, run the command again when fixed") from None
+        except OSError as exc:
+            # a JSON file or model that cannot be written (disk full, read-only folder)
+            raise click.ClickException(f"{exc.filename or 'a file'}: cannot be written "
+                                       f"({exc.strerror or exc})") from None
 
 
 @click.group(cls=_Commands,
@@ -70,6 +80,8 @@ def ingest(folder: Path, db_path: Path, extracted_dir: Path | None, no_json: boo
                     line = f"{outcome.path}: {outcome.message}"
                     failures.append(line)
                     click.echo(("\n" if show_bar else "") + f"error: {line}", err=True)
+                for warning in outcome.warnings:
+                    click.echo(("\n" if show_bar else "") + f"warning: {outcome.path}: {warning}", err=True)
                 bar.update(1, outcome)
 
             summary = run_ingest(files, db_path, None if no_json else extracted_dir, progress)

@@ -41,6 +41,10 @@ def _reading_code_digest() -> str:
     return h.hexdigest()[:10]
 
 
+#: flags that are said on the terminal as well: without them a report cannot be
+#: placed (it is stored under "unknown-<hash>" and compared with nothing)
+TERMINAL_FLAGS = ("unknown_municipality", "no_year")
+
 #: the reading code a report was made by ("0.1.0+<digest>"), stored per report
 PARSER_VERSION = f"{__version__}+{_reading_code_digest()}"
 
@@ -55,6 +59,8 @@ class Outcome:
     flags: int = 0
     #: the file's identity (resolved absolute path); None when it could not be resolved
     source: str | None = None
+    #: what the user should see at once, not only in the flags (no municipality, no year)
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -116,12 +122,15 @@ def report_files(folder: str | Path) -> list[Path]:
 
 
 def _display_path(path: Path) -> str:
-    """The path as shown: relative to the working directory when inside it."""
+    """The path as shown: relative to the working directory when inside it,
+    and quoted when it holds characters that would break the line (a newline,
+    a tab, a control character)."""
     absolute = path.resolve()
     try:
-        return str(absolute.relative_to(Path.cwd().resolve()))
+        shown = str(absolute.relative_to(Path.cwd().resolve()))
     except ValueError:
-        return str(absolute)
+        shown = str(absolute)
+    return shown if shown.isprintable() else repr(shown)
 
 
 def _moved_here(db, key: str, sha: str) -> dict | None:
@@ -261,8 +270,10 @@ def ingest_file(db, path: Path, extracted_dir: str | Path | None = "extracted", 
             note = "kept instead of the file that gave this report before, which now gives another report or is gone"
     if extracted_dir is not None:
         write_extracted(report, report_id, source, extracted_dir)
+    warnings = [f.message + ("" if report.id else f"; stored as {report_id}")
+                for f in report.flags if f.code in TERMINAL_FLAGS]
     return Outcome(display, status, report_id, message=note, findings=len(report.findings),
-                   flags=len(report.flags) + len(extra), source=shown)
+                   flags=len(report.flags) + len(extra), source=shown, warnings=warnings)
 
 
 def _promote_duplicates(db, extracted_dir, summary: "Summary", progress) -> None:

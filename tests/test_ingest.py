@@ -235,3 +235,81 @@ def test_a_missing_json_file_is_written_again(folder, tmp_path):
     assert [(o.status, o.message) for o in summary.outcomes] == [
         ("unchanged", ""), ("replaced", "read again: its JSON file was missing")]
     assert json.loads((out / "0834-2021.json").read_text("utf-8"))["total_score"] == 499
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-8-sig", "cp1252"])
+def test_text_exports_in_windows_encodings_are_read(encoding, tmp_path):
+    """UTF-16 with a byte-order mark (what Notepad calls "Unicode"), UTF-16
+    without one, UTF-8 with a BOM and Windows-1252 ("ANSI"): the same report.
+    Before, UTF-16 was refused as "binary"."""
+    text = sample(2021, "txt").read_text("utf-8")
+    path = tmp_path / "r.txt"
+    path.write_bytes(text.encode(encoding, errors="replace" if encoding == "cp1252" else "strict"))
+    from pipeline.readers import read_document
+    from pipeline.extract import extract_report
+    report = extract_report(read_document(path))
+    assert (report.id, report.total_score, len(report.findings)) == ("0834-2021", 499, 54)
+
+
+def test_files_over_the_bounds_are_refused_in_one_line_and_the_rest_go_on(folder, tmp_path):
+    """A file over the size limit (not even opened), and a Word package whose
+    parts declare more than the unpacked limit (a zip bomb: refused from the
+    zip directory, before a byte is inflated)."""
+    import zipfile
+    from pipeline.readers import MAX_FILE_MB
+    from pipeline.readers.docx import MAX_UNPACKED_MB
+    huge = folder / "huge.pdf"
+    with open(huge, "wb") as fh:
+        fh.truncate((MAX_FILE_MB + 1) * 1024 * 1024)  # sparse: no disk used
+    bomb = folder / "bomb.docx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        with z.open("word/document.xml", "w") as part:
+            chunk = b"\0" * (1 << 20)
+            for _ in range(MAX_UNPACKED_MB + 10):
+                part.write(chunk)
+    assert bomb.stat().st_size < 2 * 1024 * 1024
+    res = CliRunner().invoke(cli, ["ingest", str(folder), "--db", str(tmp_path / "f.db"), "--no-json", "--no-themes"])
+    errors = sorted(l for l in res.output.splitlines() if l.startswith("error:"))
+    assert len(errors) == 2 and res.exit_code == 1
+    assert "bomb.docx: Word package unpacks to" in errors[0] and f"{MAX_UNPACKED_MB} MB limit" in errors[0]
+    assert "huge.pdf: file of" in errors[1] and f"{MAX_FILE_MB} MB limit" in errors[1]
+    assert sqlite_utils.Database(tmp_path / "f.db")["reports"].count == 2
+
+
+def test_an_odd_file_name_is_quoted_on_its_one_line(folder, tmp_path):
+    (folder / "bad\nname.txt").write_bytes(b"")
+    res = CliRunner().invoke(cli, ["ingest", str(folder), "--db", str(tmp_path / "f.db"), "--no-json", "--no-themes"])
+    errors = [l for l in res.output.splitlines() if l.startswith("error:")]
+    assert len(errors) == 1 and "'" in errors[0] and "bad\\nname.txt" in errors[0] and "empty file" in errors[0]
+
+
+def test_a_report_without_municipality_or_year_is_said_on_the_terminal(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text = sample(2021, "txt").read_text("utf-8").replace("Torsås", "Xyzby").replace("Torsas", "Xyzby")
+    (folder / "x.txt").write_text(text, "utf-8")
+    res = CliRunner().invoke(cli, ["ingest", str(folder), "--db", str(tmp_path / "f.db"), "--no-json", "--no-themes"])
+    assert res.exit_code == 0, res.output
+    warnings = [l for l in res.output.splitlines() if l.startswith("warning:")]
+    assert len(warnings) == 1 and "x.txt: no municipality of SCB's register" in warnings[0]
+    assert "stored as unknown-" in warnings[0]
+
+
+def test_a_full_disk_during_ingest_is_one_line_and_keeps_what_was_stored(folder, tmp_path, monkeypatch):
+    db_path = tmp_path / "f.db"
+    ingest(report_files(folder), db_path, None)
+    before = content(db_path, exclude=())
+    path = folder / "torsas-2017.txt"
+    path.write_text(path.read_text("utf-8") + "\n", "utf-8")
+    import pipeline.store as store
+
+    def full(*a, **k):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(store, "record_source", full)
+    res = CliRunner().invoke(cli, ["ingest", str(folder), "--db", str(db_path), "--no-json", "--no-themes"])
+    assert res.exit_code == 1 and "Traceback" not in res.output
+    assert res.output.strip().splitlines()[-1].startswith("Error: the database could not be written (database or disk is full)")
+    monkeypatch.undo()
+    assert content(db_path, exclude=()) == before

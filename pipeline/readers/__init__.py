@@ -11,6 +11,11 @@ from ..document import Document, ReadError
 
 FORMATS = {".pdf": "pdf", ".docx": "docx", ".txt": "txt"}
 
+#: A published Kommunkompassen report is 1-10 MB as PDF and far less as Word or
+#: text; a file over this is refused before it is read (a 50 MB document took
+#: minutes and crowded out the others).
+MAX_FILE_MB = 100
+
 
 def read_document(path: str | Path) -> Document:
     """Read any supported report; raise :class:`ReadError` with a one-line reason."""
@@ -18,8 +23,11 @@ def read_document(path: str | Path) -> Document:
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise ReadError(f"unsupported file type {path.suffix or '(none)'!r}; expected .pdf, .docx or .txt")
-    if path.stat().st_size == 0:
+    size = path.stat().st_size
+    if size == 0:
         raise ReadError("empty file")
+    if size > MAX_FILE_MB * 1024 * 1024:
+        raise ReadError(f"file of {size / 1024 / 1024:.0f} MB, over the {MAX_FILE_MB} MB limit for a report")
     if fmt == "pdf":
         from .pdf import read_pdf
 

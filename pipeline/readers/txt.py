@@ -160,19 +160,49 @@ def _read_table(lines: list[str], i: int) -> tuple[Table, int]:
     return Table(rows=rows), i
 
 
+#: byte-order marks, longest first (UTF-32's begins like UTF-16's)
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+         (b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+
+
+def decode_text(data: bytes) -> str:
+    """Text of an export in whatever encoding Windows tools write: a byte-order
+    mark decides (UTF-8, UTF-16, UTF-32); without one, UTF-16 is recognised by
+    its zero bytes at every other position (Latin text), then UTF-8, then
+    Windows-1252 (what Notepad and older Word save as "ANSI" in Sweden)."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(encoding)
+            except UnicodeDecodeError:
+                raise ReadError(f"not a text file (starts as {encoding.upper()} but does not decode as it)") from None
+    sample = data[:4000]
+    if len(sample) >= 4:
+        even, odd = sample[0::2].count(0), sample[1::2].count(0)
+        half = len(sample) // 2
+        for encoding, zeros, other in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+            if zeros > 0.4 * half and other < 0.05 * half:
+                try:
+                    return data.decode(encoding)
+                except UnicodeDecodeError:
+                    break
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise ReadError("not a text file (neither UTF-8, UTF-16 nor Windows-1252)") from None
+    if "\x00" in text:
+        raise ReadError("not a text file (binary content)")
+    return text
+
+
 def read_txt(path: str | Path) -> Document:
     path = Path(path)
     data = path.read_bytes()
     if not data.strip():
         raise ReadError("empty file")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError as exc:  # pragma: no cover - cp1252 decodes nearly all
-            raise ReadError(f"not a text file: {exc}") from None
-    if "\x00" in text:
-        raise ReadError("not a text file (binary content)")
+    text = decode_text(data)
     origin = Origin(str(path), "txt", hashlib.sha256(data).hexdigest(), None)
     return Document(origin, parse_txt(text))
