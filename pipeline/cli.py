@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .reading import DEFAULT_TIME_LIMIT
 
 
 class _Commands(click.Group):
@@ -56,8 +57,12 @@ def cli() -> None:
               help="Folder of the themes model [default: models/ beside findings.db, "
                    "<name>-models/ beside any other database].")
 @click.option("--no-themes", is_flag=True, help="Do not fit or assign themes.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Files read at once, each in its own process [default: one per core].")
+@click.option("--time-limit", "time_limit", type=click.FloatRange(min=1), default=DEFAULT_TIME_LIMIT,
+              show_default=True, help="Seconds one file may take to read before it is stopped and reported.")
 def ingest(folder: Path, db_path: Path, extracted_dir: Path | None, no_json: bool, quiet: bool,
-           models_dir: Path | None, no_themes: bool) -> None:
+           models_dir: Path | None, no_themes: bool, jobs: int | None, time_limit: float) -> None:
     from .ingest import ingest as run_ingest
     from .ingest import report_files
     from .store import companion_folder, open_db, writer_lock
@@ -84,7 +89,7 @@ def ingest(folder: Path, db_path: Path, extracted_dir: Path | None, no_json: boo
                     click.echo(("\n" if show_bar else "") + f"warning: {outcome.path}: {warning}", err=True)
                 bar.update(1, outcome)
 
-            summary = run_ingest(files, db_path, None if no_json else extracted_dir, progress)
+            summary = run_ingest(files, db_path, None if no_json else extracted_dir, progress, jobs, time_limit)
         click.echo(_summary_line(summary, len(files), db_path))
         if not no_themes:
             _echo_update(_update_themes(db_path, models_dir))

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from . import __version__
-from .document import ReadError
-from .extract import NotAReport, Report, extract_report
-from .readers import FORMATS, read_document
+from .extract import Report
+from .reading import DEFAULT_TIME_LIMIT, ReadPool, ReadResult, read_file
+from .readers import FORMATS
 from .store import (
     FORMAT_PREFERENCE, Source, duplicate_sources, duplicates_and_kept, open_db, record_duplicate, rename_source,
     report_fingerprint, report_ids, save_report, source_roles, source_row, source_status, sources_with_content,
@@ -197,38 +197,62 @@ def write_extracted(report: Report, report_id: str, source: Source, folder: str 
     return target
 
 
-def ingest_file(db, path: Path, extracted_dir: str | Path | None = "extracted", promote: bool = False) -> Outcome:
-    """Read one file into the database. ``promote``: the file is a duplicate
-    of a report whose kept file changed or is gone; read it whatever is
-    stored, and keep it."""
-    display = _display_path(path)
-    # a source is its resolved absolute path (and its content), wherever the command runs
-    shown = str(path.resolve())
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return Outcome(display, "failed", message=f"cannot read file: {exc.strerror or exc}", source=shown)
-    sha = hashlib.sha256(data).hexdigest()
+def _skip(db, shown: str, display: str, sha: str, extracted_dir, promote: bool,
+          rename: bool = True) -> tuple[Outcome | None, dict | None, bool]:
+    """Whether a file need not be read: unchanged (same content, read by this
+    reading code, JSON in place) or moved here. Returns (outcome if skipped,
+    its source row, whether its JSON is missing)."""
     known = source_status(db, shown, sha)
     json_missing = (known is not None and extracted_dir is not None and known["status"] == "stored"
                     and not (Path(extracted_dir) / f"{known['report_id']}.json").exists())
     if known and not promote and not json_missing and not _read_by_older_code(db, known):
-        return Outcome(display, "unchanged", known["report_id"], source=shown)
+        return Outcome(display, "unchanged", known["report_id"], source=shown), known, json_missing
     moved = None if promote else _moved_here(db, shown, sha)
     if moved is not None and source_row(db, shown) is None:
-        rename_source(db, moved["path"], shown)
-        return Outcome(display, "unchanged", moved["report_id"], message=f"moved from {moved['path']}", source=shown)
-    fmt = FORMATS.get(path.suffix.lower())
-    try:
-        doc = read_document(path)
-        report = extract_report(doc)
-    except (ReadError, NotAReport) as exc:
-        return Outcome(display, "failed", message=str(exc), source=shown)
-    except Exception as exc:  # a reader bug must not stop the other files
-        return Outcome(display, "failed", message=f"unexpected error while reading ({type(exc).__name__}: {exc})",
-                       source=shown)
+        if rename:
+            rename_source(db, moved["path"], shown)
+        return (Outcome(display, "unchanged", moved["report_id"], message=f"moved from {moved['path']}",
+                        source=shown), known, json_missing)
+    return None, known, json_missing
 
-    source = Source(shown, sha, fmt, doc.origin.pages, doc.origin.reader)
+
+def needs_reading(db, path: Path, extracted_dir: str | Path | None = "extracted") -> bool:
+    """Will ``ingest_file`` have to read this file? (By hash, without parsing.)"""
+    try:
+        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return False  # ingest_file says why in one line
+    skipped, _, _ = _skip(db, str(path.resolve()), "", sha, extracted_dir, False, rename=False)
+    return skipped is None
+
+
+def ingest_file(db, path: Path, extracted_dir: str | Path | None = "extracted", promote: bool = False,
+                prepared: ReadResult | None = None, read: Callable[[Path], ReadResult] = read_file) -> Outcome:
+    """Read one file into the database. ``prepared``: the file as a worker
+    already read it (else ``read`` reads it when it must be read).
+    ``promote``: the file is a duplicate of a report whose kept file changed
+    or is gone; read it whatever is stored, and keep it."""
+    display = _display_path(path)
+    # a source is its resolved absolute path (and its content), wherever the command runs
+    shown = str(path.resolve())
+    if prepared is not None and prepared.sha256 is not None:
+        sha = prepared.sha256
+    else:
+        try:
+            sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError as exc:
+            return Outcome(display, "failed", message=f"cannot read file: {exc.strerror or exc}", source=shown)
+    skipped, known, json_missing = _skip(db, shown, display, sha, extracted_dir, promote)
+    if skipped is not None:
+        return skipped
+    result = prepared if prepared is not None else read(path)
+    if result.error is not None or result.report is None:
+        return Outcome(display, "failed", message=result.error or "nothing read", source=shown)
+    fmt = FORMATS.get(path.suffix.lower())
+    report = result.report
+    sha = result.sha256 or sha
+
+    source = Source(shown, sha, fmt, result.pages, result.reader)
     report_id = report.id or f"unknown-{sha[:10]}"
     existing = stored_report(db, report_id)
     changed_file = source_row(db, shown) is not None
@@ -276,7 +300,8 @@ def ingest_file(db, path: Path, extracted_dir: str | Path | None = "extracted", 
                    flags=len(report.flags) + len(extra), source=shown, warnings=warnings)
 
 
-def _promote_duplicates(db, extracted_dir, summary: "Summary", progress) -> None:
+def _promote_duplicates(db, extracted_dir, summary: "Summary", progress,
+                        read: Callable[[Path], ReadResult] = read_file) -> None:
     """Reports whose kept file now gives another report, or is gone, are rebuilt
     from their best remaining file (Word before text for a lost PDF, and so
     on): a report is never lost while a file of it remains."""
@@ -288,7 +313,7 @@ def _promote_duplicates(db, extracted_dir, summary: "Summary", progress) -> None
     for report_id, rows in sorted(by_report.items()):
         rows.sort(key=lambda r: (-FORMAT_PREFERENCE.get(r["format"], 0), r["path"]))
         for row in rows:
-            outcome = ingest_file(db, Path(row["path"]), extracted_dir, promote=True)
+            outcome = ingest_file(db, Path(row["path"]), extracted_dir, promote=True, read=read)
             summary.outcomes.append(outcome)
             if progress:
                 progress(outcome)
@@ -310,17 +335,27 @@ def ingest(
     db_path: str | Path,
     extracted_dir: str | Path | None = "extracted",
     progress: Callable[[Outcome], None] | None = None,
+    jobs: int | None = None,
+    time_limit: float | None = DEFAULT_TIME_LIMIT,
 ) -> Summary:
+    """Ingest files into the database at ``db_path``. Files that must be read
+    are read in ``jobs`` worker processes (one per core by default), each
+    within ``time_limit`` seconds; this process alone writes, file by file in
+    the given order, so the database is the same as a serial run's."""
+    paths = [Path(p) for p in paths]
     db = open_db(db_path)
     summary = Summary()
+    pool = ReadPool(jobs, time_limit)
     try:
         summary.before = report_ids(db)
-        for path in paths:
-            outcome = ingest_file(db, Path(path), extracted_dir)
+        wanted = [needs_reading(db, p, extracted_dir) for p in paths]
+        results = pool.map(p for p, w in zip(paths, wanted) if w)
+        for path, want in zip(paths, wanted):
+            outcome = ingest_file(db, path, extracted_dir, prepared=next(results) if want else None, read=pool.read)
             summary.outcomes.append(outcome)
             if progress:
                 progress(outcome)
-        _promote_duplicates(db, extracted_dir, summary, progress)
+        _promote_duplicates(db, extracted_dir, summary, progress, pool.read)
         summary.after = report_ids(db)
         summary.stored = stored_counts(db, summary.read_now)
         summary.roles = source_roles(db, [o.source for o in summary.files if o.source])

@@ -1,0 +1,189 @@
+"""Read and extract report files in worker processes, each within a time and
+memory limit, several at once.
+
+Reading is the slow part of an ingest and the part a bad file can blow up (a
+document that takes minutes, a parser stuck in a loop, memory that runs
+away). Each file is read in its own forked process: the parent waits at most
+``time_limit`` seconds for it, then stops it; the child's address space is
+capped at ``memory_limit_mb``. Up to ``jobs`` files are read at once (one per
+core by default), and results come back in the order of the files, so a
+parallel run writes exactly what a serial one writes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing as mp
+import os
+import time
+from collections import deque
+from dataclasses import dataclass
+from multiprocessing.connection import wait
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .document import ReadError
+from .extract import NotAReport, Report, extract_report
+from .readers import read_document
+
+#: a report reads in well under a second; minutes mean a file the readers cannot
+#: cope with, and it must not hold up the others
+DEFAULT_TIME_LIMIT = 120.0
+#: address space of one reading process: a report needs a few hundred MB at most
+DEFAULT_MEMORY_LIMIT_MB = 4096
+#: results read ahead of the one the writer waits for, per job (bounds memory)
+LOOKAHEAD_PER_JOB = 4
+
+
+@dataclass
+class ReadResult:
+    """A file as read: its content hash and report, or a one-line reason."""
+
+    path: Path
+    sha256: str | None = None
+    pages: int | None = None
+    reader: str | None = None
+    report: Report | None = None
+    error: str | None = None
+
+
+def read_file(path: Path) -> ReadResult:
+    """Read and extract one file in this process; every failure becomes ``error``."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return ReadResult(path, error=f"cannot read file: {exc.strerror or exc}")
+    result = ReadResult(path, hashlib.sha256(data).hexdigest())
+    del data
+    try:
+        doc = read_document(path)
+        result.report = extract_report(doc)
+        result.pages, result.reader = doc.origin.pages, doc.origin.reader
+    except (ReadError, NotAReport) as exc:
+        result.error = str(exc)
+    except MemoryError:
+        result.error = "ran out of memory while reading (over the limit of one reading process)"
+    except RecursionError:
+        result.error = "too deeply nested to read"
+    except Exception as exc:  # a reader bug must not stop the other files
+        result.error = f"unexpected error while reading ({type(exc).__name__}: {exc})"
+    return result
+
+
+def _die_with_parent() -> None:
+    """Linux: the reading process is killed when the ingest that started it
+    dies (kill -9), instead of reading on and holding the database's lock."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _child(path: Path, conn, memory_limit_mb: int | None) -> None:
+    _die_with_parent()
+    import faulthandler
+
+    faulthandler.disable()  # a crash is reported in one line by the parent, not as a stack dump
+    if memory_limit_mb:
+        try:
+            import resource
+
+            limit = memory_limit_mb * 1024 * 1024
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        except (ImportError, ValueError, OSError):
+            pass  # no limit where the system does not allow one
+    try:
+        conn.send(read_file(path))
+    except Exception as exc:  # a result that cannot be sent (too big, unpicklable)
+        conn.send(ReadResult(path, error=f"unexpected error while reading ({type(exc).__name__}: {exc})"))
+    finally:
+        conn.close()
+
+
+@dataclass
+class _Running:
+    index: int
+    path: Path
+    process: mp.Process
+    conn: object
+    started: float
+
+
+class ReadPool:
+    """Files read in forked worker processes, results in the files' order."""
+
+    def __init__(self, jobs: int | None = None, time_limit: float | None = DEFAULT_TIME_LIMIT,
+                 memory_limit_mb: int | None = DEFAULT_MEMORY_LIMIT_MB):
+        self.jobs = max(1, jobs or os.cpu_count() or 1)
+        self.time_limit = time_limit
+        self.memory_limit_mb = memory_limit_mb
+        self._ctx = mp.get_context("fork")
+
+    def read(self, path: Path) -> ReadResult:
+        return next(self.map(iter([path])))
+
+    def map(self, paths: Iterable[Path]) -> Iterator[ReadResult]:
+        pending = deque(enumerate(paths))
+        running: dict[int, _Running] = {}
+        done: dict[int, ReadResult] = {}
+        next_out = 0
+        try:
+            while pending or running or next_out in done:
+                while next_out in done:
+                    yield done.pop(next_out)
+                    next_out += 1
+                while (pending and len(running) < self.jobs
+                       and pending[0][0] < next_out + LOOKAHEAD_PER_JOB * self.jobs):
+                    index, path = pending.popleft()
+                    running[index] = self._start(index, Path(path))
+                if not running:
+                    continue
+                timeout = None
+                if self.time_limit is not None:
+                    now = time.monotonic()
+                    timeout = max(0.0, min(r.started + self.time_limit - now for r in running.values()))
+                ready = wait([r.conn for r in running.values()], timeout)
+                for r in list(running.values()):
+                    if r.conn in ready:
+                        done[r.index] = self._finish(r)
+                        del running[r.index]
+                    elif self.time_limit is not None and time.monotonic() - r.started >= self.time_limit:
+                        self._stop(r)
+                        done[r.index] = ReadResult(r.path, error=(
+                            f"reading took longer than {self.time_limit:g} s, the limit per file "
+                            "(--time-limit); stopped"))
+                        del running[r.index]
+        finally:
+            for r in running.values():
+                self._stop(r)
+
+    def _start(self, index: int, path: Path) -> _Running:
+        receive, send = self._ctx.Pipe(duplex=False)
+        process = self._ctx.Process(target=_child, args=(path, send, self.memory_limit_mb), daemon=True)
+        process.start()
+        send.close()  # the child holds the other end: EOF here when it dies
+        return _Running(index, path, process, receive, time.monotonic())
+
+    def _finish(self, r: _Running) -> ReadResult:
+        try:
+            result = r.conn.recv()
+        except (EOFError, OSError):
+            r.process.join()
+            code = r.process.exitcode
+            why = f"killed by signal {-code}" if code is not None and code < 0 else f"exit status {code}"
+            result = ReadResult(r.path, error=f"the reading process died ({why}; out of memory?)")
+        r.conn.close()
+        r.process.join()
+        return result
+
+    @staticmethod
+    def _stop(r: _Running) -> None:
+        r.process.kill()
+        r.process.join()
+        r.conn.close()
+
+
+__all__ = ["DEFAULT_MEMORY_LIMIT_MB", "DEFAULT_TIME_LIMIT", "ReadPool", "ReadResult", "read_file"]
