@@ -283,3 +283,39 @@ def test_the_summary_adds_up_with_what_the_database_holds(tmp_path):
     assert (f"6 files: 6 read, 0 unchanged, 0 failed; {kept} kept as their report's file, {dups} duplicates"
             in res.output)
     assert f"Reports: 2 new, 0 updated; the 2 read now hold {findings} findings and {flags} flags." in res.output
+
+
+def _content(db_path):
+    db = sqlite_utils.Database(db_path)
+    out = {}
+    for t in ("reports", "areas", "questions", "findings", "sections", "flags", "sources", "themes"):
+        out[t] = sorted(repr(sorted((k, v) for k, v in r.items() if k != "ingested_at")) for r in db[t].rows)
+    for fts in ("findings_fts", "sections_fts"):
+        db.execute(f"insert into {fts}({fts}) values('integrity-check')")  # raises if out of step
+    out["fts"] = db.execute("select count(*) from findings_fts where findings_fts match 'medborgardialog'").fetchone()
+    db.close()
+    return out
+
+
+def test_kill_minus_9_at_any_moment_then_a_rerun_gives_the_clean_database(tmp_path):
+    """An ingest (themes included) killed at moments spread over its run, again
+    and again, then run to the end: the database is the one a clean run makes."""
+    import random
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    cmd = [sys.executable, "-m", "pipeline", "ingest", str(ROOT / "raw_reports"), "--no-json"]
+    clean = tmp_path / "clean.db"
+    started = time.monotonic()
+    subprocess.run(cmd + ["--db", str(clean)], check=True, env=env, capture_output=True, cwd=tmp_path)
+    whole = time.monotonic() - started
+    killed = tmp_path / "killed.db"
+    rng = random.Random(7)
+    for _ in range(6):
+        proc = subprocess.Popen(cmd + ["--db", str(killed)], env=env, cwd=tmp_path,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            proc.wait(timeout=rng.uniform(0.1, 1.0) * whole)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    subprocess.run(cmd + ["--db", str(killed)], check=True, env=env, capture_output=True, cwd=tmp_path)
+    assert _content(killed) == _content(clean)
