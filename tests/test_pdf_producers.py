@@ -18,7 +18,10 @@ from pipeline.readers import read_document
 from pipeline.readers.pdf import PdfSettings, read_pdf
 
 FIX = Path(__file__).resolve().parent / "fixtures"
-PRODUCERS = ["lo-borderless", "lo-tagged", "chromium", "reportlab"]
+PRODUCERS = ["lo-borderless", "lo-tagged", "chromium", "reportlab", "fpdf2", "weasyprint", "groff"]
+#: renditions whose layout leaves some findings' extent open: each such finding
+#: must carry a doubt (see test_where_the_layout_leaves_a_finding_open_it_says_so)
+OPEN = {(2021, "fpdf2")}
 
 
 def content(path: Path, settings: PdfSettings | None = None) -> dict:
@@ -49,14 +52,6 @@ def test_scores_and_sub_questions_equal_the_word_file(word, year, producer):
     assert got["questions"] == word[year]["questions"]
 
 
-# Borderless findings tables of 2021 whose cells hold several findings with no
-# space between them: two findings where the first ends with "?" exactly at the
-# end of its line are read as one. Geometry cannot tell this from one finding
-# of two sentences (the README's limits), so the finding is marked
-# (findings.doubt "may_join_two") and the report flagged. The tagged
-# renditions of the same layout (LibreOffice tagged, Chromium) are right
-# because their structure tree says where each finding ends.
-KNOWN_2021 = {"lo-borderless"}
 TAGGED = {"lo-tagged", "chromium"}
 
 
@@ -68,26 +63,40 @@ def test_tagged_pdfs_are_read_by_their_tags(producer):
 
 @pytest.mark.parametrize("producer", PRODUCERS)
 @pytest.mark.parametrize("year", [2017, 2021])
-def test_findings_equal_the_word_file(word, year, producer, request):
-    if year == 2021 and producer in KNOWN_2021:
-        request.applymarker(pytest.mark.xfail(strict=True, reason="borderless cells without spacing (see KNOWN_2021)"))
+def test_findings_equal_the_word_file(word, year, producer):
+    if (year, producer) in OPEN:
+        pytest.skip("layout leaves findings open: see test_where_the_layout_leaves_a_finding_open_it_says_so")
     got = content(FIX / "producers" / f"torsas-{year}-{producer}.pdf")
     assert got["findings"] == word[year]["findings"]
 
 
-@pytest.mark.parametrize("producer", sorted(KNOWN_2021 | TAGGED))
-def test_2021_borderless_findings_nearly_all_right_by_layout(word, producer):
-    """What layout analysis alone achieves on the known cases: at most 2 of 54
-    findings differ, none silently (each wrong finding carries a doubt and the
-    report a flag), and none of the others is a fragment (no finding starts
-    in lower case)."""
+@pytest.mark.parametrize("year, producer", sorted(OPEN))
+def test_where_the_layout_leaves_a_finding_open_it_says_so(word, year, producer):
+    """fpdf2 sets borderless cells with padding the page does not show, so
+    where a cell's text may reach is known only within a few points: a short
+    line ending a sentence may end a finding or have wrapped a word that just
+    did not fit. The reader splits there and marks both parts (may_be_part):
+    no finding differs from the Word file's without a doubt on it."""
+    got = content(FIX / "producers" / f"torsas-{year}-{producer}.pdf")
+    expected = list(word[year]["findings"])
+    wrong = []
+    for f in got["findings"]:
+        if f in expected:
+            expected.remove(f)
+        else:
+            wrong.append(f)
+    assert 0 < len(wrong) <= 3
+    assert set(wrong) <= got["doubted"]
+    assert "finding_may_be_part" in got["flags"]
+
+
+@pytest.mark.parametrize("producer", ["lo-borderless", *sorted(TAGGED)])
+def test_2021_borderless_findings_right_by_layout_alone(word, producer):
+    """The 2021 layout is the hard one: borderless findings cells holding
+    several findings with no space between them, one ending with "?" at the
+    very end of its line, and cells that go on past the other column's end.
+    The tagged renditions read by layout alone give what the Word file gives,
+    as the untagged one does."""
     got = content(FIX / "producers" / f"torsas-2021-{producer}.pdf", PdfSettings(use_tags=False))
     assert got["reader"] == "pdf-layout"
-    expected = set(word[2021]["findings"])
-    right = [f for f in got["findings"] if f in expected]
-    wrong = [f for f in got["findings"] if f not in expected]
-    assert len(right) >= len(expected) - 2
-    assert set(wrong) <= got["doubted"]
-    assert not wrong or "finding_may_join_two" in got["flags"]
-    assert not any(f[2][:1].islower() for f in got["findings"])
-    assert "finding_starts_lowercase" not in got["flags"]
+    assert got["findings"] == word[2021]["findings"]

@@ -322,6 +322,29 @@ def test_columns_with_their_own_spacing_keep_their_cells_whole():
     assert cols == [left, [long]]
 
 
+def test_rows_of_one_column_below_a_table_ended_by_a_heading_are_the_tables():
+    """One finding pair per row, rows that do not split (groff's tbl): once the
+    right column has run out, the left column's findings go on alone, each a
+    row further down than the spacing seen so far. Ended by a heading, not by
+    running text across the columns, they are the table's."""
+    top = 120.0
+    words = W("Styrkor", LEFT, top - PITCH - 6, bold=True) + W("Förbättringsområden", MID, top - PITCH - 6, bold=True)
+    left = ["Trygga miljöer i kommunen", "Folkhälsoarbete i samverkan", "Stöd till föreningslivet",
+            "Rikt kulturliv i alla kommundelar"]
+    right = ["Fullfölj hållbarhetsprogrammet", "Koordinera uppföljningen"]
+    y = top
+    for k, text in enumerate(left):
+        words += W(text, LEFT, y)
+        if k < len(right):
+            words += W(right[k], MID, y) + W("och följ upp genomslaget", MID, y + PITCH)
+        y += 2 * PITCH + 4 if k < len(right) else 2.3 * PITCH
+    words += W("Område 3 Styrning", LEFT, y + 2 * PITCH, size=16, bold=True)
+    blocks = layout_pages([page(1, words)])
+    table = next(b for b in blocks if isinstance(b, Table))
+    assert [p.text for row in table.rows[1:] for p in row[0].paragraphs] == left
+    assert isinstance(blocks[-1], Heading) and not para_texts(blocks)
+
+
 def _cell_lines(texts: list[str], gaps: list[float], right: float | None = None):
     from pipeline.readers.pdf.model import Line
     lines, y = [], 100.0

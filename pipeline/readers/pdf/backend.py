@@ -19,6 +19,7 @@ ends (its heuristic is pdftotext's). Ligatures are expanded.
 from __future__ import annotations
 
 import ctypes
+import math
 import re
 
 import pypdfium2 as pdfium
@@ -44,6 +45,7 @@ _UPRIGHT = 0.02
 #: em box of most text fonts)
 _ASCENT, _DESCENT = 0.8, 0.2
 _ox, _oy = ctypes.c_double(), ctypes.c_double()
+_matrix = raw.FS_MATRIX()
 #: filled shapes whose both sides are below this (points) are bullet candidates,
 #: not table rules or shading
 _SMALL_SHAPE = 12.0
@@ -191,7 +193,11 @@ def _word(tp, text: str, start: int, end: int, height: float, rect, buf, fonts: 
         if abs((box_top + box_bottom) / 2 - mid2) > max(box_bottom - box_top, 1.0) or rect.right < x0:
             return None  # glyphs of one "word" on two lines: the caller splits it
         x1 = rect.right
-    size = raw.FPDFText_GetFontSize(tp, start)
+    # PDFium gives the size set by Tf, before the text matrix and the page's
+    # transformation: WeasyPrint and Chromium write in CSS pixels under a 0.75
+    # scale, so 10 pt text reads as 13.3 unless scaled back
+    raw.FPDFText_GetMatrix(tp, start, _matrix)
+    size = raw.FPDFText_GetFontSize(tp, start) * math.sqrt(abs(_matrix.a * _matrix.d - _matrix.b * _matrix.c))
     if not size > 0.5:  # a font scaled by the text matrix: the box tells the size
         size = box_bottom - box_top
     # Vertical extent from the baseline and the size, the same for every glyph:

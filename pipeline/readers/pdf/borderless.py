@@ -28,7 +28,7 @@ import re
 
 from .lists import find_marker, is_marker_glyph
 from .model import CellLines, Grid, Line, Word
-from .paragraphs import Context, build_paragraphs
+from .paragraphs import MAY_BE_PART, SENTENCE_END, SPACE, Context, build_paragraphs
 
 
 def segments(line: Line, gutter: float) -> list[list[Word]]:
@@ -76,11 +76,15 @@ def grow(lines: list[Line], start: int, ctx: Context) -> tuple[int, list[tuple[f
     """Grow a block from ``lines[start]``; return its end (exclusive) and gutters.
 
     Lines with text in one column only (a cell that wraps, or goes on below
-    the others) join like any other; but after the block's last line with text
-    in two columns, they stay only while they keep to the spacing their column
-    already has: a short paragraph after a table is set further off. The
-    spacing is measured per column, since the findings of one column may be
-    set apart by a blank line while the other column's wrap at plain pitch."""
+    the others) join like any other. After the block's last line with text in
+    two columns, when running text across the columns follows, they stay only
+    while they keep to the spacing their column already has (a short paragraph
+    after a table is set further off); the spacing is measured per column,
+    since the findings of one column may be set apart by a blank line while
+    the other column's wrap at plain pitch. When a heading, a wide gap or the
+    page's end follows instead, they stay while no further from the line
+    above than the table's rows were from each other, give or take a
+    paragraph gap, or while they do not end a sentence."""
     st = ctx.st
     first = lines[start]
     segs = segments(first, st.gutter_min)
@@ -90,8 +94,11 @@ def grow(lines: list[Line], start: int, ctx: Context) -> tuple[int, list[tuple[f
     prev = first
     widest: dict[int, float] = {}  # per column, the largest line-to-line distance up to the last two-column line
     pending: dict[int, float] = {}  # ... and since then
-    trail_ok = start + 1  # end of the block if it stopped now
+    rows_widest = rows_pending = 0.0  # the same from one line to the next, any column (rows)
+    trail_ok = start + 1  # end of the block if it stopped now (running text follows) ...
+    rows_ok = start + 1  # ... and if a heading, a wide gap or the page's end follows
     last_base = _column_bases(first.words, gutters)
+    crossed = False  # did a line across a gutter (running text) end the block?
     while j < len(lines):
         line = lines[j]
         if line.page != prev.page:
@@ -103,7 +110,10 @@ def grow(lines: list[Line], start: int, ctx: Context) -> tuple[int, list[tuple[f
         need = st.gutter_min * line.size
         narrowed = [_narrow(g, line.words, need) for g in gutters]
         if any(g is None for g in narrowed):
+            crossed = True
             break
+        if line.bold and not prev.bold and not any(_both_sides(line.words, g) for g in narrowed):
+            break  # a heading or a label in one column (a bold row across the columns is the table's)
         # distance to the line above in the same column: the columns of one
         # row need not share a baseline
         here = _column_bases(line.words, narrowed)
@@ -111,6 +121,7 @@ def grow(lines: list[Line], start: int, ctx: Context) -> tuple[int, list[tuple[f
             d = b - last_base[k] if k in last_base else line.base - prev.base
             pending[k] = max(pending.get(k, 0.0), d)
         last_base.update(here)
+        rows_pending = max(rows_pending, line.base - prev.base)
         pitch = ctx.pitch("body", prev.size)
         in_step = all(d <= max(widest.get(k, 0.0), pitch) + st.small_paragraph_gap * prev.size
                       for k, d in pending.items() if k in here)
@@ -122,13 +133,26 @@ def grow(lines: list[Line], start: int, ctx: Context) -> tuple[int, list[tuple[f
             for k, d in pending.items():
                 widest[k] = max(widest.get(k, 0.0), d)
             pending = {}
-            trail_ok = j + 1
-        elif trail_ok == j:
-            if all(d <= max(widest.get(k, 0.0), pitch) + st.small_paragraph_gap * prev.size for k, d in pending.items()):
+            rows_widest, rows_pending = max(rows_widest, rows_pending), 0.0
+            trail_ok = rows_ok = j + 1
+        else:
+            if trail_ok == j and all(d <= max(widest.get(k, 0.0), pitch) + st.small_paragraph_gap * prev.size
+                                     for k, d in pending.items()):
                 trail_ok = j + 1
+            if rows_ok == j and (line.base - prev.base <= max(rows_widest, pitch) + st.paragraph_gap * prev.size
+                                 or not line.text.rstrip().endswith(SENTENCE_END)):
+                rows_ok = j + 1
         gutters = narrowed  # type: ignore[assignment]
         prev = line
         j += 1
+    if not crossed:
+        # Lines in one column below the table, ended by a heading, a wide gap
+        # or the page's end rather than by running text across the columns:
+        # the table's while they are no further apart than its rows were
+        # (with a paragraph gap to spare: rows of one finding each, set as far
+        # apart as the other column's taller cells had them), or do not end a
+        # sentence (a paragraph of running text does; a finding often not)
+        trail_ok = max(trail_ok, rows_ok)
     return trail_ok, gutters
 
 
@@ -206,48 +230,95 @@ def split_line(line: Line, cols: list[tuple[float, float]], gutter_pad: float) -
 _ATOMIC = re.compile(r"^[-–+]?\d{1,4}(?:[.,]\d{1,2})*\.?\s*%?$")
 
 
-def _continues(cell: list[Line], line: Line, ctx: Context) -> bool:
-    """Does ``line`` go on with the cell's last paragraph?"""
+def _continues(cell: list[Line], line: Line, ctx: Context) -> tuple[bool, bool]:
+    """Does ``line`` go on with the cell's last paragraph? And if not, is the
+    break a guess (``may_be_part``: the cell's edge is not known well enough
+    to say the line was not wrapped)?"""
     drafts = build_paragraphs(cell + [line], ctx, "cell")
-    return len(drafts[-1].lines) > 1
+    last = drafts[-1]
+    goes_on = len(last.lines) > 1
+    return goes_on, (not goes_on and last.doubt is not None and MAY_BE_PART in last.doubt.split(","))
+
+
+def bound_columns(parts: list[list[Line | None]]) -> None:
+    """Each column's right edge within bounds, from its text (see
+    ``layout._column_edges``): at least its widest line, less than a wrapped
+    line plus the word that went on to the next line."""
+    for k in range(len(parts[0]) if parts else 0):
+        col = [p[k] for p in parts if p[k] is not None]
+        if not col:
+            continue
+        lo = max(l.x1 for l in col)
+        wrapped = [a.x1 + SPACE * a.size + (b.words[0].x1 - b.words[0].x0)
+                   for a, b in zip(col, col[1:]) if b.page == a.page and b.text[:1].islower()]
+        hi = min(wrapped, default=float("inf"))
+        for l in col:
+            l.right = max(lo, min(l.right, hi))
+            l.right_lo = lo
 
 
 def build_grid(block: list[Line], gutters: list[tuple[float, float]], ctx: Context) -> Grid:
     cols = _columns(block, gutters)
+    all_parts = [split_line(line, cols, ctx.st.gutter_min) for line in block]
+    bound_columns(all_parts)
     rows: list[list[list[Line]]] = []
-    for line in block:
-        parts = split_line(line, cols, ctx.st.gutter_min)
+    #: (row, column) pairs of cells split on a guess: the earlier cell and the one after it
+    unsure: list[tuple[tuple[int, int], tuple[int, int]]] = []
+    for parts in all_parts:
+        parts = list(parts)
         if not rows:
             rows.append([[p] if p else [] for p in parts])
             continue
         cur = rows[-1]
         above = rows[-2] if len(rows) > 1 else None
         states = []
+        guessed = []
         for k, (cell, part) in enumerate(zip(cur, parts)):
             if part is None:
                 continue
-            if not cell and above is not None and above[k] and _continues(above[k], part, ctx):
-                # a row begun by another column while this one still wraps
+            if not cell and above is not None and above[k]:
+                # a row begun by another column while this one may still wrap
                 # its cell (columns need not share their spacing)
-                above[k].append(part)
-                parts[k] = None
+                goes_on, guess = _continues(above[k], part, ctx)
+                if goes_on:
+                    above[k].append(part)
+                    parts[k] = None
+                    continue
+                if guess:
+                    unsure.append(((len(rows) - 2, k), (len(rows) - 1, k)))
+                states.append("fresh")
             elif not cell:
                 states.append("fresh")
             elif _ATOMIC.match(part.text) and _ATOMIC.match(cell[-1].text):
                 states.append("atomic")  # a number under a number: never one wrapped cell
             else:
-                states.append("continue" if _continues(cell, part, ctx) else "start")
+                goes_on, guess = _continues(cell, part, ctx)
+                states.append("continue" if goes_on else "start")
+                if guess:
+                    guessed.append(k)
         if "atomic" in states or ("start" in states and "continue" not in states):
             rows.append([[p] if p else [] for p in parts])
+            unsure += [((len(rows) - 2, k), (len(rows) - 1, k)) for k in guessed]
         else:
             for cell, part in zip(cur, parts):
                 if part is not None:
                     cell.append(part)
     bounds = [c[0] for c in cols] + [cols[-1][1]]
     grid_rows = [[CellLines(cell, cols[k][0], cols[k][1]) for k, cell in enumerate(r)] for r in rows]
+    for (r0, k0), (r1, k1) in unsure:
+        grid_rows[r0][k0].doubt_last = MAY_BE_PART
+        grid_rows[r1][k1].doubt_first = MAY_BE_PART
     top = min(l.top for l in block)
     bottom = max(l.bottom for l in block)
-    return Grid(block[0].page, top, bottom, bounds[0], bounds[-1], bounds, grid_rows, ruled=False, gutters=gutters)
+    grid = Grid(block[0].page, top, bottom, bounds[0], bounds[-1], bounds, grid_rows, ruled=False, gutters=gutters)
+    grid.lines = list(block)
+    return grid
+
+
+def keeps_gutters(lines: list[Line], gutters: list[tuple[float, float]], ctx: Context) -> bool:
+    """Do these lines leave every one of another block's gutters free?"""
+    return bool(lines) and all(
+        _narrow(g, l.words, ctx.st.gutter_min * l.size) is not None for l in lines for g in gutters)
 
 
 def fits_columns(line: Line, grid: Grid, tol: float) -> bool:

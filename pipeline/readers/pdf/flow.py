@@ -14,11 +14,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from .borderless import _ATOMIC, build_grid, fits_columns
+from .borderless import _ATOMIC, build_grid, fits_columns, keeps_gutters
 from .furniture import norm_key
 from .lists import find_marker
 from .model import CellLines, Grid, Line
-from .paragraphs import SPLIT_AT_PAGE_BREAK, Context, Draft, breaks
+from .paragraphs import MAY_BE_PART, Context, Draft, breaks
 
 
 def _row_texts(row: list[CellLines]) -> list[str]:
@@ -88,7 +88,7 @@ def stitch(a: Grid, b: Grid, ctx: Context, body_bottom: float) -> None:
             for lc, fc in zip(last, first):
                 if (lc.lines and fc.lines and lc.lines[-1].text.rstrip().endswith((".", "!", "?"))
                         and find_marker(fc.lines[0]) is None and fc.lines[0].text[:1].isupper()):
-                    lc.doubt_last = fc.doubt_first = SPLIT_AT_PAGE_BREAK
+                    lc.doubt_last = fc.doubt_first = MAY_BE_PART
     a.rows.extend(rows)
     a.last_bottom = b.last_bottom
     a.last_page = b.last_page
@@ -116,8 +116,15 @@ def continuation(prev: Grid, lines: list[Line], ctx: Context) -> tuple[Grid | No
     tol = max(ctx.st.indent_tolerance, 0.5 * ctx.body_size)
     sizes = Counter(l.size for row in prev.rows for c in row for l in c.lines)
     size = sizes.most_common(1)[0][0] if sizes else ctx.body_size
+    def fits(line: Line) -> bool:
+        # inside one column from its left edge, or across the columns
+        # leaving the table's gutters free (a row going on in both cells)
+        return fits_columns(line, prev, tol) or (
+            line.x0 >= prev.cols[0] - tol and line.x1 <= prev.cols[-1] + 2.0 * ctx.body_size
+            and keeps_gutters([line], prev.gutters, ctx))
+
     k = 0
-    while k < len(lines) and fits_columns(lines[k], prev, tol) and abs(lines[k].size - size) <= ctx.st.size_tolerance:
+    while k < len(lines) and fits(lines[k]) and abs(lines[k].size - size) <= ctx.st.size_tolerance:
         if k and lines[k].base - lines[k - 1].base > ctx.st.borderless_max_gap * ctx.pitch("body", lines[k - 1].size):
             break
         k += 1
@@ -157,6 +164,17 @@ def reading_order(per_page: list[tuple[object, list[Line], list[Grid]]], ctx: Co
                     ordered = [grid] + ordered[taken:]
         for obj in ordered:
             prev = flow[-1] if flow else None
+            if (
+                isinstance(obj, Grid) and isinstance(prev, Grid) and not obj.ruled and not prev.ruled
+                and obj.page == prev.last_page + 1 and obj.n_cols < prev.n_cols
+                and keeps_gutters(obj.lines, prev.gutters, ctx)
+            ):
+                # The rest of a table at the top of the next page, too few rows
+                # to show all its gutters (a question row and the total row):
+                # cut at the columns it had on the page before.
+                regrid = build_grid(obj.lines, prev.gutters, ctx)
+                regrid.cols = list(prev.cols)
+                obj = regrid
             if (
                 isinstance(obj, Grid)
                 and isinstance(prev, Grid)

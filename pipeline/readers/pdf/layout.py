@@ -25,7 +25,7 @@ from .furniture import drop_running_lines
 from .lines import drawn_bullets, group_lines
 from .lists import Marker
 from .model import Grid, Line, PageContent, TagNode, Word
-from .paragraphs import Context, build_paragraphs
+from .paragraphs import SPACE, Context, build_paragraphs
 from .ruled import find_ruled_tables, split_ruled_tables
 from .settings import PdfSettings
 from .tagged import merge_pages, read_tags, to_block, untagged_share
@@ -212,12 +212,21 @@ def layout_pages(pages: list[PageContent], settings: PdfSettings | dict | None =
     return analyse(pages, settings).blocks
 
 
+#: wrapped lines (next line in lower case) needed to take the pitch from them alone
+MIN_WRAPPED_PITCHES = 3
+
+
 def _statistics(layouts: list[PageLayout], st: PdfSettings) -> Context:
     """Body size (most common by characters) and usual line pitch per size,
     separately for body text and table cells."""
     sizes: Counter = Counter()
     all_texts: list[str] = []
     pitch_counts: dict[tuple[str, float], Counter] = defaultdict(Counter)
+    # A line that starts in lower case goes on with the sentence above it, so
+    # its distance to that line is the pitch itself; the distance between
+    # any two lines may be a paragraph's or a table row's (a score table's
+    # padded one-line rows outnumber the wrapped lines of its findings)
+    wrapped_counts: dict[tuple[str, float], Counter] = defaultdict(Counter)
 
     def count_pitch(family: str, ls: list[Line]) -> None:
         for a, b in zip(ls, ls[1:]):
@@ -225,7 +234,10 @@ def _statistics(layouts: list[PageLayout], st: PdfSettings) -> Context:
                 d = b.base - a.base
                 # pitches outside 0.8-2.5 × size are paragraph gaps or overlaps
                 if 0.8 * a.size <= d <= 2.5 * a.size:
-                    pitch_counts[(family, round(a.size * 2) / 2)][round(d * 4) / 4] += 1
+                    key = (family, round(a.size * 2) / 2)
+                    pitch_counts[key][round(d * 4) / 4] += 1
+                    if b.text[:1].islower():
+                        wrapped_counts[key][round(d * 4) / 4] += 1
 
     for pl in layouts:
         for l in pl.lines:
@@ -240,7 +252,8 @@ def _statistics(layouts: list[PageLayout], st: PdfSettings) -> Context:
                         all_texts.append(l.text)
                     count_pitch("cell", c.lines)
     body_size = sizes.most_common(1)[0][0] if sizes else 10.0
-    pitches = {k: c.most_common(1)[0][0] for k, c in pitch_counts.items()}
+    pitches = {k: (wrapped_counts[k] if sum(wrapped_counts[k].values()) >= MIN_WRAPPED_PITCHES else c)
+               .most_common(1)[0][0] for k, c in pitch_counts.items()}
     return Context(st, body_size, pitches, all_texts)
 
 
@@ -319,7 +332,31 @@ def _marker_text(m: Marker | None) -> str | None:
     return clean_text(m.glyph) or m.glyph
 
 
+def _column_edges(g: Grid) -> None:
+    """Bound each column's right edge from its text. A borderless cell's edge
+    is not printed, so where its text may reach is known only within bounds: at
+    least as far as its widest line (``right_lo``), and less far than any
+    wrapped line plus the word that went to the next line (a line followed
+    by one starting in lower case was wrapped there), besides the limit the
+    table's geometry sets (``right``)."""
+    for k in range(g.n_cols):
+        lines = [l for row in g.rows if k < len(row) for l in row[k].lines]
+        if not lines:
+            continue
+        lo = max(l.x1 for l in lines)
+        wrapped = [a.x1 + SPACE * a.size + (b.words[0].x1 - b.words[0].x0)
+                   for row in g.rows if k < len(row)
+                   for a, b in zip(row[k].lines, row[k].lines[1:])
+                   if b.page == a.page and b.text[:1].islower()]
+        hi_wrap = min(wrapped, default=float("inf"))
+        for l in lines:
+            l.right = max(lo, min(l.right, hi_wrap))
+            l.right_lo = lo
+
+
 def _grid_to_table(g: Grid, ctx: Context) -> Table:
+    if not g.ruled:  # a ruled cell's edge is its rule, less the padding seen on its left
+        _column_edges(g)
     rows = []
     for r in g.rows:
         cells = []

@@ -112,7 +112,8 @@ class PageContent:
 class Line:
     """Words on one text line of one region (body or table cell)."""
 
-    __slots__ = ("words", "page", "text", "x0", "x1", "top", "bottom", "base", "size", "bold", "right", "left")
+    __slots__ = ("words", "page", "text", "x0", "x1", "top", "bottom", "base", "size", "bold", "right", "left",
+                 "right_lo")
 
     def __init__(self, words: list[Word], page: int = 1):
         self.words = words
@@ -143,8 +144,11 @@ class Line:
             self.size = round(max(w.size for w in words), 1)
             self.bold = all(w.bold for w in words)
             self.base = self.bottom
-        #: right edge of the text block the line belongs to (set by its region)
+        #: right edge of the text block the line belongs to (set by its region) ...
         self.right = self.x1
+        #: ... and where it is known only within bounds (a table cell, whose
+        #: padding is not printed), the least it can be; None: exactly ``right``
+        self.right_lo: float | None = None
         #: x of the region's left edge; x0 - left compares lines across pages
         self.left = 0.0
 
@@ -192,8 +196,10 @@ class Grid:
         self.last_page = page
         #: bottom on its last page (``bottom`` stays that of its first page)
         self.last_bottom = bottom
-        #: a borderless table's whitespace between columns (x0, x1 of each)
+        #: a borderless table's whitespace between columns (x0, x1 of each) ...
         self.gutters = gutters or []
+        #: ... and the lines it was cut from
+        self.lines: list[Line] = []
 
     @property
     def n_cols(self) -> int:

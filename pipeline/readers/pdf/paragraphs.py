@@ -39,7 +39,7 @@ _CONJUNCTIONS = {
     "och", "eller", "samt", "respektive", "resp", "som", "till", "men", "utan",
     "liksom", "såväl", "än", "and", "or", "nor", "to",
 }
-_SENTENCE_END = (".", "!", "?", ":", ";")
+SENTENCE_END = (".", "!", "?", ":", ";")
 #: words that do not end a sentence (Swedish and English function words)
 _CONTINUES = {
     "och", "eller", "samt", "i", "av", "för", "med", "att", "till", "på", "om", "som",
@@ -205,7 +205,7 @@ def break_reason(draft: Draft, line: Line, ctx: Context, family: str) -> str | N
     st = ctx.st
     if abs(line.size - prev.size) > st.size_tolerance or line.bold != prev.bold:
         return "style"
-    sentence = _starts_sentence(line.text) or prev.text.rstrip().endswith(_SENTENCE_END)
+    sentence = _starts_sentence(line.text) or prev.text.rstrip().endswith(SENTENCE_END)
     if line.page == prev.page:
         delta = line.base - prev.base
         if delta < 0.5 * prev.size:
@@ -219,7 +219,7 @@ def break_reason(draft: Draft, line: Line, ctx: Context, family: str) -> str | N
         return "pages_apart"
     if not _x_ok(draft, line, st.indent_tolerance):
         return "indent"
-    if line.page != prev.page and _starts_sentence(line.text) and prev.text.rstrip().endswith(_SENTENCE_END):
+    if line.page != prev.page and _starts_sentence(line.text) and prev.text.rstrip().endswith(SENTENCE_END):
         # No gap to measure across a page break. A sentence end followed by a
         # capital is taken as a new paragraph (splitting a paragraph at a
         # sentence costs less than gluing two findings together), and said.
@@ -237,17 +237,18 @@ def break_reason(draft: Draft, line: Line, ctx: Context, family: str) -> str | N
     return None
 
 
-def _had_room(prev: Line, line: Line) -> bool:
-    """Would ``line``'s first word have fitted at the end of ``prev``?"""
+def _had_room(prev: Line, line: Line, sure: bool = False) -> bool:
+    """Would ``line``'s first word have fitted at the end of ``prev``? With
+    ``sure``, even at the least the right edge can be (``Line.right_lo``)."""
     first = line.words[0]
-    room = prev.right - prev.x1 - 1.0
-    return room >= SPACE * prev.size + (first.x1 - first.x0)
+    right = prev.right if not sure or prev.right_lo is None else min(prev.right, prev.right_lo)
+    return right - prev.x1 - 1.0 >= SPACE * prev.size + (first.x1 - first.x0)
 
 
 #: what a join on no evidence either way is called (stored with the finding) ...
 JOINED_AT_SENTENCE = "may_join_two"
-#: ... and a split at a page break on no evidence but a sentence's start
-SPLIT_AT_PAGE_BREAK = "may_be_part"
+#: ... and a split on no sure evidence (at a page break, at a cell edge not known well)
+MAY_BE_PART = "may_be_part"
 
 
 def guessed_join(prev: Line, line: Line) -> bool:
@@ -268,7 +269,7 @@ def guessed_join(prev: Line, line: Line) -> bool:
 
 
 def _capital_ordinary_word(prev: Line, line: Line, ctx: Context) -> bool:
-    if prev.text.rstrip().endswith(_SENTENCE_END):
+    if prev.text.rstrip().endswith(SENTENCE_END):
         return False
     if line.text[:1] in "\"'“”‘’«»([":
         return False  # a quoted or bracketed name or title
@@ -299,9 +300,11 @@ def build_paragraphs(lines: list[Line], ctx: Context, family: str = "body") -> l
         reason = None if mk is not None else break_reason(cur, line, ctx, family)
         if mk is not None or reason is not None:
             nxt = Draft(line, mk)
-            if reason in PAGE_BREAK_GUESSES:
-                cur.add_doubt(SPLIT_AT_PAGE_BREAK)
-                nxt.add_doubt(SPLIT_AT_PAGE_BREAK)
+            if reason in PAGE_BREAK_GUESSES or (reason == "room" and not _had_room(cur.lines[-1], line, sure=True)):
+                # no gap to go by at a page break; or the word would have
+                # fitted only if the cell reaches further than its text shows
+                cur.add_doubt(MAY_BE_PART)
+                nxt.add_doubt(MAY_BE_PART)
             cur = nxt
             drafts.append(cur)
         else:

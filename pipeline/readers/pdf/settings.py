@@ -83,8 +83,10 @@ class PdfSettings:
     #: lines with text on both sides of the gutters needed for a borderless table
     borderless_min_rows: int = 2
     #: a borderless table ends at a vertical gap of more than this × the usual
-    #: line pitch (tables keep their rows closer than the space around them)
-    borderless_max_gap: float = 2.6
+    #: line pitch (tables keep their rows closer than the space around them:
+    #: findings set a blank line plus spacing apart stay in, text set off by
+    #: two blank lines does not)
+    borderless_max_gap: float = 3.0
 
     # -- tagged PDFs ------------------------------------------------------------------
     #: read a tagged PDF's structure tree (P, H1, L/LI, Table/TR/TD) for blocks
