@@ -218,3 +218,22 @@ def test_a_section_without_evidence_stays_with_the_area_heading_above_it():
     assert [(f.area, f.text) for f in r.findings if f.kind == "strength"] == [
         (a, f"Styrka i område {a}") for a in range(1, 9)]
     assert not {f.code for f in r.flags} & {"area_without_findings", "area_number_overruled"}
+
+
+def test_a_rubriker_box_run_together_by_the_reader_is_still_a_rubriker_box():
+    """A "Rubriker | Poäng" box set all in bold: the reader cannot tell its
+    header row and gives one row, "Rubriker – topic – topic" and "Poäng 45".
+    It is read as the box (score and topics), never as findings ("Poäng",
+    "45" as improvements)."""
+    blocks = list(FRONT)
+    for a in range(1, 9):
+        blocks += [Heading(f"Område {a} {TITLES_2020[a - 1]}", 2),
+                   Table([[Cell([Paragraph(f"Rubriker – {QUESTIONS[a][0]} – {QUESTIONS[a][1]}")]),
+                           Cell([Paragraph(f"Poäng {SCORES[a - 1]}")])]]),
+                   Paragraph("Styrkor"), Paragraph(f"Styrka i område {a}", list_marker="•"),
+                   Paragraph("Förbättringsområden"), Paragraph(f"Förbättring i område {a}", list_marker="–")]
+    r = extract_report(doc(blocks))
+    assert sorted(f.text for f in r.findings) == sorted(
+        [f"Styrka i område {a}" for a in range(1, 9)] + [f"Förbättring i område {a}" for a in range(1, 9)])
+    assert [(a.number, a.score, a.score_source) for a in r.areas] == [
+        (a, float(SCORES[a - 1]), "section") for a in range(1, 9)]

@@ -136,22 +136,40 @@ class RubrikerTable:
     score: float | None
 
 
+_RUBRIKER_HEAD = re.compile(r"^rubriker(\s*$|\s+[–-]\s)")
+#: topics run together in one paragraph, each led by a dash list marker
+_TOPIC_DASH = re.compile(r"(?:^|\s+)[–-]\s+")
+
+
 def read_rubriker(table: Table) -> RubrikerTable | None:
-    """The "Rubriker | Poäng" box at the head of an area section."""
+    """The "Rubriker | Poäng" box at the head of an area section.
+
+    Read paragraph by paragraph, column by column: a reader that could not
+    tell the header row from the body (a box set all in bold) gives one row
+    whose cells hold "Rubriker" and the topics, "Poäng" and the score."""
     if not table.rows:
         return None
-    head = [c.text.strip().lower() for c in table.rows[0]]
-    if not head or head[0] != "rubriker" or not any(h.startswith("poäng") for h in head):
+    columns: list[list[str]] = []
+    for k in range(table.n_cols):
+        columns.append([p.text.strip() for row in table.rows if k < len(row)
+                        for p in row[k].paragraphs if p.text.strip()])
+    heads = [col[0].lower() if col else "" for col in columns]
+    if not heads or not _RUBRIKER_HEAD.match(heads[0]) or not any(h.startswith("poäng") for h in heads):
         return None
+    # the label and what follows it in one paragraph ("Rubriker – Strategi …
+    # – Etik", "Poäng 45") when the reader ran them together
+    for col in columns:
+        rest = re.sub(r"^(rubriker|poäng)\b\s*", "", col[0], flags=re.IGNORECASE)
+        col[:1] = [t for t in _TOPIC_DASH.split(rest) if t.strip()] if rest else []
     topics: list[str] = []
     score = None
-    for row in table.rows[1:]:
-        for cell in row:
-            p = parse_number(cell.text)
+    for col in columns:
+        for text in col:
+            p = parse_number(text)
             if p is not None and not p[1] and p[0] <= 100:
                 score = p[0]
             else:
-                topics.extend(par.text for par in cell.paragraphs if par.text)
+                topics.append(text)
     return RubrikerTable(topics, score)
 
 
