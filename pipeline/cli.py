@@ -27,6 +27,9 @@ class _Commands(click.Group):
             # each report is one transaction, so what was stored before stays
             raise click.ClickException(f"the database could not be written ({exc}); reports stored "
                                        "before this one are kept, run the command again when fixed") from None
+        except BrokenPipeError:
+            sys.stderr.close()  # output cut short by the reader (| head): not an error
+            sys.exit(0)
         except OSError as exc:
             # a JSON file or model that cannot be written (disk full, read-only folder)
             raise click.ClickException(f"{exc.filename or 'a file'}: cannot be written "
@@ -56,7 +59,8 @@ def cli() -> None:
 @click.option("--models", "models_dir", type=click.Path(path_type=Path), default=None,
               help="Folder of the themes model [default: models/ beside findings.db, "
                    "<name>-models/ beside any other database].")
-@click.option("--no-themes", is_flag=True, help="Do not fit or assign themes.")
+@click.option("--no-themes", is_flag=True, help="Skip the language steps: no themes fitted or assigned, "
+                                                "no follow-up links computed.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Files read at once, each in its own process [default: one per core].")
 @click.option("--time-limit", "time_limit", type=click.FloatRange(min=1), default=DEFAULT_TIME_LIMIT,
@@ -93,6 +97,7 @@ def ingest(folder: Path, db_path: Path, extracted_dir: Path | None, no_json: boo
         click.echo(_summary_line(summary, len(files), db_path))
         if not no_themes:
             _echo_update(_update_themes(db_path, models_dir))
+            _echo_links(_update_links(db_path))
     if failures:
         sys.exit(1)
 
@@ -135,6 +140,26 @@ def _update_themes(db_path: Path, models_dir: Path | None, **kwargs):
         return update_themes(db, _models_dir(db_path, models_dir), **kwargs)
     finally:
         db.close()  # the last connection to close folds the WAL into the file
+
+
+def _update_links(db_path: Path):
+    from .nlp.links import update_links
+    from .store import open_db
+
+    db = open_db(db_path)
+    try:
+        return update_links(db)
+    finally:
+        db.close()
+
+
+def _echo_links(update) -> None:
+    if update is None:
+        click.echo("Follow-up: links unchanged.")
+        return
+    outcomes = ", ".join(f"{update.outcomes.get(k, 0)} {k}" for k in ("addressed", "persisting", "no_match"))
+    click.echo(f"Follow-up: {update.recommendations} recommendations over {update.pairs} pairs of evaluations "
+               f"({outcomes}); {update.similar} links to similar recommendations elsewhere.")
 
 
 def _echo_update(update) -> None:
@@ -208,6 +233,106 @@ def themes(db_path: Path, models_dir: Path | None, show: str | None, refit: bool
         columns = ["id", "size", "strength_pct", "improvement_pct", "municipalities", "years", "label",
                    "representative"]
     _output(rows, columns, fmt)
+
+
+@cli.command("follow-up", help="What became of a municipality's improvement recommendations: for each "
+                              "recommendation of the earlier report, the outcome in the later one (addressed: "
+                              "a later strength says so; persisting: recommended again; no_match: nothing "
+                              "close, with a sentence of the later narrative where one speaks of it), the "
+                              "later finding(s) and the similarity; then the score change per domain. "
+                              "MUNICIPALITY is a name (Torsås) or kommunkod (0834).")
+@click.argument("municipality")
+@click.option("--db", "db_path", default="findings.db", show_default=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--from", "year_from", type=int, default=None, help="Year of the earlier report [default: the "
+                                                                 "one before the latest].")
+@click.option("--to", "year_to", type=int, default=None, help="Year of the later report [default: the latest].")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+def follow_up(municipality: str, db_path: Path, year_from: int | None, year_to: int | None, fmt: str) -> None:
+    from . import queries
+    from .store import open_db
+
+    db = open_db(db_path, readonly=True)
+    reports = queries.municipality_reports(db, municipality)
+    years = [r["year"] for r in reports]
+    if len(reports) < 2:
+        raise click.ClickException(f"{municipality}: {len(reports)} report(s) in {db_path}; follow-up needs two "
+                                   "evaluations of the same municipality")
+    to = year_to if year_to is not None else years[-1]
+    frm = year_from if year_from is not None else max(y for y in years if y < to) if any(y < to for y in years) else None
+    by_year = {r["year"]: r for r in reports}
+    if frm not in by_year or to not in by_year or frm >= to:
+        raise click.ClickException(f"{municipality}: evaluations in {', '.join(map(str, years))}; choose "
+                                   "--from and --to among them, earlier first")
+    early, late = by_year[frm], by_year[to]
+    rows = queries.follow_up(db, early["id"], late["id"])
+    if not rows and not db["kompass_state"].exists():
+        raise click.ClickException(f"{db_path}: no follow-up links yet (run kompass ingest)")
+    changes = queries.domain_changes(db, early["id"], late["id"])
+    if fmt != "table":
+        if fmt == "json":
+            import json
+            click.echo(json.dumps({"earlier": early, "later": late, "recommendations": rows,
+                                   "domains": changes}, ensure_ascii=False, indent=1))
+        else:
+            _output(rows, list(rows[0]) if rows else ["recommendation_id"], "csv")
+        return
+    from tabulate import tabulate
+
+    click.echo(f"{early['municipality']}: what became of the {frm} recommendations by {to}")
+    table, seen = [], set()
+    for r in rows:
+        first = r["recommendation_id"] not in seen
+        seen.add(r["recommendation_id"])
+        later = (f"{r['target_kind']} (area {r['target_area']}): {r['target']}" if r["target"]
+                 else (f"narrative: {r['evidence']}" if r["evidence"] else ""))
+        table.append([r["area"] if first else "", r["recommendation"] if first else "",
+                      r["outcome"] if first else "  also", "" if r["score"] is None else f"{r['score']:.2f}",
+                      later])
+    click.echo(tabulate(table, headers=["area", f"recommendation {frm}", "outcome", "score", f"in {to}"],
+                        maxcolwidths=[None, 48, None, None, 60], disable_numparse=True))
+    outcomes: dict = {}
+    for r in rows:
+        if r["rank"] in (None, 1):
+            outcomes[r["outcome"]] = outcomes.get(r["outcome"], 0) + 1
+    click.echo(f"{len(seen)} recommendations: " + ", ".join(f"{v} {k}" for k, v in sorted(outcomes.items())))
+    click.echo("")
+    frameworks = {early["framework"], late["framework"]}
+    caveat = (f" (framework {early['framework']} -> {late['framework']}: the areas differ, so compare domains "
+              "with care)" if len(frameworks) > 1 else "")
+    click.echo(f"Score per domain, {frm} -> {to}{caveat}")
+    click.echo(tabulate([[d["domain"], _num(d.get("earlier_score")), _num(d.get("later_score")),
+                          "" if d["change"] is None else f"{d['change']:+g}"] for d in changes],
+                        headers=["domain", str(frm), str(to), "change"], disable_numparse=True))
+
+
+def _num(v) -> str:
+    return "" if v is None else f"{v:g}"
+
+
+@cli.command(help="The improvement recommendations of other municipalities nearest to recommendation "
+                  "FINDING_ID (a findings.id), and what became of each where that municipality was "
+                  "evaluated again.")
+@click.argument("finding_id", type=int)
+@click.option("--db", "db_path", default="findings.db", show_default=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+def similar(finding_id: int, db_path: Path, fmt: str) -> None:
+    from . import queries
+    from .store import open_db
+
+    db = open_db(db_path, readonly=True)
+    row = next(db.query("select f.text, f.kind, r.municipality, r.year from findings f join reports r "
+                        "on r.id = f.report_id where f.id = ?", [finding_id]), None)
+    if row is None:
+        raise click.ClickException(f"no finding {finding_id} in {db_path}")
+    rows = queries.similar(db, finding_id)
+    if fmt == "table":
+        click.echo(f"{row['municipality']} {row['year']} ({row['kind']}): {row['text']}")
+        if not rows:
+            click.echo("no similar recommendation in another municipality's reports")
+            return
+    _output(rows, ["id", "municipality", "year", "area", "score", "text", "became"], fmt)
 
 
 @cli.command("debug-page", help="Draw what the PDF reader found on page PAGE of FILE (1-based) as a PNG: "

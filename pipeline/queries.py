@@ -45,3 +45,70 @@ def theme_findings(db: sqlite_utils.Database, theme_id: int | None) -> list[dict
         return list(db.query(THEME_FINDINGS.format(
             where="f.theme_id is null and f.theme_score is not null")))
     return list(db.query(THEME_FINDINGS.format(where="f.theme_id = ?"), [theme_id]))
+
+
+# -- follow-up ---------------------------------------------------------------------
+def municipality_reports(db: sqlite_utils.Database, name_or_code: str) -> list[dict]:
+    """A municipality's reports, by name (any case) or kommunkod, oldest first."""
+    return list(db.query(
+        "select id, municipality, municipality_code, year, framework, total_score, max_score from reports "
+        "where municipality_code = :q or lower(municipality) = lower(:q) order by year, id",
+        {"q": name_or_code.strip()}))
+
+
+FOLLOW_UP = """
+select s.id as recommendation_id, s.area, s.text as recommendation,
+       l.kind as outcome, l.score, l.rank, l.evidence,
+       t.id as target_id, t.area as target_area, t.kind as target_kind, t.text as target
+from findings s
+join links l on l.source_id = s.id and l.target_report_id = :later and l.kind != 'similar'
+left join findings t on t.id = l.target_id
+where s.report_id = :earlier and s.kind = 'improvement'
+order by s.area, s.position, s.id, l.rank
+"""
+
+
+def follow_up(db: sqlite_utils.Database, earlier: str, later: str) -> list[dict]:
+    """Every improvement recommendation of report ``earlier`` with what became of
+    it in ``later``: outcome, score and the later finding(s), best first."""
+    return list(db.query(FOLLOW_UP, {"earlier": earlier, "later": later}))
+
+
+def domain_changes(db: sqlite_utils.Database, earlier: str, later: str) -> list[dict]:
+    """Score per framework-independent domain in both reports, and the change."""
+    rows = db.query(
+        "select a.domain, r.id as report_id, r.framework, sum(a.score) as score, sum(a.max) as max "
+        "from areas a join reports r on r.id = a.report_id where r.id in (?, ?) and a.domain is not null "
+        "group by a.domain, r.id", [earlier, later])
+    by: dict[str, dict] = {}
+    for r in rows:
+        d = by.setdefault(r["domain"], {"domain": r["domain"]})
+        side = "earlier" if r["report_id"] == earlier else "later"
+        d[f"{side}_score"], d[f"{side}_max"], d[f"{side}_framework"] = r["score"], r["max"], r["framework"]
+    out = []
+    for domain in sorted(by):
+        d = by[domain]
+        if d.get("earlier_score") is not None and d.get("later_score") is not None:
+            d["change"] = d["later_score"] - d["earlier_score"]
+        else:
+            d["change"] = None
+        out.append(d)
+    return out
+
+
+SIMILAR = """
+select t.id, r.municipality, r.year, t.area, l.score, t.text,
+       coalesce((select group_concat(fl.kind || ': ' || later.text, ' | ') from links fl
+          join findings later on later.id = fl.target_id
+          where fl.source_id = t.id and fl.kind in ('addressed', 'persisting') and fl.rank = 1),
+        (select 'no_match' from links fl where fl.source_id = t.id and fl.kind = 'no_match' limit 1)) as became
+from links l join findings t on t.id = l.target_id join reports r on r.id = t.report_id
+where l.source_id = ? and l.kind = 'similar'
+order by l.rank
+"""
+
+
+def similar(db: sqlite_utils.Database, finding_id: int) -> list[dict]:
+    """A recommendation's nearest recommendations in other municipalities, and
+    what became of each where that municipality was evaluated again."""
+    return list(db.query(SIMILAR, [finding_id]))

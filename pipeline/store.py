@@ -26,7 +26,7 @@ import sqlite_utils
 from .extract.model import Report
 from .extract.reference import municipalities
 
-SCHEMA_VERSION = 3  # 2: themes; 3: reports.reader, findings.doubt
+SCHEMA_VERSION = 4  # 2: themes; 3: reports.reader, findings.doubt; 4: links
 
 # Which source of one report to keep: the published PDF is what researchers
 # cite, and only it gives page numbers; then the Word original, then a text export.
@@ -122,6 +122,23 @@ CREATE TABLE IF NOT EXISTS themes (
     representative_finding_id INTEGER REFERENCES findings(id),
     model_version TEXT NOT NULL
 );
+-- follow-up: a recommendation (source) and what it became (target, NULL for
+-- no_match) in a later report of the same municipality, or a similar
+-- recommendation elsewhere; kind addressed | persisting | no_match | similar
+CREATE TABLE IF NOT EXISTS links (
+    source_id INTEGER NOT NULL,
+    target_id INTEGER,
+    target_report_id TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('addressed', 'persisting', 'no_match', 'similar')),
+    score REAL,
+    rank INTEGER,
+    method TEXT NOT NULL,
+    evidence TEXT
+);
+CREATE INDEX IF NOT EXISTS links_source ON links(source_id, kind, rank);
+-- small facts about the database's derived data (what the links were computed from)
+CREATE TABLE IF NOT EXISTS kompass_state (key TEXT PRIMARY KEY, value TEXT);
+CREATE INDEX IF NOT EXISTS links_target ON links(target_id);
 CREATE INDEX IF NOT EXISTS findings_theme ON findings(theme_id);
 CREATE INDEX IF NOT EXISTS findings_report ON findings(report_id, area, kind, position);
 CREATE INDEX IF NOT EXISTS sections_report ON sections(report_id, area);
@@ -491,6 +508,44 @@ def source_roles(db: sqlite_utils.Database, paths: Iterable[str]) -> dict[str, i
         if row is not None and row["status"] in out:
             out[row["status"]] += 1
     return out
+
+
+# -- follow-up links -------------------------------------------------------------
+def findings_for_links(db: sqlite_utils.Database) -> list[dict]:
+    """Every finding with its report's municipality and year and its area's domain."""
+    return list(db.query(
+        "select f.id, f.report_id, f.kind, f.text, r.municipality_code, r.year, a.domain "
+        "from findings f join reports r on r.id = f.report_id "
+        "left join areas a on a.report_id = f.report_id and a.number = f.area order by f.id"))
+
+
+def sections_for_links(db: sqlite_utils.Database) -> list[dict]:
+    return list(db.query("select report_id, text from sections order by id"))
+
+
+def replace_links(db: sqlite_utils.Database, rows: list[dict], state: str) -> None:
+    """All links anew, and what they were computed from, in one transaction."""
+    with db.atomic():
+        db.execute("delete from links")
+        db["links"].insert_all(rows)
+        db["kompass_state"].upsert({"key": "links_state", "value": state}, pk="key")
+
+
+def stored_links_state(db: sqlite_utils.Database) -> str | None:
+    if not db["kompass_state"].exists():
+        return None
+    row = next(db.query("select value from kompass_state where key = 'links_state'"), None)
+    return row["value"] if row else None
+
+
+def links_state(db: sqlite_utils.Database) -> str:
+    """What the links were computed from: the findings' ids and the areas' domains."""
+    h = hashlib.sha256()
+    for row in db.execute("select f.id, r.municipality_code, r.year, a.domain from findings f "
+                          "join reports r on r.id = f.report_id left join areas a "
+                          "on a.report_id = f.report_id and a.number = f.area order by f.id"):
+        h.update(repr(tuple(row)).encode())
+    return h.hexdigest()[:16]
 
 
 def report_ids(db: sqlite_utils.Database) -> set[str]:

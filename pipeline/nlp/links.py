@@ -1,0 +1,169 @@
+"""Follow-up links: what became of each improvement recommendation, and who
+else was told the same.
+
+For every pair of reports on one municipality (earlier, later), each
+improvement recommendation of the earlier report is compared with every
+finding of the later one. The comparison is the cosine similarity of the
+findings' vectors (:class:`~.features.FindingVectorizer`: TF-IDF over lemmas
+and compound parts, and over character n-grams of them, so "samordna" meets
+"samordning" and "ledarskapet" meets "ledarskap"), plus a small bonus when
+both sit in areas of the same framework-independent domain (the crosswalk is
+a cue, never a filter: subjects move between areas across revisions).
+
+* The later findings scoring at least ``threshold`` are linked, best first:
+  a strength as ``addressed``, an improvement as ``persisting``; the best one
+  gives the recommendation its outcome.
+* None that close: one ``no_match`` link (target NULL), absence being a
+  result; where a sentence of the later report's narrative scores above the
+  threshold, it is kept as ``evidence``.
+* Across municipalities, each improvement recommendation is linked as
+  ``similar`` to its nearest improvement recommendations in other
+  municipalities' reports.
+
+Every run recomputes all links from the database, in one transaction, so they
+agree with the reports whatever was added, replaced or removed; links are
+keyed on the stable finding ids.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .. import store
+from .features import FindingVectorizer
+
+#: similarity (cosine, 0-1) from which a later finding speaks of the same
+#: thing: chosen on the gold reading of the seed pair (README, "Follow-up")
+THRESHOLD = 0.30
+#: added when both findings sit in areas of the same domain (crosswalk)
+DOMAIN_BONUS = 0.05
+#: later findings linked per recommendation, at most
+MAX_TARGETS = 3
+#: "similar" links per recommendation, at most, and the similarity they need
+MAX_SIMILAR = 5
+SIMILAR_THRESHOLD = 0.35
+
+METHOD = (f"cosine of lemma+compound-part and character n-gram TF-IDF; +{DOMAIN_BONUS} same domain; "
+          f"threshold {THRESHOLD}")
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+@dataclass
+class LinkUpdate:
+    pairs: int = 0  # (earlier, later) report pairs
+    recommendations: int = 0
+    outcomes: dict[str, int] = field(default_factory=dict)
+    similar: int = 0
+
+
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE.split(text) if len(s.split()) >= 4]
+
+
+def compute_links(findings: list[dict], sections: list[dict], vectorizer: FindingVectorizer | None = None,
+                  threshold: float = THRESHOLD, domain_bonus: float = DOMAIN_BONUS) -> tuple[list[dict], LinkUpdate]:
+    """Links for every report pair of every municipality, and "similar" links.
+
+    ``findings``: id, report_id, municipality_code, year, kind, text, domain;
+    ``sections``: report_id, text. Returns rows for the ``links`` table."""
+    findings = sorted(findings, key=lambda f: f["id"])
+    update = LinkUpdate()
+    if not findings:
+        return [], update
+    vec = vectorizer or FindingVectorizer(char_ngrams=True)
+    matrix = vec.fit_transform([f["text"] for f in findings])
+    index = {f["id"]: k for k, f in enumerate(findings)}
+    domains = np.array([f.get("domain") or "" for f in findings], dtype=object)
+
+    def scores(rows: list[int], cols: list[int]) -> np.ndarray:
+        sim = (matrix[rows] @ matrix[cols].T).toarray()
+        same = (domains[rows][:, None] == domains[cols][None, :]) & (domains[rows][:, None] != "")
+        return sim + domain_bonus * same
+
+    reports: dict[str, dict] = {}
+    by_report: dict[str, list[dict]] = defaultdict(list)
+    for f in findings:
+        by_report[f["report_id"]].append(f)
+        reports[f["report_id"]] = {"municipality": f["municipality_code"], "year": f["year"]}
+    text_of = defaultdict(list)
+    for s in sections:
+        text_of[s["report_id"]].extend(_sentences(s["text"]))
+    by_municipality: dict[str, list[str]] = defaultdict(list)
+    for rid, r in reports.items():
+        if r["municipality"] and r["year"]:
+            by_municipality[r["municipality"]].append(rid)
+
+    rows_out: list[dict] = []
+    outcomes: dict[str, int] = defaultdict(int)
+    for code in sorted(by_municipality):
+        ordered = sorted(by_municipality[code], key=lambda rid: (reports[rid]["year"], rid))
+        for i, early in enumerate(ordered):
+            recs = [f for f in by_report[early] if f["kind"] == "improvement"]
+            for late in ordered[i + 1:]:
+                if reports[late]["year"] == reports[early]["year"] or not recs:
+                    continue
+                update.pairs += 1
+                targets = by_report[late]
+                sim = scores([index[f["id"]] for f in recs], [index[t["id"]] for t in targets])
+                evidence_sents = text_of.get(late, [])
+                ev = vec.transform(evidence_sents) if evidence_sents else None
+                for r, rec in enumerate(recs):
+                    order = sorted(range(len(targets)), key=lambda c: (-sim[r, c], targets[c]["id"]))
+                    hits = [c for c in order[:MAX_TARGETS] if sim[r, c] >= threshold]
+                    update.recommendations += 1
+                    if hits:
+                        outcomes["addressed" if targets[hits[0]]["kind"] == "strength" else "persisting"] += 1
+                    for rank, c in enumerate(hits, 1):
+                        rows_out.append({"source_id": rec["id"], "target_id": targets[c]["id"],
+                                         "target_report_id": late,
+                                         "kind": "addressed" if targets[c]["kind"] == "strength" else "persisting",
+                                         "score": round(float(sim[r, c]), 4), "rank": rank, "method": METHOD,
+                                         "evidence": None})
+                    if not hits:
+                        outcomes["no_match"] += 1
+                        evidence = None
+                        if ev is not None:
+                            s = (matrix[index[rec["id"]]] @ ev.T).toarray().ravel()
+                            best = int(np.argmax(s))
+                            if s[best] >= threshold:
+                                evidence = evidence_sents[best]
+                        rows_out.append({"source_id": rec["id"], "target_id": None, "target_report_id": late,
+                                         "kind": "no_match", "score": None, "rank": None, "method": METHOD,
+                                         "evidence": evidence})
+    update.outcomes = dict(outcomes)
+
+    # who else was told the same: improvements of other municipalities
+    imps = [f for f in findings if f["kind"] == "improvement" and f["municipality_code"]]
+    if len(imps) > 1:
+        rows_i = [index[f["id"]] for f in imps]
+        sim = scores(rows_i, rows_i)
+        codes = np.array([f["municipality_code"] for f in imps], dtype=object)
+        sim[codes[:, None] == codes[None, :]] = -1.0  # not the same municipality
+        for r, rec in enumerate(imps):
+            order = np.lexsort((np.array([f["id"] for f in imps]), -sim[r]))[:MAX_SIMILAR]
+            for rank, c in enumerate((c for c in order if sim[r, c] >= SIMILAR_THRESHOLD), 1):
+                rows_out.append({"source_id": rec["id"], "target_id": imps[c]["id"],
+                                 "target_report_id": imps[c]["report_id"], "kind": "similar",
+                                 "score": round(float(sim[r, c]), 4), "rank": rank, "method": METHOD,
+                                 "evidence": None})
+                update.similar += 1
+    return rows_out, update
+
+
+def update_links(db, force: bool = False) -> LinkUpdate | None:
+    """Recompute the database's links when its findings changed since they
+    were computed (None when nothing changed: no language data is loaded)."""
+    state = store.links_state(db)
+    if not force and state == store.stored_links_state(db):
+        return None
+    rows, update = compute_links(store.findings_for_links(db), store.sections_for_links(db))
+    store.replace_links(db, rows, state)
+    return update
+
+
+__all__ = ["DOMAIN_BONUS", "LinkUpdate", "METHOD", "THRESHOLD", "compute_links", "update_links"]

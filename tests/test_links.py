@@ -1,0 +1,112 @@
+"""Follow-up links on the seed pair: what became of the 2017 recommendations by
+2021, who else was told the same, and the links kept in step with the reports."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+import sqlite_utils
+from click.testing import CliRunner
+
+from conftest import sample
+from pipeline.cli import cli
+from pipeline.ingest import ingest
+from pipeline.nlp.links import update_links
+from pipeline.store import open_db
+
+PERSISTING = ("Samordna förbättringsarbetet centralt och ge stöd till det lokala",
+              "Centralt stöd och samordning av kvalitetsarbetet.")
+ADDRESSED = ("Utveckla ledarskapet för att de ska vara bärare och föredömen av visionen, mål och värdegrund.",
+             "Kommun- och förvaltningscheferna lojala bärare av vision, värdegrund och mål.")
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def linked(tmp_path_factory):
+    """Torsås 2017 and 2021, and a second municipality (Emmaboda 2021: the 2021
+    report renamed) for the links across municipalities."""
+    base = tmp_path_factory.mktemp("links")
+    other = base / "emmaboda-2021.txt"
+    other.write_text(sample(2021, "txt").read_text("utf-8").replace("Torsås", "Emmaboda"), "utf-8")
+    db_path = base / "k.db"
+    ingest([sample(2017, "txt"), sample(2021, "txt"), other], db_path, None)
+    db = open_db(db_path)
+    update = update_links(db)
+    db.close()
+    return {"db": db_path, "base": base, "update": update, "other": other}
+
+
+def outcome_of(db_path, source_prefix, report="0834-2021"):
+    db = sqlite_utils.Database(db_path)
+    return list(db.query(
+        "select l.kind, l.score, t.text from links l join findings s on s.id = l.source_id "
+        "left join findings t on t.id = l.target_id where s.text like ? and l.target_report_id = ? "
+        "and l.kind != 'similar' order by l.rank", [source_prefix + "%", report]))
+
+
+def test_the_two_known_pairs(linked):
+    persisting = outcome_of(linked["db"], PERSISTING[0])
+    assert persisting[0]["kind"] == "persisting" and persisting[0]["text"].startswith(PERSISTING[1])
+    addressed = outcome_of(linked["db"], ADDRESSED[0])
+    assert addressed[0]["kind"] == "addressed" and addressed[0]["text"].startswith(ADDRESSED[1])
+
+
+def test_every_recommendation_has_one_outcome(linked):
+    db = sqlite_utils.Database(linked["db"])
+    recs = [r["id"] for r in db.query("select id from findings where report_id = '0834-2017' and kind = 'improvement'")]
+    firsts = list(db.query(
+        "select source_id, kind from links where target_report_id = '0834-2021' and kind != 'similar' "
+        "and (rank = 1 or kind = 'no_match')"))
+    assert sorted(r["source_id"] for r in firsts) == sorted(recs)
+    assert linked["update"].recommendations == len(recs) and sum(linked["update"].outcomes.values()) == len(recs)
+    # no outcome links across municipalities: Emmaboda is never a follow-up of Torsås
+    assert db.execute("select count(*) from links where kind != 'similar' and target_report_id like '%emmaboda%' "
+                      "or (kind != 'similar' and target_report_id not like '0834-%')").fetchone()[0] == 0
+
+
+def test_similar_recommendations_elsewhere(linked):
+    db = sqlite_utils.Database(linked["db"])
+    rec = next(db.query("select id from findings where report_id = '0834-2021' and text like ?",
+                        [PERSISTING[1] + "%"]))["id"]
+    rows = json.loads(run("similar", rec, "--db", linked["db"], "--format", "json").output)
+    assert rows and rows[0]["municipality"] == "Emmaboda" and rows[0]["text"].startswith(PERSISTING[1])
+    assert rows[0]["score"] > 0.9
+    assert "no finding 1" in run("similar", 1, "--db", linked["db"]).output
+
+
+def test_follow_up_command_accounts_for_every_recommendation(linked):
+    res = run("follow-up", "Torsås", "--db", linked["db"])
+    assert res.exit_code == 0, res.output
+    db = sqlite_utils.Database(linked["db"])
+    n = db.execute("select count(*) from findings where report_id = '0834-2017' and kind = 'improvement'").fetchone()[0]
+    summary = [l for l in res.output.splitlines() if " recommendations: " in l][0]
+    assert summary.startswith(f"{n} recommendations:")
+    counts = dict((w.split()[1], int(w.split()[0])) for w in summary.split(": ", 1)[1].split(", "))
+    assert sum(counts.values()) == n
+    assert "Score per domain, 2017 -> 2021 (framework 2016 -> 2020" in res.output
+    data = json.loads(run("follow-up", "0834", "--db", linked["db"], "--format", "json").output)
+    assert {d["domain"] for d in data["domains"]} >= {"democracy", "quality"}
+    assert run("follow-up", "Ingenstans", "--db", linked["db"]).exit_code == 1
+    assert "follow-up needs two" in run("follow-up", "Emmaboda", "--db", linked["db"]).output
+
+
+def test_links_follow_the_reports(linked, tmp_path):
+    db_path = tmp_path / "k.db"
+    shutil.copy(linked["db"], db_path)
+    db = open_db(db_path)
+    assert update_links(db) is None  # nothing changed: nothing recomputed
+    ids_before = {r["source_id"] for r in db.query("select source_id from links")}
+    db.execute("delete from findings where report_id = '0834-2021'")
+    db.execute("delete from areas where report_id = '0834-2021'")
+    db.execute("delete from reports where id = '0834-2021'")
+    db.conn.commit()
+    update = update_links(db)
+    assert update is not None and update.pairs == 0
+    assert db.execute("select count(*) from links where kind != 'similar'").fetchone()[0] == 0
+    assert {r["source_id"] for r in db.query("select source_id from links")} <= ids_before
+    db.close()
