@@ -27,6 +27,8 @@ test: $(VENV)/.installed
 CODING ?= ../shared/annotations/themes-A.json
 eval: $(VENV)/.installed
 	$(BIN)/python tools/evaluate_themes.py --coding $(CODING)
+	@# follow-up links against our own gold reading of the seed pair (README, "Follow-up")
+	$(BIN)/python tools/evaluate_links.py
 
 # Speed and memory: PDF reading against pdftotext over the fixture PDFs (several
 # producers; needs poppler-utils), then themes fitted on 20,000 synthesised

@@ -1,0 +1,134 @@
+"""How well the follow-up links agree with a careful reading of the seed pair.
+
+``eval/followup-torsas-2017-2021.json`` is a reading made for this purpose:
+for each 2017 improvement recommendation of Torsås, what became of it by 2021
+(addressed, persisting, no_match) and which 2021 finding(s) say so, decided by
+reading both reports (its "method" field says how). This script reads the two
+seed reports (text exports in raw_reports/), links them with kompass's method
+and with a naive baseline (nearest finding by TF-IDF over words, no lemmas,
+compounds, n-grams or domains), in the same run, and prints:
+
+* outcome accuracy over all recommendations, at every threshold of a sweep,
+  and for each method at the threshold that suits it best;
+* the same with the threshold chosen leave-one-out (for each recommendation,
+  the threshold best on the other ones): an honest figure, since the
+  threshold is otherwise chosen on the very reading it is measured against;
+* hit@1 and hit@3: of the recommendations the reading links to a later
+  finding, the share whose (any) gold finding is the method's first, or among
+  its first three, candidates, whatever the threshold.
+
+Run:  .venv/bin/python tools/evaluate_links.py [--gold eval/followup-torsas-2017-2021.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pipeline.extract import extract_report  # noqa: E402
+from pipeline.nlp import links  # noqa: E402
+from pipeline.readers import read_document  # noqa: E402
+
+THRESHOLDS = [round(t, 2) for t in np.arange(0.10, 0.61, 0.025)]
+
+
+def load_findings() -> list[dict]:
+    out = []
+    for year in (2017, 2021):
+        r = extract_report(read_document(ROOT / "raw_reports" / f"torsas-{year}.txt"))
+        domains = {a.number: a.domain for a in r.areas}
+        for f in r.findings:
+            out.append({"id": len(out) + 1, "report_id": f"{r.municipality_code}-{year}", "kind": f.kind,
+                        "text": f.text, "area": f.area, "municipality_code": r.municipality_code,
+                        "year": year, "domain": domains.get(f.area)})
+    return out
+
+
+def kompass_candidates(findings: list[dict]) -> dict[int, list[tuple[int, float]]]:
+    """Each 2017 recommendation's three best 2021 findings (id, score), whatever the score."""
+    rows, _ = links.compute_links(findings, [], threshold=-1.0)
+    out: dict[int, list] = {}
+    for r in rows:
+        if r["kind"] in ("addressed", "persisting"):
+            out.setdefault(r["source_id"], []).append((r["target_id"], r["score"]))
+    return out
+
+
+def baseline_candidates(findings: list[dict]) -> dict[int, list[tuple[int, float]]]:
+    early = [f for f in findings if f["year"] == 2017 and f["kind"] == "improvement"]
+    late = [f for f in findings if f["year"] == 2021]
+    vec = TfidfVectorizer().fit([f["text"] for f in findings])
+    sim = (vec.transform([f["text"] for f in early]) @ vec.transform([f["text"] for f in late]).T).toarray()
+    out = {}
+    for i, f in enumerate(early):
+        order = sorted(range(len(late)), key=lambda c: (-sim[i, c], late[c]["id"]))[:3]
+        out[f["id"]] = [(late[c]["id"], float(sim[i, c])) for c in order]
+    return out
+
+
+def evaluate(cands, gold_items, kind_of) -> dict:
+    def outcome(item, t):
+        c = cands.get(item["source_id"], [])
+        if not c or c[0][1] < t:
+            return "no_match"
+        return "addressed" if kind_of[c[0][0]] == "strength" else "persisting"
+
+    acc = {t: np.mean([outcome(g, t) == g["outcome"] for g in gold_items]) for t in THRESHOLDS}
+    best_t = max(THRESHOLDS, key=lambda t: (acc[t], -abs(t - 0.3)))
+    loo = []
+    for i, g in enumerate(gold_items):
+        others = gold_items[:i] + gold_items[i + 1:]
+        t = max(THRESHOLDS, key=lambda t: (np.mean([outcome(o, t) == o["outcome"] for o in others]), -abs(t - 0.3)))
+        loo.append(outcome(g, t) == g["outcome"])
+    with_target = [g for g in gold_items if g["targets"]]
+    hit = {k: np.mean([any(tid in g["targets"] for tid, _ in cands.get(g["source_id"], [])[:k]) for g in with_target])
+           for k in (1, 3)}
+    return {"acc": acc, "best_t": best_t, "best_acc": acc[best_t], "loo": float(np.mean(loo)),
+            "hit1": hit[1], "hit3": hit[3], "n": len(gold_items), "n_target": len(with_target)}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--gold", type=Path, default=ROOT / "eval" / "followup-torsas-2017-2021.json")
+    args = ap.parse_args()
+    gold = json.loads(args.gold.read_text("utf-8"))
+    findings = load_findings()
+    key = {(f["year"], f["area"], f["text"]): f["id"] for f in findings}
+    key_text = {(f["year"], f["text"]): f["id"] for f in findings}
+    kind_of = {f["id"]: f["kind"] for f in findings}
+    items, unknown = [], 0
+    for p in gold["pairs"]:
+        sid = key.get((2017, p["source"]["area"], p["source"]["text"])) or key_text.get((2017, p["source"]["text"]))
+        targets = [key.get((2021, t["area"], t["text"])) or key_text.get((2021, t["text"])) for t in p["targets"]]
+        if sid is None or None in targets:
+            unknown += 1
+            continue
+        items.append({"source_id": sid, "outcome": p["outcome"], "targets": targets})
+    print(f"gold reading: {args.gold.relative_to(ROOT) if args.gold.is_relative_to(ROOT) else args.gold}: "
+          f"{len(items)} recommendations" + (f" ({unknown} not found in kompass's reading, left out)" if unknown else ""))
+    outcomes = {o: sum(i["outcome"] == o for i in items) for o in ("addressed", "persisting", "no_match")}
+    print("gold outcomes: " + ", ".join(f"{v} {k}" for k, v in outcomes.items())
+          + f"; always no_match would score {outcomes['no_match'] / len(items):.2f}")
+    results = {"kompass": evaluate(kompass_candidates(findings), items, kind_of),
+               "baseline (TF-IDF words)": evaluate(baseline_candidates(findings), items, kind_of)}
+    print(f"\n{'method':<26}{'accuracy@0.30':>14}{'best t':>8}{'acc@best':>10}{'acc LOO':>9}{'hit@1':>7}{'hit@3':>7}")
+    for name, r in results.items():
+        print(f"{name:<26}{r['acc'][0.3]:>14.2f}{r['best_t']:>8.3f}{r['best_acc']:>10.2f}{r['loo']:>9.2f}"
+              f"{r['hit1']:>7.2f}{r['hit3']:>7.2f}")
+    print(f"(hit@k over the {results['kompass']['n_target']} recommendations the reading links to a later finding)")
+    print("\naccuracy by threshold:  " + "  ".join(f"{t:.3f}" for t in THRESHOLDS[::2]))
+    for name, r in results.items():
+        print(f"  {name:<22}" + "  ".join(f"{r['acc'][t]:5.2f}" for t in THRESHOLDS[::2]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
