@@ -288,7 +288,7 @@ def test_the_summary_adds_up_with_what_the_database_holds(tmp_path):
 def _content(db_path):
     db = sqlite_utils.Database(db_path)
     out = {}
-    for t in ("reports", "areas", "questions", "findings", "sections", "flags", "sources", "themes"):
+    for t in ("reports", "areas", "questions", "findings", "sections", "flags", "sources", "themes", "links"):
         out[t] = sorted(repr(sorted((k, v) for k, v in r.items() if k != "ingested_at")) for r in db[t].rows)
     for fts in ("findings_fts", "sections_fts"):
         db.execute(f"insert into {fts}({fts}) values('integrity-check')")  # raises if out of step
@@ -298,22 +298,31 @@ def _content(db_path):
 
 
 def test_kill_minus_9_at_any_moment_then_a_rerun_gives_the_clean_database(tmp_path):
-    """An ingest (themes included) killed at moments spread over its run, again
-    and again, then run to the end: the database is the one a clean run makes."""
+    """An ingest killed at moments spread over its run, again and again (five
+    times while reading and writing, twice during themes and links), then run
+    to the end: the database is the one a clean run makes."""
     import random
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     cmd = [sys.executable, "-m", "pipeline", "ingest", str(ROOT / "raw_reports"), "--no-json"]
     clean = tmp_path / "clean.db"
     started = time.monotonic()
+    subprocess.run(cmd + ["--db", str(clean), "--no-themes"], check=True, env=env, capture_output=True, cwd=tmp_path)
+    reading = time.monotonic() - started
+    started = time.monotonic()
     subprocess.run(cmd + ["--db", str(clean)], check=True, env=env, capture_output=True, cwd=tmp_path)
-    whole = time.monotonic() - started
+    language = time.monotonic() - started  # themes and links (the files are unchanged)
     killed = tmp_path / "killed.db"
     rng = random.Random(7)
-    for _ in range(6):
-        proc = subprocess.Popen(cmd + ["--db", str(killed)], env=env, cwd=tmp_path,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    moments = [([], rng.uniform(0.1, 1.0) * reading) for _ in range(5)]
+    moments += [(["--language"], rng.uniform(0.2, 0.9) * language) for _ in range(2)]
+    for extra, moment in moments:
+        if extra:  # let reading finish first, then kill during the language steps
+            subprocess.run(cmd + ["--db", str(killed), "--no-themes"], check=True, env=env, capture_output=True,
+                           cwd=tmp_path)
+        args = cmd + ["--db", str(killed)] + ([] if extra else ["--no-themes"])
+        proc = subprocess.Popen(args, env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            proc.wait(timeout=rng.uniform(0.1, 1.0) * whole)
+            proc.wait(timeout=moment)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
