@@ -554,9 +554,12 @@ def report_ids(db: sqlite_utils.Database) -> set[str]:
 
 # -- themes ------------------------------------------------------------------
 def findings_for_themes(db: sqlite_utils.Database, unthemed_only: bool = False) -> list[dict]:
-    """Findings to cluster or assign, in id order: id, text, kind, report_id."""
-    where = "where theme_score is null" if unthemed_only else ""
-    return list(db.query(f"select id, text, kind, report_id, theme_id from findings {where} order by id"))
+    """Findings to cluster or assign, in id order: id, text, kind, report_id,
+    theme_id and the domain of their area (through the crosswalk)."""
+    where = "where f.theme_score is null" if unthemed_only else ""
+    return list(db.query(
+        "select f.id, f.text, f.kind, f.report_id, f.theme_id, a.domain from findings f "
+        f"left join areas a on a.report_id = f.report_id and a.number = f.area {where} order by f.id"))
 
 
 def report_text(db: sqlite_utils.Database) -> list[str]:

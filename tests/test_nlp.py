@@ -257,3 +257,17 @@ def test_class_tfidf_prefers_terms_of_one_class():
     for c, own in enumerate(("dialog", "budget", "skola")):
         assert weights[c][own] > weights[c]["kommun"]
     assert set(weights[0]) == {"dialog", "kommun"}
+
+
+def test_the_domain_view_is_a_cue_not_a_partition(analyzer):
+    """The same words in areas of two domains are less alike than in one, and
+    without domains the view stays empty (the vectors are the words' alone)."""
+    texts = ["Utveckla uppföljningen av målen", "Utveckla uppföljningen av målen", "Utveckla uppföljningen av målen"]
+    vec = FindingVectorizer(analyzer=analyzer).fit(texts, domains=["quality", "quality", "governance"])
+    X = vec.transform(texts, ["quality", "quality", "governance"]).toarray()
+    assert X[0] @ X[1] == pytest.approx(1.0, abs=1e-5)
+    assert X[0] @ X[2] == pytest.approx(2 / 3, abs=1e-5)  # three views, one differs
+    plain = vec.transform(texts).toarray()
+    assert plain[0] @ plain[2] == pytest.approx(1.0, abs=1e-5)
+    assert np.allclose(vec.without_domain(vec.transform(texts, ["quality", "quality", "governance"])).toarray(),
+                       plain, atol=1e-6)

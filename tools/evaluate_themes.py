@@ -52,8 +52,8 @@ def load(coding_path: Path, reports: Path):
     tmp = Path(tempfile.mkdtemp())
     ingest(sorted(reports.glob("*.txt")), tmp / "eval.db", None)
     db = store.open_db(tmp / "eval.db")
-    rows = list(db.query("select f.id, f.text, r.year from findings f join reports r on r.id = f.report_id "
-                         "order by f.id"))
+    rows = list(db.query("select f.id, f.text, r.year, a.domain from findings f join reports r on r.id = f.report_id "
+                         "left join areas a on a.report_id = f.report_id and a.number = f.area order by f.id"))
     by_key = {(r["year"], r["text"]): r for r in rows}
     missing = [f["id"] for f in findings if (f["year"], f["text"]) not in by_key]
     if missing:
@@ -61,7 +61,7 @@ def load(coding_path: Path, reports: Path):
     order = {(f["year"], f["text"]): coding["assignments"][f["id"]] for f in findings}
     texts = [r["text"] for r in rows]
     gold = [order[(r["year"], r["text"])] for r in rows]
-    return texts, gold, store.report_text(db), len(coding["themes"])
+    return texts, gold, store.report_text(db), len(coding["themes"]), [r["domain"] for r in rows]
 
 
 def score(gold, labels) -> tuple[float, float]:
@@ -71,7 +71,7 @@ def score(gold, labels) -> tuple[float, float]:
 
 def summary(name: str, runs: list[tuple], k: str, outliers: str) -> str:
     aris, nmis = [r[0] for r in runs], [r[1] for r in runs]
-    return (f"{name:44} {k:>6} {outliers:>8}  {statistics.mean(aris):.3f} ({min(aris):.3f}-{max(aris):.3f})"
+    return (f"{name:52} {k:>6} {outliers:>8}  {statistics.mean(aris):.3f} ({min(aris):.3f}-{max(aris):.3f})"
             f"  {statistics.mean(nmis):.3f} ({min(nmis):.3f}-{max(nmis):.3f})")
 
 
@@ -81,13 +81,13 @@ def main(argv=None) -> None:
     parser.add_argument("--reports", type=Path, default=ROOT / "raw_reports")
     parser.add_argument("--no-ablation", action="store_true")
     args = parser.parse_args(argv)
-    texts, gold, corpus, n_coded = load(args.coding, args.reports)
+    texts, gold, corpus, n_coded, domains = load(args.coding, args.reports)
     print(f"{len(texts)} findings, coded into {n_coded} themes ({args.coding.name}).\n")
-    print(f"{'method':44} {'themes':>6} {'outliers':>8}  {'ARI mean (range)':19}  NMI mean (range)")
+    print(f"{'method':52} {'themes':>6} {'outliers':>8}  {'ARI mean (range)':19}  NMI mean (range)")
 
     project, ks, outs = [], [], []
     for seed in SEEDS:
-        model = ThemeModel(random_state=seed).fit(texts, corpus)
+        model = ThemeModel(random_state=seed).fit(texts, corpus, domains)
         project.append(score(gold, model.labels_))
         ks.append(len(model.themes_))
         outs.append(int((model.labels_ < 0).sum()))
@@ -103,16 +103,18 @@ def main(argv=None) -> None:
     k = ks[0]
     print(f"\nWhat each part adds, all at k = {k}, no outliers (k-means on the features):")
     variants = [
-        ("lemmas, stop words", dict(split_compounds=False, char_ngrams=False, associations=False)),
-        ("+ compound parts", dict(char_ngrams=False, associations=False)),
-        ("+ compound parts + char n-grams (the default)", dict()),
-        ("+ compound parts + associations", dict(char_ngrams=False, associations=True)),
-        ("all three views", dict(associations=True)),
+        ("lemmas, stop words", dict(split_compounds=False, char_ngrams=False, domain_view=False)),
+        ("+ compound parts", dict(char_ngrams=False, domain_view=False)),
+        ("+ compound parts + char n-grams", dict(domain_view=False)),
+        ("+ compound parts + char n-grams + domain (default)", dict()),
+        ("+ compound parts + domain", dict(char_ngrams=False)),
+        ("+ compound parts + associations", dict(char_ngrams=False, associations=True, domain_view=False)),
+        ("all four views", dict(associations=True)),
     ]
     for name, params in variants:
         runs = []
         for seed in SEEDS:
-            X = FindingVectorizer(random_state=seed, **params).fit_transform(texts, corpus)
+            X = FindingVectorizer(random_state=seed, **params).fit_transform(texts, corpus, domains)
             runs.append(score(gold, KMeans(k, n_init=10, random_state=seed).fit_predict(X)))
         print(summary(name, runs, str(k), "0"))
 

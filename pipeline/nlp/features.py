@@ -32,6 +32,7 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
+from ..extract.reference import frameworks
 from .swedish import SwedishAnalyzer
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -65,7 +66,8 @@ class FindingVectorizer:
 
     def __init__(self, n_components: int = 100, char_ngrams: bool = True,
                  associations: bool = False, split_compounds: bool = True,
-                 random_state: int = 0, analyzer: SwedishAnalyzer | None = None):
+                 random_state: int = 0, analyzer: SwedishAnalyzer | None = None,
+                 domain_view: bool = True):
         if n_components < 2:
             raise ValueError(f"n_components must be at least 2, not {n_components}")
         self.n_components = n_components
@@ -74,6 +76,9 @@ class FindingVectorizer:
         self.split_compounds = split_compounds
         self.random_state = random_state
         self.analyzer = analyzer or SwedishAnalyzer(split_compounds=split_compounds)
+        self.domain_view = domain_view
+        #: the crosswalk's domains, in order (the domain view's columns)
+        self.domains_: list[str] | None = None
         self.terms_: TfidfVectorizer | None = None
         self.chars_: TfidfVectorizer | None = None
         self.assoc_: TfidfVectorizer | None = None
@@ -82,7 +87,7 @@ class FindingVectorizer:
     def get_params(self) -> dict:
         return {"n_components": self.n_components, "char_ngrams": self.char_ngrams,
                 "associations": self.associations, "split_compounds": self.split_compounds,
-                "random_state": self.random_state}
+                "random_state": self.random_state, "domain_view": self.domain_view}
 
     # The vectorisers get terms, not text: the analyzer runs once per text.
     def _terms_vectorizer(self) -> TfidfVectorizer:
@@ -92,7 +97,10 @@ class FindingVectorizer:
         return TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True,
                                lowercase=False)
 
-    def fit(self, texts: list[str], corpus: list[str] | None = None) -> "FindingVectorizer":
+    def fit(self, texts: list[str], corpus: list[str] | None = None,
+            domains: list[str | None] | None = None) -> "FindingVectorizer":
+        if self.domain_view:
+            self.domains_ = list(frameworks()["domains"])
         terms = [self.analyzer(t) for t in texts]
         self.terms_ = self._terms_vectorizer().fit(terms)
         if self.char_ngrams:
@@ -109,7 +117,9 @@ class FindingVectorizer:
             self.components_ = svd.components_.astype(np.float32)
         return self
 
-    def transform(self, texts: list[str]) -> sparse.csr_matrix:
+    def transform(self, texts: list[str], domains: list[str | None] | None = None) -> sparse.csr_matrix:
+        """Vectors of ``texts``; ``domains`` (each finding's area's domain, or
+        None) fill the domain view, which stays empty without them."""
         if self.terms_ is None:
             raise RuntimeError("FindingVectorizer is not fitted")
         terms = [self.analyzer(t) for t in texts]
@@ -119,10 +129,25 @@ class FindingVectorizer:
         if self.assoc_ is not None:
             dense = self.assoc_.transform(terms) @ self.components_.T
             views.append(sparse.csr_matrix(normalize(np.asarray(dense))))
+        if self.domains_ is not None:
+            col = {d: k for k, d in enumerate(self.domains_)}
+            cells = [(i, col[d]) for i, d in enumerate(domains or []) if d in col]
+            views.append(sparse.csr_matrix((np.ones(len(cells)), ([i for i, _ in cells], [j for _, j in cells])),
+                                           shape=(len(texts), len(self.domains_))))
         return normalize(sparse.hstack(views).tocsr()).astype(np.float32)
 
-    def fit_transform(self, texts: list[str], corpus: list[str] | None = None) -> sparse.csr_matrix:
-        return self.fit(texts, corpus).transform(texts)
+    def without_domain(self, X: sparse.csr_matrix) -> sparse.csr_matrix:
+        """``X`` as if no domain had been given (the domain view is the last
+        columns; zeroing them and normalising again is exact)."""
+        if self.domains_ is None:
+            return X
+        keep = np.ones(X.shape[1], dtype=np.float32)
+        keep[X.shape[1] - len(self.domains_):] = 0.0
+        return normalize(X @ sparse.diags(keep)).astype(np.float32)
+
+    def fit_transform(self, texts: list[str], corpus: list[str] | None = None,
+                      domains: list[str | None] | None = None) -> sparse.csr_matrix:
+        return self.fit(texts, corpus, domains).transform(texts, domains)
 
     def terms(self, text: str, parts: bool = True) -> list[str]:
         """The terms of ``text``; ``parts=False`` leaves out compound parts."""
@@ -139,12 +164,14 @@ class FindingVectorizer:
             state["associations"] = _tfidf_state(self.assoc_)
             np.save(folder / "associations_idf.npy", self.assoc_.idf_)
             np.save(folder / "associations_components.npy", self.components_)
+        state["domains"] = self.domains_
         (folder / "vectorizer.json").write_text(json.dumps(state, ensure_ascii=False), "utf-8")
 
     @classmethod
     def load(cls, folder: Path) -> "FindingVectorizer":
         state = json.loads((folder / "vectorizer.json").read_text("utf-8"))
         self = cls(**state["params"])
+        self.domains_ = state.get("domains")  # None: a model from before the domain view
         self.terms_ = _restore_tfidf(self._terms_vectorizer(), state["terms"]["vocabulary"],
                                      np.load(folder / "terms_idf.npy"))
         if "chars" in state:

@@ -75,7 +75,7 @@ def compute_links(findings: list[dict], sections: list[dict], vectorizer: Findin
     update = LinkUpdate()
     if not findings:
         return [], update
-    vec = vectorizer or FindingVectorizer(char_ngrams=True)
+    vec = vectorizer or FindingVectorizer(char_ngrams=True, domain_view=False)  # the domain is a bonus here
     matrix = vec.fit_transform([f["text"] for f in findings])
     index = {f["id"]: k for k, f in enumerate(findings)}
     domains = np.array([f.get("domain") or "" for f in findings], dtype=object)

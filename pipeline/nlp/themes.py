@@ -123,10 +123,11 @@ class ThemeModel:
     def _project(self, X) -> np.ndarray:
         return normalize(np.asarray(X @ self.projection_.T, dtype=np.float32))
 
-    def fit(self, texts: list[str], corpus: list[str] | None = None) -> "ThemeModel":
+    def fit(self, texts: list[str], corpus: list[str] | None = None,
+            domains: list[str | None] | None = None) -> "ThemeModel":
         if len(texts) < 8:
             raise ValueError(f"too few findings to find themes in: {len(texts)} (at least 8)")
-        sparse_X = self.vectorizer.fit_transform(texts, corpus)
+        sparse_X = self.vectorizer.fit_transform(texts, corpus, domains)
         # k-means on sparse vectors with 10^5 character n-grams costs nnz * k per
         # step; projected on their first 200 singular vectors (at most n - 1,
         # which keeps a small collection's geometry whole) it is dense and fast.
@@ -134,7 +135,11 @@ class ThemeModel:
         svd = TruncatedSVD(dims, algorithm="randomized", random_state=self.random_state).fit(sparse_X)
         self.projection_ = svd.components_.astype(np.float32)
         X = self._project(sparse_X)
-        k = self.n_themes or self.choose_k(X)
+        # The number of themes is chosen on what the findings say alone: with
+        # the domain view, the eight domains would be the clearest partition
+        # (k = 8), while the domain is meant as a cue inside a subject's theme.
+        k = self.n_themes or self.choose_k(
+            X if domains is None else self._project(self.vectorizer.without_domain(sparse_X).tocsr()))
         if k >= len(texts):
             raise ValueError(f"{k} themes for {len(texts)} findings: ask for fewer")
         km = self._kmeans(k, self.n_init).fit(X)
@@ -210,15 +215,15 @@ class ThemeModel:
         return digest.hexdigest()[:12]
 
     # -- using ---------------------------------------------------------------
-    def transform(self, texts: list[str]) -> np.ndarray:
+    def transform(self, texts: list[str], domains: list[str | None] | None = None) -> np.ndarray:
         """Cosine similarity of each finding to each theme's centre."""
         self._check()
-        return self._project(self.vectorizer.transform(texts)) @ self.centres_.T
+        return self._project(self.vectorizer.transform(texts, domains)) @ self.centres_.T
 
-    def predict(self, texts: list[str]) -> tuple[list[int | None], list[float]]:
-        """Theme id (None for an outlier) and similarity for each text."""
+    def predict(self, texts: list[str], domains: list[str | None] | None = None) -> tuple[list[int | None], list[float]]:
+        """Theme id (None for an outlier) and similarity for each text (and its area's domain)."""
         self._check()
-        labels, scores = self._nearest(self._project(self.vectorizer.transform(texts)), self.centres_)
+        labels, scores = self._nearest(self._project(self.vectorizer.transform(texts, domains)), self.centres_)
         ids = [t.id for t in self.themes_]
         return ([ids[l] if l >= 0 else None for l in labels.tolist()],
                 [round(float(s), 6) for s in scores])

@@ -151,7 +151,7 @@ def update_themes(db: sqlite_utils.Database, models_dir: str | Path = "models", 
     rows = store.findings_for_themes(db, unthemed_only=True)
     if not rows:
         return ThemeUpdate("unchanged", len(model.themes_), 0, version=model.version_)
-    ids, scores = model.predict([r["text"] for r in rows])
+    ids, scores = model.predict([r["text"] for r in rows], [r["domain"] for r in rows])
     assignments = [(r["id"], t, s) for r, t, s in zip(rows, ids, scores)]
     store.save_themes(db, _theme_rows(model, None), assignments, replace=False)
     return ThemeUpdate("assigned", len(model.themes_), len(rows), sum(t is None for t in ids),
@@ -163,7 +163,7 @@ def _fit(db, path: Path, n_themes, random_state) -> ThemeUpdate:
     texts = [r["text"] for r in rows]
     model = ThemeModel(n_themes=n_themes, random_state=random_state)
     try:
-        model.fit(texts, store.report_text(db))
+        model.fit(texts, store.report_text(db), [r["domain"] for r in rows])
     except ValueError as exc:
         return ThemeUpdate("skipped", message=str(exc))
     lineage: dict = {}
