@@ -253,6 +253,7 @@ def follow_up(municipality: str, db_path: Path, year_from: int | None, year_to: 
     from .store import open_db
 
     db = open_db(db_path, readonly=True)
+    _require_links(db, db_path)
     reports = queries.municipality_reports(db, municipality)
     years = [r["year"] for r in reports]
     if len(reports) < 2:
@@ -266,8 +267,6 @@ def follow_up(municipality: str, db_path: Path, year_from: int | None, year_to: 
                                    "--from and --to among them, earlier first")
     early, late = by_year[frm], by_year[to]
     rows = queries.follow_up(db, early["id"], late["id"])
-    if not rows and not db["kompass_state"].exists():
-        raise click.ClickException(f"{db_path}: no follow-up links yet (run kompass ingest)")
     changes = queries.domain_changes(db, early["id"], late["id"])
     if fmt != "table":
         if fmt == "json":
@@ -306,6 +305,17 @@ def follow_up(municipality: str, db_path: Path, year_from: int | None, year_to: 
                         headers=["domain", str(frm), str(to), "change"], disable_numparse=True))
 
 
+def _require_links(db, db_path: Path) -> None:
+    """Follow-up links that exist and agree with the findings, or one line saying why not."""
+    from .nlp.links import links_current
+
+    if not db["links"].exists():
+        raise click.ClickException(f"{db_path}: made by an older kompass, without follow-up links: run kompass ingest")
+    if not links_current(db):
+        raise click.ClickException(f"{db_path}: the follow-up links are missing or out of date (ingested with "
+                                   "--no-themes, or by another kompass): run kompass ingest")
+
+
 def _num(v) -> str:
     return "" if v is None else f"{v:g}"
 
@@ -313,7 +323,7 @@ def _num(v) -> str:
 @cli.command(help="The improvement recommendations of other municipalities nearest to recommendation "
                   "FINDING_ID (a findings.id), and what became of each where that municipality was "
                   "evaluated again.")
-@click.argument("finding_id", type=int)
+@click.argument("finding_id", type=click.IntRange(0, 2 ** 63 - 1))
 @click.option("--db", "db_path", default="findings.db", show_default=True,
               type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
@@ -322,6 +332,7 @@ def similar(finding_id: int, db_path: Path, fmt: str) -> None:
     from .store import open_db
 
     db = open_db(db_path, readonly=True)
+    _require_links(db, db_path)
     row = next(db.query("select f.text, f.kind, r.municipality, r.year from findings f join reports r "
                         "on r.id = f.report_id where f.id = ?", [finding_id]), None)
     if row is None:

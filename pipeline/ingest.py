@@ -357,6 +357,9 @@ def ingest(
                 progress(outcome)
         _promote_duplicates(db, extracted_dir, summary, progress, pool.read)
         summary.after = report_ids(db)
+        if extracted_dir is not None:  # the JSON of reports no file gives any more
+            for gone in sorted(summary.before - summary.after):
+                (Path(extracted_dir) / f"{gone}.json").unlink(missing_ok=True)
         summary.stored = stored_counts(db, summary.read_now)
         summary.roles = source_roles(db, [o.source for o in summary.files if o.source])
     finally:

@@ -49,11 +49,13 @@ def theme_findings(db: sqlite_utils.Database, theme_id: int | None) -> list[dict
 
 # -- follow-up ---------------------------------------------------------------------
 def municipality_reports(db: sqlite_utils.Database, name_or_code: str) -> list[dict]:
-    """A municipality's reports, by name (any case) or kommunkod, oldest first."""
-    return list(db.query(
+    """A municipality's dated reports, by name (any case, å/ä/ö too: SQLite's
+    lower() knows only ASCII) or kommunkod, oldest first."""
+    q = name_or_code.strip().casefold()
+    return [r for r in db.query(
         "select id, municipality, municipality_code, year, framework, total_score, max_score from reports "
-        "where municipality_code = :q or lower(municipality) = lower(:q) order by year, id",
-        {"q": name_or_code.strip()}))
+        "where year is not null order by year, id")
+        if r["municipality_code"] == q or (r["municipality"] or "").casefold() == q]
 
 
 FOLLOW_UP = """

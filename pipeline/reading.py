@@ -84,6 +84,9 @@ def _die_with_parent() -> None:
 
 def _child(path: Path, conn, memory_limit_mb: int | None) -> None:
     _die_with_parent()
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops its readers
     import faulthandler
 
     faulthandler.disable()  # a crash is reported in one line by the parent, not as a stack dump

@@ -454,8 +454,13 @@ def add_flag(db: sqlite_utils.Database, report_id: str, severity: str, code: str
 
 
 def record_duplicate(db: sqlite_utils.Database, source: Source, report_id: str, message: str) -> None:
-    """A second file of a stored report: its source row and the report's flag, together."""
+    """A second file of a stored report: its source row and the report's flag,
+    together; a report this file gave before (kept from it) goes, since the
+    file now says another thing (its other files, if any, take over later)."""
     with db.atomic():
+        for old in db.query("select report_id from sources where path = ? and report_id is not null "
+                            "and report_id != ? and status = 'stored'", [source.path, report_id]):
+            delete_report(db, old["report_id"])
         record_source(db, source, report_id, "duplicate")
         add_flag(db, report_id, "info", "duplicate_source", message)
 
@@ -532,18 +537,22 @@ def replace_links(db: sqlite_utils.Database, rows: list[dict], state: str) -> No
 
 
 def stored_links_state(db: sqlite_utils.Database) -> str | None:
-    if not db["kompass_state"].exists():
+    if not db["kompass_state"].exists() or not db["links"].exists():
         return None
     row = next(db.query("select value from kompass_state where key = 'links_state'"), None)
     return row["value"] if row else None
 
 
-def links_state(db: sqlite_utils.Database) -> str:
-    """What the links were computed from: the findings' ids and the areas' domains."""
-    h = hashlib.sha256()
+def links_state(db: sqlite_utils.Database, method: str = "") -> str:
+    """What the links were computed from: the findings (ids), their reports'
+    municipality and year, their areas' domains, the narrative (section ids),
+    and the method (threshold and all)."""
+    h = hashlib.sha256(method.encode())
     for row in db.execute("select f.id, r.municipality_code, r.year, a.domain from findings f "
                           "join reports r on r.id = f.report_id left join areas a "
                           "on a.report_id = f.report_id and a.number = f.area order by f.id"):
+        h.update(repr(tuple(row)).encode())
+    for row in db.execute("select id from sections order by id"):
         h.update(repr(tuple(row)).encode())
     return h.hexdigest()[:16]
 

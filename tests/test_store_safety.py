@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -328,3 +329,21 @@ def test_kill_minus_9_at_any_moment_then_a_rerun_gives_the_clean_database(tmp_pa
             proc.wait()
     subprocess.run(cmd + ["--db", str(killed)], check=True, env=env, capture_output=True, cwd=tmp_path)
     assert _content(killed) == _content(clean)
+
+
+def test_a_kept_file_that_becomes_a_duplicate_of_another_report_takes_its_old_report_away(tmp_path):
+    """b.docx was 2021's only file; overwritten with 2017, whose PDF is kept, it
+    is a duplicate of 2017: 2021 has no file left and goes, JSON too (before,
+    it stayed with b.docx as its source)."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    shutil.copy(sample(2021, "docx"), folder / "b.docx")
+    shutil.copy(sample(2017, "pdf"), folder / "c.pdf")
+    db, out = tmp_path / "k.db", tmp_path / "x"
+    assert run(["ingest", str(folder), "--db", str(db), "--no-themes", "--extracted", str(out)]).exit_code == 0
+    (folder / "b.docx").write_bytes(sample(2017, "docx").read_bytes())
+    res = run(["ingest", str(folder), "--db", str(db), "--no-themes", "--extracted", str(out)])
+    assert res.exit_code == 0, res.output
+    assert _rows(db)["reports"] == [("0834-2017", "c.pdf")]
+    assert _rows(db)["sources"] == [("b.docx", "0834-2017", "duplicate"), ("c.pdf", "0834-2017", "stored")]
+    assert "1 removed" in res.output and sorted(p.name for p in out.iterdir()) == ["0834-2017.json"]

@@ -61,6 +61,30 @@ class LinkUpdate:
     similar: int = 0
 
 
+class _Memo:
+    """An analyzer that analyses each text once (a finding is vectorised for
+    every pair of reports it belongs to)."""
+
+    def __init__(self, analyzer):
+        self.analyzer = analyzer
+        self.cache: dict[str, list[str]] = {}
+
+    def __call__(self, text: str) -> list[str]:
+        got = self.cache.get(text)
+        if got is None:
+            got = self.cache[text] = self.analyzer(text)
+        return got
+
+    def __getattr__(self, name):
+        return getattr(self.analyzer, name)
+
+
+def _analyzer():
+    from .swedish import SwedishAnalyzer
+
+    return SwedishAnalyzer()
+
+
 def _sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.split(text) if len(s.split()) >= 4]
 
@@ -75,13 +99,17 @@ def compute_links(findings: list[dict], sections: list[dict], vectorizer: Findin
     update = LinkUpdate()
     if not findings:
         return [], update
-    vec = vectorizer or FindingVectorizer(char_ngrams=True, domain_view=False)  # the domain is a bonus here
-    matrix = vec.fit_transform([f["text"] for f in findings])
+    analyzer = _Memo((vectorizer.analyzer if vectorizer is not None else None) or _analyzer())
+
+    def new_vectorizer() -> FindingVectorizer:
+        # the domain is a bonus here, not a view
+        return FindingVectorizer(char_ngrams=True, domain_view=False, analyzer=analyzer)
+
     index = {f["id"]: k for k, f in enumerate(findings)}
     domains = np.array([f.get("domain") or "" for f in findings], dtype=object)
 
-    def scores(rows: list[int], cols: list[int]) -> np.ndarray:
-        sim = (matrix[rows] @ matrix[cols].T).toarray()
+    def scores(matrix, rows: list[int], cols: list[int], rix: dict, cix: dict) -> np.ndarray:
+        sim = (matrix[[rix[r] for r in rows]] @ matrix[[cix[c] for c in cols]].T).toarray()
         same = (domains[rows][:, None] == domains[cols][None, :]) & (domains[rows][:, None] != "")
         return sim + domain_bonus * same
 
@@ -109,7 +137,13 @@ def compute_links(findings: list[dict], sections: list[dict], vectorizer: Findin
                     continue
                 update.pairs += 1
                 targets = by_report[late]
-                sim = scores([index[f["id"]] for f in recs], [index[t["id"]] for t in targets])
+                # the words' weights from these two reports alone: a pair's
+                # outcomes do not change when other municipalities are added
+                pair = sorted(by_report[early] + targets, key=lambda f: f["id"])
+                vec = new_vectorizer()
+                matrix = vec.fit_transform([f["text"] for f in pair])
+                pix = {index[f["id"]]: k for k, f in enumerate(pair)}
+                sim = scores(matrix, [index[f["id"]] for f in recs], [index[t["id"]] for t in targets], pix, pix)
                 evidence_sents = text_of.get(late, [])
                 ev = vec.transform(evidence_sents) if evidence_sents else None
                 for r, rec in enumerate(recs):
@@ -128,7 +162,7 @@ def compute_links(findings: list[dict], sections: list[dict], vectorizer: Findin
                         outcomes["no_match"] += 1
                         evidence = None
                         if ev is not None:
-                            s = (matrix[index[rec["id"]]] @ ev.T).toarray().ravel()
+                            s = (matrix[pix[index[rec["id"]]]] @ ev.T).toarray().ravel()
                             best = int(np.argmax(s))
                             if s[best] >= threshold:
                                 evidence = evidence_sents[best]
@@ -139,9 +173,11 @@ def compute_links(findings: list[dict], sections: list[dict], vectorizer: Findin
 
     # who else was told the same: improvements of other municipalities
     imps = [f for f in findings if f["kind"] == "improvement" and f["municipality_code"]]
-    if len(imps) > 1:
+    if len({f["municipality_code"] for f in imps}) > 1:
+        matrix = new_vectorizer().fit_transform([f["text"] for f in imps])
         rows_i = [index[f["id"]] for f in imps]
-        sim = scores(rows_i, rows_i)
+        iix = {r: k for k, r in enumerate(rows_i)}
+        sim = scores(matrix, rows_i, rows_i, iix, iix)
         codes = np.array([f["municipality_code"] for f in imps], dtype=object)
         sim[codes[:, None] == codes[None, :]] = -1.0  # not the same municipality
         for r, rec in enumerate(imps):
@@ -158,7 +194,7 @@ def compute_links(findings: list[dict], sections: list[dict], vectorizer: Findin
 def update_links(db, force: bool = False) -> LinkUpdate | None:
     """Recompute the database's links when its findings changed since they
     were computed (None when nothing changed: no language data is loaded)."""
-    state = store.links_state(db)
+    state = store.links_state(db, METHOD)
     if not force and state == store.stored_links_state(db):
         return None
     rows, update = compute_links(store.findings_for_links(db), store.sections_for_links(db))
@@ -166,4 +202,10 @@ def update_links(db, force: bool = False) -> LinkUpdate | None:
     return update
 
 
-__all__ = ["DOMAIN_BONUS", "LinkUpdate", "METHOD", "THRESHOLD", "compute_links", "update_links"]
+def links_current(db) -> bool:
+    """Do the stored links agree with the database's findings and this method?"""
+    state = store.stored_links_state(db)
+    return state is not None and state == store.links_state(db, METHOD)
+
+
+__all__ = ["DOMAIN_BONUS", "LinkUpdate", "METHOD", "THRESHOLD", "compute_links", "links_current", "update_links"]

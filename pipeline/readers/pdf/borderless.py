@@ -272,7 +272,8 @@ def build_grid(block: list[Line], gutters: list[tuple[float, float]], ctx: Conte
         cur = rows[-1]
         above = rows[-2] if len(rows) > 1 else None
         states = []
-        guessed = []
+        guessed = []  # columns whose new cell starts on a guess (after the row's last cell)
+        guessed_above = []  # (row, column) of a cell above that a fresh part may go on from
         for k, (cell, part) in enumerate(zip(cur, parts)):
             if part is None:
                 continue
@@ -285,7 +286,7 @@ def build_grid(block: list[Line], gutters: list[tuple[float, float]], ctx: Conte
                     parts[k] = None
                     continue
                 if guess:
-                    unsure.append(((len(rows) - 2, k), (len(rows) - 1, k)))
+                    guessed_above.append((len(rows) - 2, k))
                 states.append("fresh")
             elif not cell:
                 states.append("fresh")
@@ -303,6 +304,8 @@ def build_grid(block: list[Line], gutters: list[tuple[float, float]], ctx: Conte
             for cell, part in zip(cur, parts):
                 if part is not None:
                     cell.append(part)
+        # the fresh part is in the row just decided on, new or current alike
+        unsure += [((r, k), (len(rows) - 1, k)) for r, k in guessed_above]
     bounds = [c[0] for c in cols] + [cols[-1][1]]
     grid_rows = [[CellLines(cell, cols[k][0], cols[k][1]) for k, cell in enumerate(r)] for r in rows]
     for (r0, k0), (r1, k1) in unsure:

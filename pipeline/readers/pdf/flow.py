@@ -79,7 +79,9 @@ def stitch(a: Grid, b: Grid, ctx: Context, body_bottom: float) -> None:
                         break
         if cont:
             for lc, fc in zip(last, first):
-                lc.lines.extend(fc.lines)
+                if fc.lines:
+                    lc.lines.extend(fc.lines)
+                    lc.doubt_last = fc.doubt_last  # its last paragraph is now the cell's
             rows = rows[1:]
         elif reached and not header_like:
             # Nothing says the row goes on, but where a cell on page N ends a
