@@ -46,6 +46,8 @@ MAX_TARGETS = 3
 #: "similar" links per recommendation, at most, and the similarity they need
 MAX_SIMILAR = 5
 SIMILAR_THRESHOLD = 0.35
+#: recommendations compared with all others at a time (bounds memory)
+SIMILAR_BLOCK = 1000
 
 METHOD = (f"cosine of lemma+compound-part and character n-gram TF-IDF; +{DOMAIN_BONUS} same domain; "
           f"threshold {THRESHOLD}")
@@ -174,20 +176,30 @@ def compute_links(findings: list[dict], sections: list[dict], vectorizer: Findin
     # who else was told the same: improvements of other municipalities
     imps = [f for f in findings if f["kind"] == "improvement" and f["municipality_code"]]
     if len({f["municipality_code"] for f in imps}) > 1:
-        matrix = new_vectorizer().fit_transform([f["text"] for f in imps])
-        rows_i = [index[f["id"]] for f in imps]
-        iix = {r: k for k, r in enumerate(rows_i)}
-        sim = scores(matrix, rows_i, rows_i, iix, iix)
-        codes = np.array([f["municipality_code"] for f in imps], dtype=object)
-        sim[codes[:, None] == codes[None, :]] = -1.0  # not the same municipality
-        for r, rec in enumerate(imps):
-            order = np.lexsort((np.array([f["id"] for f in imps]), -sim[r]))[:MAX_SIMILAR]
-            for rank, c in enumerate((c for c in order if sim[r, c] >= SIMILAR_THRESHOLD), 1):
-                rows_out.append({"source_id": rec["id"], "target_id": imps[c]["id"],
-                                 "target_report_id": imps[c]["report_id"], "kind": "similar",
-                                 "score": round(float(sim[r, c]), 4), "rank": rank, "method": METHOD,
-                                 "evidence": None})
-                update.similar += 1
+        matrix = new_vectorizer().fit_transform([f["text"] for f in imps]).tocsr()
+        # block by block, with municipalities and domains as integers: the full
+        # n x n similarity of 10,000 recommendations would take gigabytes
+        _, codes = np.unique(np.array([f["municipality_code"] for f in imps], dtype=object), return_inverse=True)
+        dom_values = [f.get("domain") or "" for f in imps]
+        _, doms = np.unique(np.array(dom_values, dtype=object), return_inverse=True)
+        has_dom = np.array([bool(d) for d in dom_values])
+        ids = np.array([f["id"] for f in imps], dtype=np.int64)
+        for start in range(0, len(imps), SIMILAR_BLOCK):
+            stop = min(start + SIMILAR_BLOCK, len(imps))
+            sim = (matrix[start:stop] @ matrix.T).toarray().astype(np.float32)
+            sim += domain_bonus * ((doms[start:stop, None] == doms[None, :]) & has_dom[start:stop, None])
+            sim[codes[start:stop, None] == codes[None, :]] = -1.0  # not the same municipality
+            for r in range(stop - start):
+                row = sim[r]
+                top = np.flatnonzero(row >= SIMILAR_THRESHOLD)
+                top = top[np.lexsort((ids[top], -row[top]))][:MAX_SIMILAR]
+                rec = imps[start + r]
+                for rank, c in enumerate(top.tolist(), 1):
+                    rows_out.append({"source_id": rec["id"], "target_id": imps[c]["id"],
+                                     "target_report_id": imps[c]["report_id"], "kind": "similar",
+                                     "score": round(float(row[c]), 4), "rank": rank, "method": METHOD,
+                                     "evidence": None})
+                    update.similar += 1
     return rows_out, update
 
 
