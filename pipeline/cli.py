@@ -95,6 +95,12 @@ def ingest(folder: Path, db_path: Path, extracted_dir: Path | None, no_json: boo
 
             summary = run_ingest(files, db_path, None if no_json else extracted_dir, progress, jobs, time_limit)
         click.echo(_summary_line(summary, len(files), db_path))
+        for o in summary.promoted:
+            if o.status == "failed":
+                click.echo(f"warning: {o.report_id} could not be rebuilt from {o.path}, its remaining file "
+                           f"({o.message}); the report stays as it was", err=True)
+            else:
+                click.echo(f"Rebuilt {o.report_id} from {o.path}: {o.message or 'its kept file is gone'}.")
         if not no_themes:
             _echo_update(_update_themes(db_path, models_dir))
             _echo_links(_update_links(db_path))

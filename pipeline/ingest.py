@@ -71,6 +71,9 @@ class Summary:
     after: set[str] = field(default_factory=set)
     #: reports, findings and flags now stored for the reports read in this run
     stored: dict[str, int] = field(default_factory=dict)
+    #: reports rebuilt from another of their files, which may lie outside
+    #: this run's folder (kept apart from the run's own files and counts)
+    promoted: list[Outcome] = field(default_factory=list)
     #: this run's files by what they are now: "stored" (their report's kept
     #: file) or "duplicate" (another file of the same report is kept)
     roles: dict[str, int] = field(default_factory=dict)
@@ -90,7 +93,7 @@ class Summary:
     @property
     def read_now(self) -> set[str]:
         """Reports (re)built from a file in this run and still in the database."""
-        return {o.report_id for o in self.outcomes if o.status in ("stored", "replaced")} & self.after
+        return {o.report_id for o in self.outcomes + self.promoted if o.status in ("stored", "replaced")} & self.after
 
     @property
     def new_reports(self) -> int:
@@ -314,9 +317,8 @@ def _promote_duplicates(db, extracted_dir, summary: "Summary", progress,
         rows.sort(key=lambda r: (-FORMAT_PREFERENCE.get(r["format"], 0), r["path"]))
         for row in rows:
             outcome = ingest_file(db, Path(row["path"]), extracted_dir, promote=True, read=read)
-            summary.outcomes.append(outcome)
-            if progress:
-                progress(outcome)
+            outcome.report_id = outcome.report_id or report_id
+            summary.promoted.append(outcome)
             if outcome.status != "failed" and outcome.report_id == report_id:
                 break
 

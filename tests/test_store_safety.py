@@ -350,3 +350,23 @@ def test_a_kept_file_that_becomes_a_duplicate_of_another_report_takes_its_old_re
     assert _rows(db)["reports"] == [("0834-2017", "c.pdf")]
     assert _rows(db)["sources"] == [("b.docx", "0834-2017", "duplicate"), ("c.pdf", "0834-2017", "stored")]
     assert "1 removed" in res.output and sorted(p.name for p in out.iterdir()) == ["0834-2017.json"]
+
+
+def test_a_duplicate_elsewhere_takes_over_and_says_so_apart_from_the_runs_files(tmp_path):
+    """The kept file (folder A) is gone; its duplicate lies in folder B. An
+    ingest of A rebuilds the report from B's file and says so on a line of
+    its own, apart from A's counts."""
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir(), b.mkdir()
+    shutil.copy(sample(2021, "docx"), a / "k.docx")
+    shutil.copy(sample(2017, "txt"), a / "other.txt")
+    shutil.copy(sample(2021, "txt"), b / "d.txt")
+    db = tmp_path / "k.db"
+    run(["ingest", str(a), "--db", str(db), "--no-themes", "--no-json"])
+    run(["ingest", str(b), "--db", str(db), "--no-themes", "--no-json"])
+    (a / "k.docx").unlink()
+    res = run(["ingest", str(a), "--db", str(db), "--no-themes", "--no-json"])
+    assert res.exit_code == 0, res.output
+    assert "1 files: 0 read, 1 unchanged, 0 failed" in res.output
+    assert "Rebuilt 0834-2021 from" in res.output and "d.txt" in res.output
+    assert _rows(db)["reports"] == [("0834-2017", "other.txt"), ("0834-2021", "d.txt")]
