@@ -81,7 +81,7 @@ CREATE TABLE IF NOT EXISTS findings (
     text TEXT NOT NULL,
     page INTEGER,
     doubt TEXT,
-    theme_id INTEGER,
+    theme_id INTEGER REFERENCES themes(id),
     theme_score REAL
 );
 CREATE TABLE IF NOT EXISTS sections (
@@ -147,6 +147,18 @@ CREATE INDEX IF NOT EXISTS sources_sha ON sources(sha256);
 """
 
 CHILD_TABLES = ("areas", "questions", "findings", "sections", "flags")
+
+#: a theme's prevalence by year, framework revision, domain and kind, one query away
+THEME_PREVALENCE = """
+CREATE VIEW IF NOT EXISTS theme_prevalence AS
+SELECT t.id AS theme_id, t.label, r.year, r.framework, a.domain, f.kind,
+       count(*) AS findings, count(DISTINCT r.id) AS reports, count(DISTINCT r.municipality_code) AS municipalities
+FROM findings f
+JOIN themes t ON t.id = f.theme_id
+JOIN reports r ON r.id = f.report_id
+LEFT JOIN areas a ON a.report_id = f.report_id AND a.number = f.area
+GROUP BY t.id, r.year, r.framework, a.domain, f.kind
+"""
 
 
 @dataclass
@@ -270,6 +282,11 @@ def _ensure_schema(db: sqlite_utils.Database) -> None:
         db["reports"].add_column("reader", str)
     if "doubt" not in db["findings"].columns_dict:  # databases made before findings carried doubts
         db["findings"].add_column("doubt", str)
+    if not any(fk.column == "theme_id" for fk in db["findings"].foreign_keys):
+        # databases made before: the key lets Datasette and other tools link a
+        # finding to its theme (the table is rebuilt; the FTS triggers below follow)
+        db["findings"].add_foreign_key("theme_id", "themes", "id")
+    db.execute(THEME_PREVALENCE)
     for table, columns in FTS_COLUMNS.items():
         triggers = {t.name for t in db[table].triggers}
         complete = {f"{table}{s}" for s in ("_ai", "_ad", "_au")} <= triggers

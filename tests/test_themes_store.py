@@ -244,3 +244,14 @@ def test_saving_a_model_never_deletes_through_a_symlink(grown, tmp_path):
     run("themes", "--db", db_path, "--refit")
     assert (precious / "data.txt").read_text() == "keep me"
     assert (models / "themes" / "config.json").exists() and not (models / "themes").is_symlink()
+
+
+def test_a_finding_links_to_its_theme_and_prevalence_is_one_query(grown):
+    db = sqlite_utils.Database(grown["db"])
+    assert any(fk.column == "theme_id" and fk.other_table == "themes" for fk in db["findings"].foreign_keys)
+    by_year = {r["year"]: r["n"] for r in db.query(
+        "select year, sum(findings) as n from theme_prevalence group by year")}
+    themed = {r["year"]: r["n"] for r in db.query(
+        "select r.year, count(*) as n from findings f join reports r on r.id = f.report_id "
+        "where f.theme_id is not null group by r.year")}
+    assert by_year == themed and sum(by_year.values()) > 100
