@@ -167,10 +167,32 @@ def test_representative_and_labels(model, texts):
         assert theme.representative_text == texts[theme.representative]
         # The representative is the member closest to the centre.
         assert model.scores_[theme.representative] == max(model.scores_[i] for i in theme.members)
+        # A label is short (at most three parts) and shared: each of its
+        # words is in at least 30 % of the members, and in two of them
+        # (a two-word phrase as written, or a lemma among the theme's terms).
         parts = theme.label.split(", ")
-        assert len(parts) == 3
-        assert all(p and "," not in p for p in parts)
-        assert parts == theme.terms[:3]
+        assert 1 <= len(parts) <= 3 and all(p and "," not in p for p in parts)
+        need = max(2, -(-3 * len(theme.members) // 10))
+        for part in parts:
+            if " " in part:
+                assert sum(part in texts[i].lower() for i in theme.members) >= need or len(theme.members) < 2
+            else:
+                assert part in theme.terms
+                if part != theme.terms[0]:
+                    assert sum(part in model.vectorizer.terms(texts[i], parts=False) for i in theme.members) >= need
+
+
+def test_a_label_word_is_shared_by_the_members_not_one_members_word(model):
+    """Before, a label could carry a word only one member has ("enhet,
+    jämförelse, antidemokratisk"). Now a label's words are the members'."""
+    texts = ["Utveckla medborgardialogen i kommunen", "Fler medborgardialoger i alla kommundelar",
+             "Medborgardialog om budgeten varje år", "Medborgardialog med unga",
+             "Medborgardialogen motverkar antidemokratiska rörelser",
+             "Attraktiv arbetsgivare för unga", "Kommunen som attraktiv arbetsgivare", "Attraktiva arbetsgivare"]
+    labels = np.array([0, 0, 0, 0, 0, 1, 1, 1])
+    themes = model._describe(texts, labels, np.ones(len(texts)), ids=[1, 2])
+    assert themes[0].label == "medborgardialog"
+    assert themes[1].label.startswith("attraktiv arbetsgivare")
 
 
 def test_save_load_predicts_fitted_themes(model, texts, tmp_path):

@@ -185,12 +185,24 @@ class ThemeModel:
         # ("näring, liv" for näringsliv).
         term_lists = [[t for t in self.vectorizer.terms(x, parts=False) if len(t) > 2] for x in texts]
         weights = class_tfidf(term_lists, labels, len(ids))
+        phrases = [_phrases(self.vectorizer.analyzer, x) for x in texts]
         themes = []
         for c, theme_id in enumerate(ids):
             members = np.flatnonzero(labels == c).tolist()
-            top = [t for t, w in sorted(weights[c].items(), key=lambda kv: (-kv[1], kv[0]))][: self.n_terms]
+            need = max(2, math.ceil(LABEL_SHARE * len(members)))
+            share = Counter(t for i in members for t in set(term_lists[i]))
+            ranked = [t for t, w in sorted(weights[c].items(), key=lambda kv: (-kv[1], kv[0]))]
+            shared = _distinct([t for t in ranked if share[t] >= need])
+            top = (shared + [t for t in _distinct(ranked) if t not in shared])[: self.n_terms]
+            label_parts: list[str] = []
+            phrase = _shared_phrase([phrases[i] for i in members], need, weights[c])
+            if phrase is not None:
+                label_parts.append(phrase[1])
+            label_parts += [t for t in shared if phrase is None or t not in phrase[0]][: 3 - 2 * bool(phrase)]
+            if not label_parts:  # nothing shared by enough members: the strongest term, as before
+                label_parts = top[:1]
             rep = max(members, key=lambda i: (scores[i], -i)) if members else -1
-            themes.append(Theme(id=theme_id, label=", ".join(top[:3]), terms=top, size=len(members),
+            themes.append(Theme(id=theme_id, label=", ".join(label_parts), terms=top, size=len(members),
                                 representative=rep, representative_text=texts[rep] if rep >= 0 else "",
                                 members=members))
         return themes
@@ -282,6 +294,57 @@ class ThemeModel:
         self.version_ = config["version"]
         self.lineage_ = config.get("lineage", {})
         return self
+
+
+#: a label's words must be in at least this share of the theme's members (and in two)
+LABEL_SHARE = 0.3
+
+
+def _phrases(analyzer, text: str) -> dict[tuple[str, str], str]:
+    """Two-word phrases of content words side by side in ``text`` ("attraktiv
+    arbetsgivare"), keyed by their lemmas (so inflections meet), with the
+    words as written."""
+    words = analyzer.words(text)
+    out: dict[tuple[str, str], str] = {}
+    for a, b in zip(words, words[1:]):
+        if (len(a) > 2 and len(b) > 2 and a.isalpha() and b.isalpha()
+                and a not in analyzer.stop_words and b not in analyzer.stop_words):
+            key = (analyzer.lemma(a), analyzer.lemma(b))
+            if key[0] not in analyzer.stop_words and key[1] not in analyzer.stop_words:
+                out.setdefault(key, f"{a} {b}")
+    return out
+
+
+def _shared_phrase(member_phrases: list[dict], need: int, weights: dict[str, float]) -> tuple[tuple, str] | None:
+    """The phrase found in most members (at least ``need``), ties by the
+    weight of its words in the theme; with the form most members write."""
+    df: Counter = Counter()
+    forms: dict[tuple, Counter] = {}
+    for ph in member_phrases:
+        for key, form in ph.items():
+            df[key] += 1
+            forms.setdefault(key, Counter())[form] += 1
+    good = [k for k, n in df.items() if n >= need]
+    if not good:
+        return None
+    best = max(good, key=lambda k: (df[k], weights.get(k[0], 0) + weights.get(k[1], 0), k))
+    form = max(forms[best].items(), key=lambda kv: (kv[1], kv[0]))[0]
+    return best, form
+
+
+def _distinct(terms: list[str]) -> list[str]:
+    """Terms in order, leaving out one that is another's form ("ledarförsörjningsprogrammen"
+    beside "ledarförsörjningsprogram": the lookup table missed the inflection)."""
+    out: list[str] = []
+    for t in terms:
+        if not any(_same_word(t, u) for u in out):
+            out.append(t)
+    return out
+
+
+def _same_word(a: str, b: str) -> bool:
+    short, long = sorted((a, b), key=len)
+    return len(short) >= 5 and long.startswith(short[: max(5, len(short) - 1)]) and len(long) - len(short) <= 4
 
 
 def class_tfidf(term_lists: list[list[str]], labels, n_classes: int) -> list[dict[str, float]]:
