@@ -76,6 +76,9 @@ class SwedishAnalyzer:
         self.lemma = lru_cache(maxsize=200_000)(self._lemma)
         self.split_compound = lru_cache(maxsize=200_000)(self._split_compound)
         self._best_split = lru_cache(maxsize=400_000)(self._best_split)
+        # a finding's words are asked for by its terms, its lemmas and its label
+        # phrases: tokenised once
+        self._words = lru_cache(maxsize=100_000)(self._tokenize)
 
     # -- words ---------------------------------------------------------------
     def is_word(self, word: str) -> bool:
@@ -152,8 +155,11 @@ class SwedishAnalyzer:
     # -- text ----------------------------------------------------------------
     def words(self, text: str) -> list[str]:
         """Lower-cased word tokens of ``text`` (spaCy's Swedish tokenizer)."""
+        return list(self._words(text))
+
+    def _tokenize(self, text: str) -> tuple[str, ...]:
         # A slash joins alternatives: "synpunkts-/klagomålshantering".
-        return [w for t in self.nlp.tokenizer(text.lower()) for w in t.text.split("/") if _WORD.match(w)]
+        return tuple(w for t in self.nlp.tokenizer(text.lower()) for w in t.text.split("/") if _WORD.match(w))
 
     def terms_of_word(self, word: str) -> list[str]:
         """A word's terms: its lemma and, for a compound, its parts' lemmas."""

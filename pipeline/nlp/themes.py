@@ -43,6 +43,8 @@ from .features import FindingVectorizer
 MODEL_FORMAT = 1
 OUTLIER = -1
 DIMENSIONS = 200
+#: from this many findings the k search runs on a sample and the final fit on fewer restarts
+LARGE = 3000
 
 
 @dataclass
@@ -105,8 +107,8 @@ class ThemeModel:
         ks = self.candidate_ks(n)
         # Above 3,000 findings the search runs on a fixed random sample of
         # 3,000: silhouettes are quadratic in n, and the final fit uses all.
-        if n > 3000:
-            rows = np.sort(np.random.RandomState(self.random_state).choice(n, 3000, replace=False))
+        if n > LARGE:
+            rows = np.sort(np.random.RandomState(self.random_state).choice(n, LARGE, replace=False))
             X = X[rows]
         self.silhouettes_ = {}
         for k in ks:
@@ -142,7 +144,9 @@ class ThemeModel:
             X if domains is None else self._project(self.vectorizer.without_domain(sparse_X).tocsr()))
         if k >= len(texts):
             raise ValueError(f"{k} themes for {len(texts)} findings: ask for fewer")
-        km = self._kmeans(k, self.n_init).fit(X)
+        # Restarts guard a small collection against a poor start; on thousands
+        # of findings each run sees enough of them, and ten cost ten times one
+        km = self._kmeans(k, self.n_init if len(texts) <= LARGE else max(1, self.n_init // 3)).fit(X)
         centres = _unit(km.cluster_centers_)
         # A theme of one finding is no theme: its centre is dropped (its member
         # becomes an outlier or joins the next theme), and so is a centre that
