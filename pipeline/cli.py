@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -93,8 +94,9 @@ def ingest(folder: Path, db_path: Path, extracted_dir: Path | None, no_json: boo
                     click.echo(("\n" if show_bar else "") + f"warning: {outcome.path}: {warning}", err=True)
                 bar.update(1, outcome)
 
+            started = time.monotonic()
             summary = run_ingest(files, db_path, None if no_json else extracted_dir, progress, jobs, time_limit)
-        click.echo(_summary_line(summary, len(files), db_path))
+        click.echo(_summary_line(summary, len(files), db_path, time.monotonic() - started))
         for o in summary.promoted:
             if o.status == "failed":
                 click.echo(f"warning: {o.report_id} could not be rebuilt from {o.path}, its remaining file "
@@ -102,13 +104,18 @@ def ingest(folder: Path, db_path: Path, extracted_dir: Path | None, no_json: boo
             else:
                 click.echo(f"Rebuilt {o.report_id} from {o.path}: {o.message or 'its kept file is gone'}.")
         if not no_themes:
-            _echo_update(_update_themes(db_path, models_dir))
-            _echo_links(_update_links(db_path))
+            for name, step, echo in (("themes", lambda: _update_themes(db_path, models_dir), _echo_update),
+                                     ("follow-up links", lambda: _update_links(db_path), _echo_links)):
+                if show_bar:
+                    click.echo(f"{name.capitalize()}: working…", err=True)
+                started = time.monotonic()
+                result = step()
+                echo(result, time.monotonic() - started)
     if failures:
         sys.exit(1)
 
 
-def _summary_line(summary, n_files: int, db_path: Path) -> str:
+def _summary_line(summary, n_files: int, db_path: Path, seconds: float | None = None) -> str:
     """What the run did, in counts that add up: per file (read, unchanged,
     failed; kept or duplicate), per report (new, updated, removed), and what
     the reports read now hold in the database."""
@@ -128,7 +135,7 @@ def _summary_line(summary, n_files: int, db_path: Path) -> str:
     if stored.get("reports"):
         line += (f"; the {stored['reports']} read now hold {stored['findings']} findings and "
                  f"{stored['flags']} flags")
-    return line + f". Database {db_path}."
+    return line + f". Database {db_path}" + (f"; {seconds:.1f} s." if seconds is not None else ".")
 
 
 def _models_dir(db_path: Path, models_dir: Path | None) -> Path:
@@ -159,27 +166,33 @@ def _update_links(db_path: Path):
         db.close()
 
 
-def _echo_links(update) -> None:
+def _echo_links(update, seconds: float | None = None) -> None:
+    took = f" ({seconds:.1f} s)" if seconds is not None else ""
     if update is None:
-        click.echo("Follow-up: links unchanged.")
+        click.echo(f"Follow-up: links unchanged.{took}")
         return
     outcomes = ", ".join(f"{update.outcomes.get(k, 0)} {k}" for k in ("addressed", "persisting", "no_match"))
     click.echo(f"Follow-up: {update.recommendations} recommendations over {update.pairs} pairs of evaluations "
-               f"({outcomes}); {update.similar} links to similar recommendations elsewhere.")
+               f"({outcomes}); {update.similar} links to similar recommendations elsewhere.{took}")
 
 
-def _echo_update(update) -> None:
+def _echo_update(update, seconds: float | None = None) -> None:
+    took = f" ({seconds:.1f} s)" if seconds is not None else ""
+    _echo_themes(update, took)
+
+
+def _echo_themes(update, took: str) -> None:
     if update.action == "skipped":
-        click.echo(f"Themes: not fitted ({update.message}).")
+        click.echo(f"Themes: not fitted ({update.message}).{took}")
     elif update.action == "unchanged":
-        click.echo(f"Themes: {update.themes} themes (model {update.version}); no new findings.")
+        click.echo(f"Themes: {update.themes} themes (model {update.version}); no new findings.{took}")
     elif update.action == "assigned":
         click.echo(f"Themes: {update.findings} findings assigned to the {update.themes} themes of model "
-                   f"{update.version}, {update.outliers} left as outliers.")
+                   f"{update.version}, {update.outliers} left as outliers.{took}")
     else:
         why = f" ({update.message})" if update.message else ""
         click.echo(f"Themes: {update.action} model {update.version}{why}: {update.themes} themes over "
-                   f"{update.findings} findings, {update.outliers} outliers.")
+                   f"{update.findings} findings, {update.outliers} outliers.{took}")
 
 
 def _fmt_pct(value) -> str:
