@@ -10,6 +10,8 @@ and compound parts, and over character n-grams of them, so "samordna" meets
 both sit in areas of the same framework-independent domain (the crosswalk is
 a cue, never a filter: subjects move between areas across revisions).
 
+* The words' weights (TF-IDF) come from the two reports of the pair alone,
+  so a pair's outcomes do not change when other municipalities are added.
 * The later findings scoring at least ``threshold`` are linked, best first:
   a strength as ``addressed``, an improvement as ``persisting``; the best one
   gives the recommendation its outcome.
@@ -96,7 +98,9 @@ def compute_links(findings: list[dict], sections: list[dict], vectorizer: Findin
     """Links for every report pair of every municipality, and "similar" links.
 
     ``findings``: id, report_id, municipality_code, year, kind, text, domain;
-    ``sections``: report_id, text. Returns rows for the ``links`` table."""
+    ``sections``: report_id, text. ``vectorizer`` lends its analyzer (the
+    vectors are fitted per pair of reports, and once for "similar"). Returns
+    rows for the ``links`` table."""
     findings = sorted(findings, key=lambda f: f["id"])
     update = LinkUpdate()
     if not findings:
