@@ -299,7 +299,7 @@ def _content(db_path):
 
 
 def test_kill_minus_9_at_any_moment_then_a_rerun_gives_the_clean_database(tmp_path):
-    """An ingest killed at moments spread over its run, again and again (five
+    """An ingest killed at moments spread over its run, again and again (four
     times while reading and writing, twice during themes and links), then run
     to the end: the database is the one a clean run makes."""
     import random
@@ -314,7 +314,7 @@ def test_kill_minus_9_at_any_moment_then_a_rerun_gives_the_clean_database(tmp_pa
     language = time.monotonic() - started  # themes and links (the files are unchanged)
     killed = tmp_path / "killed.db"
     rng = random.Random(7)
-    moments = [([], rng.uniform(0.1, 1.0) * reading) for _ in range(5)]
+    moments = [([], rng.uniform(0.1, 1.0) * reading) for _ in range(4)]
     moments += [(["--language"], rng.uniform(0.2, 0.9) * language) for _ in range(2)]
     kills = 0
     for extra, moment in moments:
@@ -329,7 +329,7 @@ def test_kill_minus_9_at_any_moment_then_a_rerun_gives_the_clean_database(tmp_pa
             proc.kill()
             proc.wait()
         kills += proc.returncode == -9
-    assert kills >= 4  # most runs were really cut short
+    assert kills >= 3  # most runs were really cut short
     subprocess.run(cmd + ["--db", str(killed)], check=True, env=env, capture_output=True, cwd=tmp_path)
     assert _content(killed) == _content(clean)
 
