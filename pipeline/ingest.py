@@ -219,28 +219,36 @@ def _skip(db, shown: str, display: str, sha: str, extracted_dir, promote: bool,
     return None, known, json_missing
 
 
-def needs_reading(db, path: Path, extracted_dir: str | Path | None = "extracted") -> bool:
-    """Will ``ingest_file`` have to read this file? (By hash, without parsing.)"""
+def content_hash(path: Path) -> str | None:
+    """SHA-256 of the file's bytes; None when it cannot be read (``ingest_file`` says why)."""
     try:
-        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
-        return False  # ingest_file says why in one line
+        return None
+
+
+def needs_reading(db, path: Path, sha: str | None, extracted_dir: str | Path | None = "extracted") -> bool:
+    """Will ``ingest_file`` have to read this file? (By its hash, without parsing.)"""
+    if sha is None:
+        return False
     skipped, _, _ = _skip(db, str(path.resolve()), "", sha, extracted_dir, False, rename=False)
     return skipped is None
 
 
 def ingest_file(db, path: Path, extracted_dir: str | Path | None = "extracted", promote: bool = False,
-                prepared: ReadResult | None = None, read: Callable[[Path], ReadResult] = read_file) -> Outcome:
+                prepared: ReadResult | None = None, read: Callable[[Path], ReadResult] = read_file,
+                sha: str | None = None) -> Outcome:
     """Read one file into the database. ``prepared``: the file as a worker
     already read it (else ``read`` reads it when it must be read).
     ``promote``: the file is a duplicate of a report whose kept file changed
-    or is gone; read it whatever is stored, and keep it."""
+    or is gone; read it whatever is stored, and keep it. ``sha``: its content
+    hash, when the caller has it already."""
     display = _display_path(path)
     # a source is its resolved absolute path (and its content), wherever the command runs
     shown = str(path.resolve())
     if prepared is not None and prepared.sha256 is not None:
         sha = prepared.sha256
-    else:
+    elif sha is None:
         try:
             sha = hashlib.sha256(path.read_bytes()).hexdigest()
         except OSError as exc:
@@ -350,10 +358,12 @@ def ingest(
     pool = ReadPool(jobs, time_limit)
     try:
         summary.before = report_ids(db)
-        wanted = [needs_reading(db, p, extracted_dir) for p in paths]
+        hashes = [content_hash(p) for p in paths]  # each file read once here, and again only if it must be parsed
+        wanted = [needs_reading(db, p, h, extracted_dir) for p, h in zip(paths, hashes)]
         results = pool.map(p for p, w in zip(paths, wanted) if w)
-        for path, want in zip(paths, wanted):
-            outcome = ingest_file(db, path, extracted_dir, prepared=next(results) if want else None, read=pool.read)
+        for path, sha, want in zip(paths, hashes, wanted):
+            outcome = ingest_file(db, path, extracted_dir, prepared=next(results) if want else None, read=pool.read,
+                                  sha=sha)
             summary.outcomes.append(outcome)
             if progress:
                 progress(outcome)

@@ -240,21 +240,29 @@ def _continues(cell: list[Line], line: Line, ctx: Context) -> tuple[bool, bool]:
     return goes_on, (not goes_on and last.doubt is not None and MAY_BE_PART in last.doubt.split(","))
 
 
+def bound_column(runs: list[list[Line]]) -> None:
+    """A borderless column's right edge within bounds, from its text: its edge
+    is not printed, so its text may reach at least as far as its widest line
+    (``right_lo``), and less far than any wrapped line plus the word that went
+    on to the next line (a line followed, in the same run of lines, by one
+    starting in lower case was wrapped there), besides the limit the table's
+    geometry sets (``right``)."""
+    lines = [l for run in runs for l in run]
+    if not lines:
+        return
+    lo = max(l.x1 for l in lines)
+    wrapped = [a.x1 + SPACE * a.size + (b.words[0].x1 - b.words[0].x0)
+               for run in runs for a, b in zip(run, run[1:]) if b.page == a.page and b.text[:1].islower()]
+    hi = min(wrapped, default=float("inf"))
+    for l in lines:
+        l.right = max(lo, min(l.right, hi))
+        l.right_lo = lo
+
+
 def bound_columns(parts: list[list[Line | None]]) -> None:
-    """Each column's right edge within bounds, from its text (see
-    ``layout._column_edges``): at least its widest line, less than a wrapped
-    line plus the word that went on to the next line."""
+    """Every column of a block cut into per-column lines, bounded (``bound_column``)."""
     for k in range(len(parts[0]) if parts else 0):
-        col = [p[k] for p in parts if p[k] is not None]
-        if not col:
-            continue
-        lo = max(l.x1 for l in col)
-        wrapped = [a.x1 + SPACE * a.size + (b.words[0].x1 - b.words[0].x0)
-                   for a, b in zip(col, col[1:]) if b.page == a.page and b.text[:1].islower()]
-        hi = min(wrapped, default=float("inf"))
-        for l in col:
-            l.right = max(lo, min(l.right, hi))
-            l.right_lo = lo
+        bound_column([[p[k] for p in parts if p[k] is not None]])
 
 
 def build_grid(block: list[Line], gutters: list[tuple[float, float]], ctx: Context) -> Grid:

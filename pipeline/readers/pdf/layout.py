@@ -19,13 +19,13 @@ from dataclasses import dataclass, field
 from statistics import median
 
 from ...document import Block, Cell, Heading, Paragraph, Table, clean_text
-from .borderless import find_borderless_tables
+from .borderless import bound_column, find_borderless_tables
 from .flow import reading_order
 from .furniture import drop_running_lines
 from .lines import drawn_bullets, group_lines
 from .lists import Marker
 from .model import Grid, Line, PageContent, TagNode, Word
-from .paragraphs import SPACE, Context, build_paragraphs
+from .paragraphs import Context, build_paragraphs
 from .ruled import find_ruled_tables, split_ruled_tables
 from .settings import PdfSettings
 from .tagged import merge_pages, read_tags, to_block, untagged_share
@@ -332,31 +332,10 @@ def _marker_text(m: Marker | None) -> str | None:
     return clean_text(m.glyph) or m.glyph
 
 
-def _column_edges(g: Grid) -> None:
-    """Bound each column's right edge from its text. A borderless cell's edge
-    is not printed, so where its text may reach is known only within bounds: at
-    least as far as its widest line (``right_lo``), and less far than any
-    wrapped line plus the word that went to the next line (a line followed
-    by one starting in lower case was wrapped there), besides the limit the
-    table's geometry sets (``right``)."""
-    for k in range(g.n_cols):
-        lines = [l for row in g.rows if k < len(row) for l in row[k].lines]
-        if not lines:
-            continue
-        lo = max(l.x1 for l in lines)
-        wrapped = [a.x1 + SPACE * a.size + (b.words[0].x1 - b.words[0].x0)
-                   for row in g.rows if k < len(row)
-                   for a, b in zip(row[k].lines, row[k].lines[1:])
-                   if b.page == a.page and b.text[:1].islower()]
-        hi_wrap = min(wrapped, default=float("inf"))
-        for l in lines:
-            l.right = max(lo, min(l.right, hi_wrap))
-            l.right_lo = lo
-
-
 def _grid_to_table(g: Grid, ctx: Context) -> Table:
     if not g.ruled:  # a ruled cell's edge is its rule, less the padding seen on its left
-        _column_edges(g)
+        for k in range(g.n_cols):  # again over the whole table, pages stitched
+            bound_column([row[k].lines for row in g.rows if k < len(row)])
     rows = []
     for r in g.rows:
         cells = []
