@@ -542,7 +542,11 @@ def findings_for_links(db: sqlite_utils.Database) -> list[dict]:
 
 
 def sections_for_links(db: sqlite_utils.Database) -> list[dict]:
-    return list(db.query("select report_id, text from sections order by id"))
+    """The narrative of the reports' areas, with each area's domain (sections
+    outside the areas introduce the method or caption the charts)."""
+    return list(db.query(
+        "select s.report_id, a.domain, s.heading, s.text from sections s join areas a "
+        "on a.report_id = s.report_id and a.number = s.area order by s.id"))
 
 
 def replace_links(db: sqlite_utils.Database, rows: list[dict], state: str) -> None:

@@ -141,3 +141,32 @@ def test_a_pairs_outcomes_do_not_depend_on_other_municipalities(linked):
     key = lambda rows: sorted((r["source_id"], r["target_id"], r["kind"], r["score"]) for r in rows  # noqa: E731
                               if r["kind"] != "similar")
     assert key(compute_links(findings, sections)[0]) == key(compute_links(alone, sections)[0])
+
+
+def test_evidence_is_the_municipalitys_own_narrative():
+    """A recommendation without a later match is shown the later narrative's
+    closest sentence, but never the framework's own words: the areas' general
+    part ("Allmänt") or a sentence another municipality's report repeats."""
+    from pipeline.nlp.links import compute_links
+    rec = {"id": 1, "report_id": "A-2017", "municipality_code": "A", "year": 2017, "kind": "improvement",
+           "domain": "quality", "text": "Sprid goda exempel på förbättringar mellan enheterna"}
+    later = {"id": 2, "report_id": "A-2021", "municipality_code": "A", "year": 2021, "kind": "strength",
+             "domain": "employer", "text": "Lönesättningen följer tydliga kriterier"}
+    other = {"id": 3, "report_id": "B-2021", "municipality_code": "B", "year": 2021, "kind": "strength",
+             "domain": "quality", "text": "Budgeten hålls väl"}
+    general = "Goda exempel på förbättringar sprids mellan enheterna i en väl fungerande kommun."
+    own = "Kommunen sprider goda exempel på förbättringar mellan enheterna på intranätet."
+    one_word = "Många förbättringar har gjorts under året."
+    shared = "Goda exempel på förbättringar sprids mellan enheterna genom ett nätverk."
+
+    def evidence(sections):
+        rows, _ = compute_links([rec, later, other], sections)
+        (row,) = [r for r in rows if r["source_id"] == 1 and r["kind"] == "no_match"]
+        return row["evidence"]
+
+    area = lambda heading, text, rid="A-2021": {"report_id": rid, "domain": "quality",  # noqa: E731
+                                                 "heading": heading, "text": text}
+    assert evidence([area("Allmänt", general), area("Spridning", own)]) == own
+    assert evidence([area("Allmänt", general), area("Spridning", one_word)]) is None
+    assert evidence([area("Spridning", shared), area("Spridning", shared, "B-2021")]) is None
+    assert evidence([area("Spridning", shared), area("Nätverk", own)]) == shared

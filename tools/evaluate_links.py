@@ -41,15 +41,24 @@ THRESHOLDS = [round(t, 2) for t in np.arange(0.10, 0.61, 0.025)]
 
 
 def load_findings() -> list[dict]:
-    out = []
+    return load_reports()[0]
+
+
+def load_reports() -> tuple[list[dict], list[dict]]:
+    """The seed pair's findings and the narrative of their areas, as the
+    database gives them to the linking."""
+    out, sections = [], []
     for year in (2017, 2021):
         r = extract_report(read_document(ROOT / "raw_reports" / f"torsas-{year}.txt"))
         domains = {a.number: a.domain for a in r.areas}
+        sections += [{"report_id": f"{r.municipality_code}-{year}", "domain": domains[s.area],
+                      "heading": s.heading, "text": s.text}
+                     for s in r.sections if s.area in domains]
         for f in r.findings:
             out.append({"id": len(out) + 1, "report_id": f"{r.municipality_code}-{year}", "kind": f.kind,
                         "text": f.text, "area": f.area, "municipality_code": r.municipality_code,
                         "year": year, "domain": domains.get(f.area)})
-    return out
+    return out, sections
 
 
 def kompass_candidates(findings: list[dict]) -> dict[int, list[tuple[int, float]]]:
@@ -72,6 +81,31 @@ def baseline_candidates(findings: list[dict]) -> dict[int, list[tuple[int, float
         order = sorted(range(len(late)), key=lambda c: (-sim[i, c], late[c]["id"]))[:3]
         out[f["id"]] = [(late[c]["id"], float(sim[i, c])) for c in order]
     return out
+
+
+def _same_sentence(a: str, b: str) -> bool:
+    a, b = " ".join(a.split()), " ".join(b.split())
+    return a in b or b in a or a[:40] == b[:40]
+
+
+def evaluate_evidence(findings, sections, items, gold_evidence) -> dict:
+    """For the recommendations kompass finds no match for: is the narrative
+    sentence it shows the one the reader cited, and does it show one where
+    the reader found none?"""
+    rows, _ = links.compute_links(findings, sections)
+    shown = {r["source_id"]: r["evidence"] for r in rows if r["kind"] == "no_match"}
+    agree = shown_none = cited = 0
+    for item in items:
+        if item["source_id"] not in shown:
+            continue
+        ours, theirs = shown[item["source_id"]], gold_evidence.get(item["source_id"])
+        if theirs:
+            cited += 1
+            agree += bool(ours) and _same_sentence(ours, theirs)
+        elif ours:
+            shown_none += 1
+    return {"no_match": len(shown), "shown": sum(1 for e in shown.values() if e), "cited": cited,
+            "agree": agree, "shown_none": shown_none}
 
 
 def evaluate(cands, gold_items, kind_of) -> dict:
@@ -100,11 +134,11 @@ def main() -> int:
     ap.add_argument("--gold", type=Path, default=ROOT / "eval" / "followup-torsas-2017-2021.json")
     args = ap.parse_args()
     gold = json.loads(args.gold.read_text("utf-8"))
-    findings = load_findings()
+    findings, sections = load_reports()
     key = {(f["year"], f["area"], f["text"]): f["id"] for f in findings}
     key_text = {(f["year"], f["text"]): f["id"] for f in findings}
     kind_of = {f["id"]: f["kind"] for f in findings}
-    items, unknown = [], 0
+    items, unknown, gold_evidence = [], 0, {}
     for p in gold["pairs"]:
         sid = key.get((2017, p["source"]["area"], p["source"]["text"])) or key_text.get((2017, p["source"]["text"]))
         targets = [key.get((2021, t["area"], t["text"])) or key_text.get((2021, t["text"])) for t in p["targets"]]
@@ -112,6 +146,8 @@ def main() -> int:
             unknown += 1
             continue
         items.append({"source_id": sid, "outcome": p["outcome"], "targets": targets})
+        if p.get("narrative_evidence"):
+            gold_evidence[sid] = p["narrative_evidence"]
     print(f"gold reading: {args.gold.relative_to(ROOT) if args.gold.is_relative_to(ROOT) else args.gold}: "
           f"{len(items)} recommendations" + (f" ({unknown} not found in kompass's reading, left out)" if unknown else ""))
     outcomes = {o: sum(i["outcome"] == o for i in items) for o in ("addressed", "persisting", "no_match")}
@@ -127,6 +163,10 @@ def main() -> int:
     print("\naccuracy by threshold:  " + "  ".join(f"{t:.3f}" for t in THRESHOLDS[::2]))
     for name, r in results.items():
         print(f"  {name:<22}" + "  ".join(f"{r['acc'][t]:5.2f}" for t in THRESHOLDS[::2]))
+    ev = evaluate_evidence(findings, sections, items, gold_evidence)
+    print(f"\nnarrative evidence (kompass at {links.THRESHOLD:.2f}): {ev['no_match']} recommendations without a match, "
+          f"{ev['shown']} shown a sentence; the reader cited a sentence for {ev['cited']} of the {ev['no_match']}, and kompass "
+          f"showed that one for {ev['agree']}; kompass showed one for {ev['shown_none']} where the reader cited none")
     return 0
 
 

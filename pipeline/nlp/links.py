@@ -29,14 +29,13 @@ keyed on the stable finding ids.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .. import store
-from .features import FindingVectorizer
+from .features import FindingVectorizer, sentences
 
 #: similarity (cosine, 0-1) from which a later finding speaks of the same
 #: thing: chosen on the gold reading of the seed pair (README, "Follow-up")
@@ -50,11 +49,17 @@ MAX_SIMILAR = 5
 SIMILAR_THRESHOLD = 0.35
 #: recommendations compared with all others at a time (bounds memory)
 SIMILAR_BLOCK = 1000
+#: terms (lemmas or compound parts) a narrative sentence must share with a
+#: recommendation to be shown as evidence: one shared word, however weighty,
+#: is a coincidence as often as not ("verktyg" in a sentence on the history of
+#: the evaluation method for "ledarskap med andra verktyg")
+EVIDENCE_MIN_SHARED = 2
+#: the heading of the part of each area that describes the area in general,
+#: the framework's text rather than the evaluators' view of the municipality
+GENERAL_HEADING = "allmänt"
 
 METHOD = (f"cosine of lemma+compound-part and character n-gram TF-IDF; +{DOMAIN_BONUS} same domain; "
-          f"threshold {THRESHOLD}")
-
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+          f"threshold {THRESHOLD}; evidence: a sentence of the areas' own narrative sharing {EVIDENCE_MIN_SHARED} terms")
 
 
 @dataclass
@@ -89,16 +94,13 @@ def _analyzer():
     return SwedishAnalyzer()
 
 
-def _sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE.split(text) if len(s.split()) >= 4]
-
-
 def compute_links(findings: list[dict], sections: list[dict], vectorizer: FindingVectorizer | None = None,
                   threshold: float = THRESHOLD, domain_bonus: float = DOMAIN_BONUS) -> tuple[list[dict], LinkUpdate]:
     """Links for every report pair of every municipality, and "similar" links.
 
     ``findings``: id, report_id, municipality_code, year, kind, text, domain;
-    ``sections``: report_id, text. ``vectorizer`` lends its analyzer (the
+    ``sections``: report_id, domain, text, the narrative of the reports'
+    areas (an introduction to the method or a chart's caption is no evidence). ``vectorizer`` lends its analyzer (the
     vectors are fitted per pair of reports, and once for "similar"). Returns
     rows for the ``links`` table."""
     findings = sorted(findings, key=lambda f: f["id"])
@@ -124,9 +126,7 @@ def compute_links(findings: list[dict], sections: list[dict], vectorizer: Findin
     for f in findings:
         by_report[f["report_id"]].append(f)
         reports[f["report_id"]] = {"municipality": f["municipality_code"], "year": f["year"]}
-    text_of = defaultdict(list)
-    for s in sections:
-        text_of[s["report_id"]].extend(_sentences(s["text"]))
+    text_of = _narrative(sections, {f["report_id"]: f["municipality_code"] for f in findings})
     by_municipality: dict[str, list[str]] = defaultdict(list)
     for rid, r in reports.items():
         if r["municipality"] and r["year"]:
@@ -150,8 +150,8 @@ def compute_links(findings: list[dict], sections: list[dict], vectorizer: Findin
                 matrix = vec.fit_transform([f["text"] for f in pair])
                 pix = {index[f["id"]]: k for k, f in enumerate(pair)}
                 sim = scores(matrix, [index[f["id"]] for f in recs], [index[t["id"]] for t in targets], pix, pix)
-                evidence_sents = text_of.get(late, [])
-                ev = vec.transform(evidence_sents) if evidence_sents else None
+                narrative = text_of.get(late, [])
+                ev = vec.transform([t for t, _ in narrative]) if narrative else None
                 for r, rec in enumerate(recs):
                     order = sorted(range(len(targets)), key=lambda c: (-sim[r, c], targets[c]["id"]))
                     hits = [c for c in order[:MAX_TARGETS] if sim[r, c] >= threshold]
@@ -168,10 +168,8 @@ def compute_links(findings: list[dict], sections: list[dict], vectorizer: Findin
                         outcomes["no_match"] += 1
                         evidence = None
                         if ev is not None:
-                            s = (matrix[pix[index[rec["id"]]]] @ ev.T).toarray().ravel()
-                            best = int(np.argmax(s))
-                            if s[best] >= threshold:
-                                evidence = evidence_sents[best]
+                            evidence = _evidence(rec, matrix[pix[index[rec["id"]]]], ev, narrative, analyzer,
+                                                 threshold, domain_bonus)
                         rows_out.append({"source_id": rec["id"], "target_id": None, "target_report_id": late,
                                          "kind": "no_match", "score": None, "rank": None, "method": METHOD,
                                          "evidence": evidence})
@@ -205,6 +203,43 @@ def compute_links(findings: list[dict], sections: list[dict], vectorizer: Findin
                                      "evidence": None})
                     update.similar += 1
     return rows_out, update
+
+
+def _narrative(sections: list[dict], municipality_of: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
+    """Each report's narrative sentences that may be evidence, with their
+    area's domain: not the framework's own words, which are the same in every
+    report (the areas' general part, and any sentence that also occurs in
+    another municipality's report), since they say nothing of this one."""
+    text_of: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    seen_in: dict[str, set] = defaultdict(set)
+    for s in sections:
+        if (s.get("heading") or "").strip().casefold() == GENERAL_HEADING:
+            continue
+        for t in sentences([s["text"]]):
+            t = t.strip()
+            text_of[s["report_id"]].append((t, s.get("domain") or ""))
+            seen_in[" ".join(t.casefold().split())].add(municipality_of.get(s["report_id"]) or s["report_id"])
+    return {rid: [(t, d) for t, d in sents if len(seen_in[" ".join(t.casefold().split())]) == 1]
+            for rid, sents in text_of.items()}
+
+
+def _evidence(rec: dict, vector, narrative_vectors, narrative: list[tuple[str, str]], analyzer,
+              threshold: float, domain_bonus: float) -> str | None:
+    """The later narrative's sentence that speaks most closely of a
+    recommendation nothing in the later findings matched, if any does: scored
+    like a finding (cosine, plus the bonus within the same domain), and
+    sharing at least :data:`EVIDENCE_MIN_SHARED` terms with it."""
+    sim = (vector @ narrative_vectors.T).toarray().ravel()
+    rec_domain = rec.get("domain") or ""
+    if rec_domain:
+        sim = sim + domain_bonus * np.array([d == rec_domain for _, d in narrative])
+    terms = set(analyzer(rec["text"]))
+    for k in sorted(range(len(narrative)), key=lambda k: (-sim[k], k)):
+        if sim[k] < threshold:
+            return None
+        if len(terms & set(analyzer(narrative[k][0]))) >= EVIDENCE_MIN_SHARED:
+            return narrative[k][0]
+    return None
 
 
 def update_links(db, force: bool = False) -> LinkUpdate | None:
