@@ -6,6 +6,7 @@ Uses the seed findings' texts only (never a reader's coding of them).
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -254,13 +255,45 @@ def test_candidate_ks():
     assert max(ThemeModel(max_themes=20).candidate_ks(20000)) <= 20
 
 
-def test_choose_k_takes_best_silhouette(analyzer, texts, vectorizer):
-    m = ThemeModel(random_state=0, vectorizer=vectorizer)
+@pytest.mark.parametrize("criterion", ["stability", "silhouette", "auto"])
+def test_choose_k_takes_the_best_scoring_k(analyzer, texts, vectorizer, criterion):
+    m = ThemeModel(random_state=0, vectorizer=vectorizer, k_criterion=criterion)
     X = vectorizer.transform(texts)
     k = m.choose_k(X)
     assert k in m.candidate_ks(len(texts))
-    assert set(m.silhouettes_) <= set(m.candidate_ks(len(texts)))
-    assert m.silhouettes_[k] == max(m.silhouettes_.values())
+    assert set(m.k_scores_) <= set(m.candidate_ks(len(texts))) and len(m.k_scores_) >= 2
+    assert m.k_scores_[k] == max(m.k_scores_.values())
+    assert all(-1.0 <= v <= 1.0 for v in m.k_scores_.values())
+
+
+def test_stability_finds_the_groups_that_are_there():
+    """Six tight groups of points, far apart: two fits on disjoint halves
+    agree at k = 6 (and not at 5 or 7, where a group is split or merged by
+    chance), so k = 6 is chosen."""
+    rng = np.random.RandomState(0)
+    centres = np.eye(12)[:6]
+    X = np.vstack([c + 0.03 * rng.randn(20, 12) for c in centres]).astype(np.float32)
+    X /= np.linalg.norm(X, axis=1, keepdims=True)
+    m = ThemeModel(random_state=0, max_themes=9, k_criterion="stability")
+    m.candidate_ks = lambda n: [3, 4, 5, 6, 7, 8, 9]
+    assert m.choose_k(X) == 6
+    assert m.k_scores_[6] > 0.99 > max(m.k_scores_[5], m.k_scores_[7])
+
+
+def test_auto_criterion_needs_enough_findings_per_theme(texts, vectorizer):
+    """Stability needs each half to hold ten findings per theme at the largest
+    k tried; the sample's findings are too few, so silhouette decides."""
+    m = ThemeModel(random_state=0, vectorizer=vectorizer)
+    m.choose_k(vectorizer.transform(texts))
+    assert m.k_criterion_used_ == "silhouette"
+    m.candidate_ks = lambda n: [2, 3]
+    m.choose_k(vectorizer.transform(texts * 4))
+    assert m.k_criterion_used_ == "stability"  # 142 * 4 / 2 findings a half, 10 * 3 needed
+
+
+def test_unknown_k_criterion_is_refused():
+    with pytest.raises(ValueError, match="k_criterion"):
+        ThemeModel(k_criterion="elbow")
 
 
 # -- class_tfidf -----------------------------------------------------------------
@@ -293,3 +326,22 @@ def test_the_domain_view_is_a_cue_not_a_partition(analyzer):
     assert plain[0] @ plain[2] == pytest.approx(1.0, abs=1e-5)
     assert np.allclose(vec.without_domain(vec.transform(texts, ["quality", "quality", "governance"])).toarray(),
                        plain, atol=1e-6)
+
+
+def test_themes_fit_on_one_thread(analyzer, texts, monkeypatch):
+    """k-means and the linear algebra run on one thread in a fit (two fight
+    over a busy core: README, "Speed")."""
+    from threadpoolctl import threadpool_info
+
+    seen = []
+    original = ThemeModel._kmeans
+
+    def spy(self, k, n_init):
+        seen.append({p["user_api"]: p["num_threads"] for p in threadpool_info()})
+        return original(self, k, n_init)
+
+    monkeypatch.setattr(ThemeModel, "_kmeans", spy)
+    _model(analyzer).fit(texts)
+    assert seen and all(s and set(s.values()) == {1} for s in seen)
+    if (os.cpu_count() or 1) > 1:  # and the libraries get their threads back afterwards
+        assert max(p["num_threads"] for p in threadpool_info()) > 1

@@ -85,18 +85,19 @@ def main(argv=None) -> None:
     print(f"{len(texts)} findings, coded into {n_coded} themes ({args.coding.name}).\n")
     print(f"{'method':52} {'themes':>6} {'outliers':>8}  {'ARI mean (range)':19}  NMI mean (range)")
 
-    project, ks, outs = [], [], []
+    project, ks, outs, criteria = [], [], [], set()
     for seed in SEEDS:
         model = ThemeModel(random_state=seed).fit(texts, corpus, domains)
         project.append(score(gold, model.labels_))
         ks.append(len(model.themes_))
         outs.append(int((model.labels_ < 0).sum()))
+        criteria.add(model.k_criterion_used_)
     baseline = []
     for seed, k in zip(SEEDS, ks):
         X = TfidfVectorizer().fit_transform(texts)
         baseline.append(score(gold, KMeans(k, n_init=10, random_state=seed).fit_predict(X)))
     span = lambda xs: f"{min(xs)}-{max(xs)}" if min(xs) != max(xs) else str(xs[0])  # noqa: E731
-    print(summary("kompass themes (k by silhouette)", project, span(ks), span(outs)))
+    print(summary(f"kompass themes (k by {'/'.join(sorted(criteria))})", project, span(ks), span(outs)))
     print(summary("baseline: TF-IDF raw words + k-means, same k", baseline, span(ks), "0"))
     if args.no_ablation:
         return

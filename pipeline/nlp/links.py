@@ -36,6 +36,7 @@ import numpy as np
 
 from .. import store
 from .features import FindingVectorizer, sentences
+from .threads import limited_threads
 
 #: similarity (cosine, 0-1) from which a later finding speaks of the same
 #: thing: chosen on the gold reading of the seed pair (README, "Follow-up")
@@ -248,7 +249,8 @@ def update_links(db, force: bool = False) -> LinkUpdate | None:
     state = store.links_state(db, METHOD)
     if not force and state == store.stored_links_state(db):
         return None
-    rows, update = compute_links(store.findings_for_links(db), store.sections_for_links(db))
+    with limited_threads():
+        rows, update = compute_links(store.findings_for_links(db), store.sections_for_links(db))
     store.replace_links(db, rows, state)
     return update
 
