@@ -31,14 +31,16 @@ eval: $(VENV)/.installed
 	$(BIN)/python tools/evaluate_links.py
 
 # Speed and memory: PDF reading against pdftotext over the fixture PDFs (several
-# producers; needs poppler-utils), then themes fitted on 20,000 synthesised
-# findings and 1,000 assigned.
+# producers; needs poppler-utils); the whole ingest of a 300-report corpus and its
+# re-ingest against pdftotext over the same PDFs; then themes fitted on 20,000
+# synthesised findings and 1,000 assigned.
 bench: $(VENV)/.installed
 	@command -v pdftotext >/dev/null || { echo "make bench needs pdftotext: apt-get install poppler-utils"; exit 2; }
 	$(BIN)/python tools/bench_read.py tests/fixtures/producers tests/fixtures/torsas-2017.pdf tests/fixtures/torsas-2021.pdf
 	@# a corpus of 300 distinct reports from six producers (needs LibreOffice and Chromium; built once, reused)
 	$(BIN)/python tools/make_bench_corpus.py --out build/bench-corpus --reports 300
 	$(BIN)/python tools/bench_read.py --runs 1 --no-plumber build/bench-corpus
+	$(BIN)/python tools/bench_ingest.py build/bench-corpus
 	$(BIN)/python tools/bench_themes.py
 
 # Rebuild the Word and PDF renditions of the seed reports (needs LibreOffice:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import sys
 import time
@@ -104,15 +105,48 @@ def ingest(folder: Path, db_path: Path, extracted_dir: Path | None, no_json: boo
             else:
                 click.echo(f"Rebuilt {o.report_id} from {o.path}: {o.message or 'its kept file is gone'}.")
         if not no_themes:
-            for name, step, echo in (("themes", lambda: _update_themes(db_path, models_dir), _echo_update),
-                                     ("follow-up links", lambda: _update_links(db_path), _echo_links)):
-                if show_bar:
-                    click.echo(f"{name.capitalize()}: working…", err=True)
-                started = time.monotonic()
-                result = step()
-                echo(result, time.monotonic() - started)
+            for name, step, echo in (("Themes", _update_themes, _echo_update),
+                                     ("Follow-up", _update_links, _echo_links)):
+                status = _StepStatus(name, shown=show_bar)
+                kwargs = {"models_dir": models_dir} if step is _update_themes else {}
+                result = step(db_path, progress=status, **kwargs)
+                status.clear()
+                echo(result, status.seconds())
     if failures:
         sys.exit(1)
+
+
+class _StepStatus:
+    """One line on the terminal that says where a long step stands
+    ("Themes: choosing the number of themes 12/25, 8 s"), rewritten in place
+    at most a few times a second, and cleared when the step is done. Silent
+    when the output is not a terminal."""
+
+    def __init__(self, name: str, shown: bool):
+        self.name, self.shown = name, shown
+        self.started = time.monotonic()
+        self.last = 0.0
+        if shown:
+            self._write(f"{name}: working")
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if not self.shown or now - self.last < 0.2:
+            return
+        self.last = now
+        count = f" {done}/{total}" if 0 < done < total else (f" ({total})" if not done and total else "")
+        self._write(f"{self.name}: {stage}{count}, {now - self.started:.0f} s")
+
+    def _write(self, text: str) -> None:
+        width = shutil.get_terminal_size((80, 20)).columns - 1
+        click.echo("\r\x1b[K" + text[:width], nl=False, err=True)
+
+    def clear(self) -> None:
+        if self.shown:
+            click.echo("\r\x1b[K", nl=False, err=True)
+
+    def seconds(self) -> float:
+        return time.monotonic() - self.started
 
 
 def _summary_line(summary, n_files: int, db_path: Path, seconds: float | None = None) -> str:
@@ -155,13 +189,13 @@ def _update_themes(db_path: Path, models_dir: Path | None, **kwargs):
         db.close()  # the last connection to close folds the WAL into the file
 
 
-def _update_links(db_path: Path):
+def _update_links(db_path: Path, **kwargs):
     from .nlp.links import update_links
     from .store import open_db
 
     db = open_db(db_path)
     try:
-        return update_links(db)
+        return update_links(db, **kwargs)
     finally:
         db.close()
 

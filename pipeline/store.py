@@ -597,6 +597,10 @@ def report_text(db: sqlite_utils.Database) -> list[str]:
     return [r["text"] for r in db.query("select text from sections order by id")]
 
 
+def theme_count(db: sqlite_utils.Database) -> int:
+    return db["themes"].count if db["themes"].exists() else 0
+
+
 def themes_version(db: sqlite_utils.Database) -> str | None:
     row = next(db.query("select model_version from themes limit 1"), None)
     return row["model_version"] if row else None

@@ -255,3 +255,33 @@ def test_a_finding_links_to_its_theme_and_prevalence_is_one_query(grown):
         "select r.year, count(*) as n from findings f join reports r on r.id = f.report_id "
         "where f.theme_id is not null group by r.year")}
     assert by_year == themed and sum(by_year.values()) > 100
+
+
+def test_an_ingest_with_nothing_new_loads_no_language_data(grown):
+    """Nothing to assign and links current: neither spaCy nor scikit-learn is
+    imported (they cost seconds and hundreds of MB), in a fresh process."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom click.testing import CliRunner\nfrom pipeline.cli import cli\n"
+            f"res = CliRunner().invoke(cli, ['ingest', {str(grown['base'] / 'second')!r}, "
+            f"'--db', {str(grown['db'])!r}, '--no-json'])\n"
+            "print(res.output)\nprint(sorted(m for m in ('spacy', 'sklearn') if m in sys.modules))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "no new findings" in out and "links unchanged" in out, out
+    assert out.strip().splitlines()[-1] == "[]", out
+
+
+def test_long_steps_say_where_they_stand_on_a_terminal_only(capsys):
+    from pipeline.cli import _StepStatus
+
+    status = _StepStatus("Themes", shown=True)
+    status("choosing the number of themes", 12, 25)
+    status.clear()
+    err = capsys.readouterr().err
+    assert "Themes: working" in err and "Themes: choosing the number of themes 12/25, 0 s" in err
+    assert err.endswith("\r")  # back to the line start for the result (the erase code is a terminal's)
+    quiet = _StepStatus("Themes", shown=False)
+    quiet("choosing the number of themes", 12, 25)
+    quiet.clear()
+    assert capsys.readouterr().err == ""

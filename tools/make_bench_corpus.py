@@ -52,7 +52,7 @@ How
    worker). LibreOffice PDFs get make_renditions' fixed dates and /ID, chromium's
    its fixed dates, reportlab runs invariant: the same arguments give the same
    files (and, with the same tool versions, the same bytes).
-4. ``manifest.json`` is written last (atomic rename): arguments, generator
+4. ``.manifest.json`` is written last (atomic rename): arguments, generator
    version, producers built, and per file its name, producer, municipality,
    code, year, seed, bytes and pages. A re-run with the same arguments and
    version whose files are all there (same sizes) does nothing.
@@ -111,7 +111,10 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 
 GENERATOR_VERSION = 1  # bump when the output for the same arguments changes
-MANIFEST = "manifest.json"
+# hidden, so that kompass ingest (which skips hidden files) reads the folder as
+# a folder of reports and nothing else
+MANIFEST = ".manifest.json"
+LEGACY_MANIFEST = "manifest.json"
 DEFAULT_REPORTS = 300
 PRODUCERS = ("docx", "lo-ruled", "lo-borderless", "lo-tagged", "chromium", "reportlab")
 LO_PRODUCERS = frozenset({"lo-ruled", "lo-borderless", "lo-tagged"})
@@ -481,10 +484,12 @@ def manifest_header(reports: int, rng_seed: int, producers: tuple[str, ...]) -> 
 
 
 def read_manifest(out: Path) -> dict | None:
-    try:
-        return json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+    for name in (MANIFEST, LEGACY_MANIFEST):
+        try:
+            return json.loads((out / name).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+    return None
 
 
 def up_to_date(manifest: dict | None, header: dict, out: Path) -> bool:
@@ -498,6 +503,7 @@ def write_manifest(out: Path, manifest: dict) -> None:
     tmp = out / (MANIFEST + ".tmp")
     tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     os.replace(tmp, out / MANIFEST)
+    (out / LEGACY_MANIFEST).unlink(missing_ok=True)
 
 
 # --------------------------------------------------------------------------
@@ -626,7 +632,7 @@ def check(out: Path, files: list[dict], plans: dict[str, Plan]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--out", type=Path, required=True, help="folder for the corpus and its manifest.json")
+    ap.add_argument("--out", type=Path, required=True, help="folder for the corpus and its .manifest.json")
     ap.add_argument("--reports", type=int, default=DEFAULT_REPORTS,
                     help=f"number of reports (default {DEFAULT_REPORTS})")
     ap.add_argument("--seed", type=int, default=0, help="random seed of the plan and the variations (default 0)")
@@ -643,10 +649,13 @@ def main(argv: list[str] | None = None) -> int:
         manifest = read_manifest(out)
         if up_to_date(manifest, header, out):
             print(f"corpus up to date: {out} ({len(manifest['files'])} files)")
+            if (out / LEGACY_MANIFEST).exists():
+                write_manifest(out, manifest)  # under its hidden name
         else:
             plans = [p for p in plan_corpus(args.reports, args.seed) if p.producer in producers]
             if manifest is not None:
-                (out / MANIFEST).unlink()  # an interrupted rebuild must not look up to date
+                for name in (MANIFEST, LEGACY_MANIFEST):  # an interrupted rebuild must not look up to date
+                    (out / name).unlink(missing_ok=True)
             started = time.perf_counter()
             files = build(plans, out)
             stale = {f["name"] for f in (manifest or {}).get("files", [])} - {f["name"] for f in files}

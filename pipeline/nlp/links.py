@@ -35,8 +35,15 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .. import store
-from .features import FindingVectorizer, sentences
-from .threads import limited_threads
+from typing import TYPE_CHECKING
+
+from .threads import Progress, limited_threads
+
+if TYPE_CHECKING:
+    from .features import FindingVectorizer
+
+# The vectors (scikit-learn, spaCy: over a second to import) are imported where
+# links are computed, so that checking that they are current stays quick.
 
 #: similarity (cosine, 0-1) from which a later finding speaks of the same
 #: thing: chosen on the gold reading of the seed pair (README, "Follow-up")
@@ -96,14 +103,18 @@ def _analyzer():
 
 
 def compute_links(findings: list[dict], sections: list[dict], vectorizer: FindingVectorizer | None = None,
-                  threshold: float = THRESHOLD, domain_bonus: float = DOMAIN_BONUS) -> tuple[list[dict], LinkUpdate]:
+                  threshold: float = THRESHOLD, domain_bonus: float = DOMAIN_BONUS,
+                  progress: Progress | None = None) -> tuple[list[dict], LinkUpdate]:
     """Links for every report pair of every municipality, and "similar" links.
 
     ``findings``: id, report_id, municipality_code, year, kind, text, domain;
     ``sections``: report_id, domain, text, the narrative of the reports'
-    areas (an introduction to the method or a chart's caption is no evidence). ``vectorizer`` lends its analyzer (the
-    vectors are fitted per pair of reports, and once for "similar"). Returns
-    rows for the ``links`` table."""
+    areas (an introduction to the method or a chart's caption is no
+    evidence). ``vectorizer`` lends its analyzer (the vectors are fitted per
+    pair of reports, and once for "similar"). Returns rows for the ``links``
+    table; ``progress(stage, done, total)`` is told where the work stands."""
+    from .features import FindingVectorizer
+
     findings = sorted(findings, key=lambda f: f["id"])
     update = LinkUpdate()
     if not findings:
@@ -133,9 +144,11 @@ def compute_links(findings: list[dict], sections: list[dict], vectorizer: Findin
         if r["municipality"] and r["year"]:
             by_municipality[r["municipality"]].append(rid)
 
+    progress = progress or (lambda stage, done, total: None)
     rows_out: list[dict] = []
     outcomes: dict[str, int] = defaultdict(int)
-    for code in sorted(by_municipality):
+    for m, code in enumerate(sorted(by_municipality)):
+        progress("municipalities followed up", m, len(by_municipality))
         ordered = sorted(by_municipality[code], key=lambda rid: (reports[rid]["year"], rid))
         for i, early in enumerate(ordered):
             recs = [f for f in by_report[early] if f["kind"] == "improvement"]
@@ -188,6 +201,7 @@ def compute_links(findings: list[dict], sections: list[dict], vectorizer: Findin
         has_dom = np.array([bool(d) for d in dom_values])
         ids = np.array([f["id"] for f in imps], dtype=np.int64)
         for start in range(0, len(imps), SIMILAR_BLOCK):
+            progress("recommendations compared across municipalities", start, len(imps))
             stop = min(start + SIMILAR_BLOCK, len(imps))
             sim = (matrix[start:stop] @ matrix.T).toarray().astype(np.float32)
             sim += domain_bonus * ((doms[start:stop, None] == doms[None, :]) & has_dom[start:stop, None])
@@ -211,6 +225,8 @@ def _narrative(sections: list[dict], municipality_of: dict[str, str]) -> dict[st
     area's domain: not the framework's own words, which are the same in every
     report (the areas' general part, and any sentence that also occurs in
     another municipality's report), since they say nothing of this one."""
+    from .features import sentences
+
     text_of: dict[str, list[tuple[str, str]]] = defaultdict(list)
     seen_in: dict[str, set] = defaultdict(set)
     for s in sections:
@@ -243,14 +259,14 @@ def _evidence(rec: dict, vector, narrative_vectors, narrative: list[tuple[str, s
     return None
 
 
-def update_links(db, force: bool = False) -> LinkUpdate | None:
+def update_links(db, force: bool = False, progress: Progress | None = None) -> LinkUpdate | None:
     """Recompute the database's links when its findings changed since they
     were computed (None when nothing changed: no language data is loaded)."""
     state = store.links_state(db, METHOD)
     if not force and state == store.stored_links_state(db):
         return None
     with limited_threads():
-        rows, update = compute_links(store.findings_for_links(db), store.sections_for_links(db))
+        rows, update = compute_links(store.findings_for_links(db), store.sections_for_links(db), progress=progress)
     store.replace_links(db, rows, state)
     return update
 

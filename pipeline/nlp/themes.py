@@ -50,7 +50,7 @@ from sklearn.metrics import adjusted_rand_score, silhouette_score
 from sklearn.preprocessing import normalize
 
 from .features import FindingVectorizer
-from .threads import limited_threads
+from .threads import Progress, limited_threads
 
 MODEL_FORMAT = 1
 OUTLIER = -1
@@ -125,7 +125,7 @@ class ThemeModel:
     def _kmeans(self, k: int, n_init: int) -> KMeans:
         return KMeans(n_clusters=k, n_init=n_init, random_state=self.random_state)
 
-    def choose_k(self, X) -> int:
+    def choose_k(self, X, progress: Progress | None = None) -> int:
         """The k that scores highest by ``k_criterion`` among the candidates
         (the smaller on a tie)."""
         n = X.shape[0]
@@ -141,7 +141,9 @@ class ThemeModel:
         self.k_criterion_used_ = criterion
         score = self._stability if criterion == "stability" else self._silhouette
         self.k_scores_ = {}
-        for k in ks:
+        for i, k in enumerate(ks):
+            if progress:
+                progress("choosing the number of themes", i, len(ks))
             if k >= X.shape[0] // 2:  # each half must hold k findings
                 continue
             got = score(X, k)
@@ -172,13 +174,17 @@ class ThemeModel:
         return normalize(np.asarray(X @ self.projection_.T, dtype=np.float32))
 
     def fit(self, texts: list[str], corpus: list[str] | None = None,
-            domains: list[str | None] | None = None) -> "ThemeModel":
+            domains: list[str | None] | None = None, progress: Progress | None = None) -> "ThemeModel":
+        """Learn the themes of ``texts`` (and their areas' ``domains``);
+        ``progress(stage, done, total)`` is told where the fit stands."""
         with limited_threads():
-            return self._fit(texts, corpus, domains)
+            return self._fit(texts, corpus, domains, progress or (lambda stage, done, total: None))
 
-    def _fit(self, texts: list[str], corpus: list[str] | None, domains: list[str | None] | None) -> "ThemeModel":
+    def _fit(self, texts: list[str], corpus: list[str] | None, domains: list[str | None] | None,
+             progress: Progress) -> "ThemeModel":
         if len(texts) < 8:
             raise ValueError(f"too few findings to find themes in: {len(texts)} (at least 8)")
+        progress("vectors of the findings", 0, len(texts))
         sparse_X = self.vectorizer.fit_transform(texts, corpus, domains)
         # k-means on sparse vectors with 10^5 character n-grams costs nnz * k per
         # step; projected on their first 200 singular vectors (at most n - 1,
@@ -191,9 +197,10 @@ class ThemeModel:
         # the domain view, the eight domains would be the clearest partition
         # (k = 8), while the domain is meant as a cue inside a subject's theme.
         k = self.n_themes or self.choose_k(
-            X if domains is None else self._project(self.vectorizer.without_domain(sparse_X).tocsr()))
+            X if domains is None else self._project(self.vectorizer.without_domain(sparse_X).tocsr()), progress)
         if k >= len(texts):
             raise ValueError(f"{k} themes for {len(texts)} findings: ask for fewer")
+        progress(f"fitting {k} themes", 0, len(texts))
         # Restarts guard a small collection against a poor start; on thousands
         # of findings each run sees enough of them, and ten cost ten times one
         km = self._kmeans(k, self.n_init if len(texts) <= LARGE else max(1, self.n_init // 3)).fit(X)
@@ -211,6 +218,7 @@ class ThemeModel:
         labels, scores = self._nearest(X, centres)  # for the centres kept last
         self.centres_ = centres[self._order(labels, texts, len(centres))]
         self.labels_, self.scores_ = self._nearest(X, self.centres_)
+        progress("labels", 0, len(self.centres_))
         self.themes_ = self._describe(texts, self.labels_, self.scores_,
                                       ids=list(range(1, len(self.centres_) + 1)))
         self.version_ = self._version()

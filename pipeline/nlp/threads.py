@@ -1,4 +1,5 @@
-"""How many threads the numerical libraries may use in the language steps.
+"""How many threads the numerical libraries may use in the language steps,
+and how those steps tell where they stand.
 
 k-means (OpenMP) and the linear algebra (BLAS) start one thread per core by
 default. On the matrices of a themes fit (20,000 findings x 200 dimensions)
@@ -14,8 +15,12 @@ of the next ingest.
 from __future__ import annotations
 
 from contextlib import contextmanager
+from typing import Callable
 
 from threadpoolctl import threadpool_limits
+
+#: told where a long language step stands: (stage, done, total)
+Progress = Callable[[str, int, int], None]
 
 #: threads for OpenMP and BLAS during fitting, assigning and linking
 LANGUAGE_STEP_THREADS = 1

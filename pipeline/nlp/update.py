@@ -15,11 +15,17 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlite_utils
 
 from .. import store
-from .themes import ThemeModel, remove_tree
+
+if TYPE_CHECKING:
+    from .themes import ThemeModel
+
+# The themes module (scikit-learn, spaCy: 1.7 s to import) is imported where a
+# model is loaded or fitted, so that an ingest with nothing to assign stays quick.
 
 MODEL_NAME = "themes"
 
@@ -102,31 +108,38 @@ def _model_version(folder: Path) -> str | None:
         return None
 
 
-def _matching_model(path: Path, version: str | None) -> ThemeModel | None:
-    """The model the database's themes came from: at ``path``, or left beside
-    it by a save that was cut short (``.old`` before the new one was in place,
-    ``.tmp`` once complete), which is then put back at ``path`` (a model there
-    that the database does not name was never committed). None when no such
-    model is there."""
+def _matching_folder(path: Path, version: str | None) -> Path | None:
+    """``path`` if it holds the model the database's themes came from, after
+    putting back one left beside it by a save that was cut short (``.old``
+    before the new one was in place, ``.tmp`` once complete; a model at
+    ``path`` that the database does not name was never committed). None when
+    no such model is there. Reads only the models' config, no language data."""
     if version is None:
         return None
     for folder in (path, path.with_name(path.name + ".old"), path.with_name(path.name + ".tmp")):
         if _model_version(folder) != version:
             continue
-        try:
-            model = ThemeModel.load(folder)
-        except (OSError, ValueError, KeyError):
-            continue
         if folder != path:
+            from .themes import remove_tree
+
             if path.exists() or path.is_symlink():
                 remove_tree(path)
             folder.rename(path)
-        return model
+        return path
     return None
 
 
+def _load(folder: Path) -> ThemeModel | None:
+    from .themes import ThemeModel
+
+    try:
+        return ThemeModel.load(folder)
+    except (OSError, ValueError, KeyError):
+        return None
+
+
 def update_themes(db: sqlite_utils.Database, models_dir: str | Path = "models", refit: bool = False,
-                  n_themes: int | None = None, random_state: int = 0) -> ThemeUpdate:
+                  n_themes: int | None = None, random_state: int = 0, progress=None) -> ThemeUpdate:
     """Keep the database's themes in step with its own model.
 
     A model is used only if it is the one the database's themes came from
@@ -134,23 +147,26 @@ def update_themes(db: sqlite_utils.Database, models_dir: str | Path = "models", 
     database of the same name, is never applied to this one. Without its
     model (a new database, or the folder gone), the themes are fitted on the
     database's findings; where it already has themes, the new themes keep
-    their ids as a refit does, so a lost model file does not renumber them."""
+    their ids as a refit does, so a lost model file does not renumber them.
+    ``progress(stage, done, total)`` is told where a fit stands."""
     path = model_path(models_dir)
     stored = store.themes_version(db)
     if refit:
-        return _fit(db, path, n_themes, random_state)
-    model = _matching_model(path, stored)
+        return _fit(db, path, n_themes, random_state, progress)
+    folder = _matching_folder(path, stored)
+    rows = store.findings_for_themes(db, unthemed_only=True) if folder is not None else []
+    if folder is not None and not rows:
+        # nothing to assign: the model (and its language data) is not loaded
+        return ThemeUpdate("unchanged", store.theme_count(db), 0, version=stored)
+    model = _load(folder) if folder is not None else None
     if model is None:
         other = _model_version(path)
-        update = _fit(db, path, n_themes, random_state)
+        update = _fit(db, path, n_themes, random_state, progress)
         if stored is not None:
             update.message = f"the model its themes came from ({stored}) is not in {path}"
         elif other is not None:
             update.message = f"the model in {path} ({other}) was fitted for another database"
         return update
-    rows = store.findings_for_themes(db, unthemed_only=True)
-    if not rows:
-        return ThemeUpdate("unchanged", len(model.themes_), 0, version=model.version_)
     ids, scores = model.predict([r["text"] for r in rows], [r["domain"] for r in rows])
     assignments = [(r["id"], t, s) for r, t, s in zip(rows, ids, scores)]
     store.save_themes(db, _theme_rows(model, None), assignments, replace=False)
@@ -158,12 +174,14 @@ def update_themes(db: sqlite_utils.Database, models_dir: str | Path = "models", 
                        model.version_)
 
 
-def _fit(db, path: Path, n_themes, random_state) -> ThemeUpdate:
+def _fit(db, path: Path, n_themes, random_state, progress=None) -> ThemeUpdate:
     rows = store.findings_for_themes(db)
     texts = [r["text"] for r in rows]
+    from .themes import ThemeModel
+
     model = ThemeModel(n_themes=n_themes, random_state=random_state)
     try:
-        model.fit(texts, store.report_text(db), [r["domain"] for r in rows])
+        model.fit(texts, store.report_text(db), [r["domain"] for r in rows], progress=progress)
     except ValueError as exc:
         return ThemeUpdate("skipped", message=str(exc))
     lineage: dict = {}
