@@ -19,8 +19,10 @@ install: $(VENV)/.installed
 ingest: $(VENV)/.installed
 	$(BIN)/kompass ingest $(REPORTS) --db $(DB)
 
+# On every core (pytest-xdist), a test file's tests together in one worker so
+# that its shared fixtures are built once.
 test: $(VENV)/.installed
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
 # Agreement of the themes with the reader's coding in ../shared/annotations,
 # side by side with a TF-IDF + k-means baseline (README, "Themes").
