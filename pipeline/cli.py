@@ -399,6 +399,99 @@ def similar(finding_id: int, db_path: Path, fmt: str) -> None:
     _output(rows, ["id", "municipality", "year", "area", "score", "text", "became"], fmt)
 
 
+@cli.command(help="Answer a common question without writing SQL: kompass query --list shows the named "
+                  "queries and what they take; kompass query NAME [VALUE...] runs one (values in the order "
+                  "listed, or as name=value); kompass query --sql \"SELECT ...\" runs your own, on the "
+                  "database opened read-only.")
+@click.argument("name", required=False)
+@click.argument("values", nargs=-1)
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries.")
+@click.option("--sql", help="Run this SQL instead of a named query (read-only).")
+@click.option("--db", "db_path", default="findings.db", show_default=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+def query(name: str | None, values: tuple[str, ...], list_queries: bool, sql: str | None, db_path: Path,
+          fmt: str) -> None:
+    from . import queries
+    from .store import open_db
+
+    if list_queries:
+        for q in queries.NAMED_QUERIES:
+            args = " ".join(p.name.upper() if p.default is None else f"[{p.name.upper()}]" for p in q.parameters)
+            click.echo(f"{q.name} {args}".rstrip() + f"\n    {q.title}. {q.description}")
+            for p in q.parameters:
+                click.echo(f"    {p.name.upper()}: {p.help}" + (f" [default: {p.default}]" if p.default else ""))
+        return
+    if (name is None) == (sql is None):
+        raise click.UsageError("give a query NAME (kompass query --list shows them) or --sql, one of the two")
+    db = open_db(db_path, readonly=True)
+    db.execute("pragma query_only = 1")  # a second lock: no statement may write
+    if sql is not None:
+        if values:
+            raise click.UsageError("--sql takes no VALUES")
+        try:
+            cursor = db.execute(sql)
+        except sqlite3.Error as exc:
+            raise click.ClickException(f"--sql: {_sql_error(exc)}") from None
+        columns = [d[0] for d in cursor.description or []]
+        rows = [dict(zip(columns, r)) for r in cursor.fetchall()]
+    else:
+        named = queries.named_query(name)
+        if named is None:
+            raise click.ClickException(f"no query named {name!r}; kompass query --list shows them")
+        given = _query_values(named, values)
+        if "municipality" in given:  # any case, name or code, as follow-up takes it
+            found = queries.municipality_reports(db, given["municipality"])
+            given["municipality"] = found[0]["municipality_code"] if found else given["municipality"]
+        if named.name == "search" and "q" in given:
+            given["q"] = queries.fts_expression(given["q"])
+        try:
+            rows = queries.run_named(db, named, given)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
+        except sqlite3.Error as exc:
+            raise click.ClickException(f"{name}: {_sql_error(exc)}") from None
+        columns = list(rows[0]) if rows else []
+    if not rows:
+        if fmt == "json":
+            click.echo("[]")
+        elif fmt == "csv" and columns:
+            click.echo(",".join(columns))
+        else:
+            click.echo("no rows", err=True)
+        return
+    if fmt == "table":
+        click.echo(_table(rows, columns, wrap=True))
+    else:
+        _output(rows, columns, fmt)
+
+
+def _query_values(named, values: tuple[str, ...]) -> dict[str, str]:
+    """VALUES as name=value, or in the order of the query's parameters."""
+    names = [p.name for p in named.parameters]
+    given: dict[str, str] = {}
+    positional = []
+    for v in values:
+        key, eq, val = v.partition("=")
+        if eq and key in names:
+            given[key] = val
+        else:
+            positional.append(v)
+    free = [n for n in names if n not in given]
+    if len(positional) > len(free):
+        raise click.UsageError(f"{named.name} takes {len(names)} value(s) ({', '.join(names) or 'none'}); "
+                               f"got {len(values)}")
+    given.update(zip(free, positional))
+    return given
+
+
+def _sql_error(exc: sqlite3.Error) -> str:
+    text = str(exc)
+    if "readonly" in text or "read-only" in text or "query_only" in text.replace(" ", "_"):
+        return f"refused: the database is opened read-only ({text}); nothing was changed"
+    return text
+
+
 @cli.command("debug-page", help="Draw what the PDF reader found on page PAGE of FILE (1-based) as a PNG: "
                                "body lines (blue), table cells (green: ruled, orange: borderless, gutters "
                                "shaded), list markers (red; drawn bullets filled), running headers and "
@@ -448,18 +541,37 @@ def _output(rows: list[dict], columns: list[str], fmt: str) -> None:
     else:
         header = {"strength_pct": "strengths", "improvement_pct": "improvements",
                   "municipalities": "munic.", "representative": "most typical finding"}
-        table = [[_cell(row.get(c), c) for c in columns] for row in rows]
-        widths = [max([len(header.get(c, c))] + [len(r[i]) for r in table]) for i, c in enumerate(columns)]
-        widths = [min(w, 60) for w in widths]
-        click.echo("  ".join(header.get(c, c).ljust(w) for c, w in zip(columns, widths)).rstrip())
-        for r in table:
-            click.echo("  ".join(v[:w].ljust(w) for v, w in zip(r, widths)).rstrip())
+        click.echo(_table([{c: _cell(row.get(c), c) for c in columns} for row in rows], columns,
+                          [header.get(c, c) for c in columns]))
 
 
-def _cell(value, column: str) -> str:
-    if column.endswith("_pct"):
-        return _fmt_pct(value)
-    return "" if value is None else str(value)
+#: a table cell's width on the terminal; longer text is wrapped or cut with "…"
+CELL_WIDTH = 60
+
+
+def _table(rows: list[dict], columns: list[str], headers: list[str] | None = None, wrap: bool = False) -> str:
+    """``rows`` as an aligned table: numbers to the right, text longer than
+    :data:`CELL_WIDTH` wrapped (``wrap``) or cut with "…" (one line a row),
+    never cut silently; --format csv or json gives the full values."""
+    from tabulate import tabulate
+
+    def text(v) -> str:
+        if v is None:
+            return ""
+        if isinstance(v, float):
+            return f"{v:g}"
+        v = str(v)
+        return v if wrap or len(v) <= CELL_WIDTH else v[: CELL_WIDTH - 1] + "…"
+
+    numeric = [all(isinstance(r.get(c), (int, float)) or r.get(c) is None for r in rows)
+               and any(r.get(c) is not None for r in rows) for c in columns]
+    return tabulate([[text(r.get(c)) for c in columns] for r in rows], headers=headers or columns,
+                    disable_numparse=True, colalign=["right" if n else "left" for n in numeric],
+                    maxcolwidths=CELL_WIDTH if wrap else None)
+
+
+def _cell(value, column: str):
+    return _fmt_pct(value) if column.endswith("_pct") else value
 
 
 def main() -> None:  # pragma: no cover

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import dataclass
 
 import sqlite_utils
 
@@ -114,3 +116,177 @@ def similar(db: sqlite_utils.Database, finding_id: int) -> list[dict]:
     """A recommendation's nearest recommendations in other municipalities, and
     what became of each where that municipality was evaluated again."""
     return list(db.query(SIMILAR, [finding_id]))
+
+
+# -- named queries: one definition, for `kompass query` and Datasette -------------
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    help: str
+    #: None: required; otherwise the value when none is given ("" = all)
+    default: str | None = None
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A question researchers ask often, as one SQL statement with named
+    parameters (``:name``). ``kompass query NAME`` runs it, and ``make serve``
+    offers it in Datasette as a canned query of the same name."""
+
+    name: str
+    title: str
+    description: str
+    sql: str
+    parameters: tuple[Parameter, ...] = ()
+
+
+_FRAMEWORK = Parameter("framework", "framework revision, e.g. 2020 (empty: every revision)", "")
+
+NAMED_QUERIES: tuple[NamedQuery, ...] = (
+    NamedQuery(
+        "recurring-improvements", "The most recurring improvement themes",
+        "Themes of improvement recommendations, by framework revision: how many recommendations, reports and "
+        "municipalities each spans, the most widespread first.",
+        """
+select r.framework, t.id as theme_id, t.label,
+       count(*) as recommendations,
+       count(distinct f.report_id) as reports,
+       count(distinct r.municipality_code) as municipalities
+from findings f
+join themes t on t.id = f.theme_id
+join reports r on r.id = f.report_id
+where f.kind = 'improvement' and (:framework = '' or r.framework = :framework)
+group by r.framework, t.id
+order by r.framework, reports desc, recommendations desc, t.id
+""", (_FRAMEWORK,)),
+    NamedQuery(
+        "theme-by-year", "A theme's prevalence by year",
+        "For one theme, each year: its findings (strengths, improvements), the reports they come from, and "
+        "the share of that year's reports in which the theme occurs.",
+        """
+select r.year, count(*) as findings,
+       sum(f.kind = 'strength') as strengths, sum(f.kind = 'improvement') as improvements,
+       count(distinct f.report_id) as reports,
+       (select count(*) from reports y where y.year = r.year) as reports_that_year,
+       round(100.0 * count(distinct f.report_id) / (select count(*) from reports y where y.year = r.year), 1)
+         as pct_of_reports
+from findings f join reports r on r.id = f.report_id
+where f.theme_id = :theme
+group by r.year
+order by r.year
+""", (Parameter("theme", "theme id (kompass themes lists them)"),)),
+    NamedQuery(
+        "trajectory", "A municipality's trajectory",
+        "Every evaluation of one municipality (name or kommunkod): the total, then the score of each "
+        "framework-independent domain (through the crosswalk: compare across revisions with care).",
+        """
+select r.year, r.framework, r.total_score, r.max_score, a.domain, a.number as area, a.title as area_title,
+       a.score, a.max
+from reports r join areas a on a.report_id = r.id
+where r.municipality_code = :municipality or r.municipality = :municipality
+order by r.year, r.id, a.domain
+""", (Parameter("municipality", "municipality name or kommunkod, e.g. Torsås or 0834"),)),
+    NamedQuery(
+        "strongest-questions", "The strongest sub-questions across reports",
+        "Sub-questions by their mean score as a share of their maximum, over every report of a framework "
+        "revision, highest first.",
+        """
+select r.framework, q.number, min(q.title) as title, count(*) as reports,
+       round(100.0 * avg(q.score / q.max), 1) as mean_pct,
+       round(100.0 * min(q.score / q.max), 1) as min_pct, round(100.0 * max(q.score / q.max), 1) as max_pct
+from questions q join reports r on r.id = q.report_id
+where q.max > 0 and q.score is not null and (:framework = '' or r.framework = :framework)
+group by r.framework, q.number
+order by mean_pct desc, r.framework, q.number
+limit :limit
+""", (_FRAMEWORK, Parameter("limit", "rows at most", "20"))),
+    NamedQuery(
+        "weakest-questions", "The weakest sub-questions across reports",
+        "Sub-questions by their mean score as a share of their maximum, over every report of a framework "
+        "revision, lowest first.",
+        """
+select r.framework, q.number, min(q.title) as title, count(*) as reports,
+       round(100.0 * avg(q.score / q.max), 1) as mean_pct,
+       round(100.0 * min(q.score / q.max), 1) as min_pct, round(100.0 * max(q.score / q.max), 1) as max_pct
+from questions q join reports r on r.id = q.report_id
+where q.max > 0 and q.score is not null and (:framework = '' or r.framework = :framework)
+group by r.framework, q.number
+order by mean_pct, r.framework, q.number
+limit :limit
+""", (_FRAMEWORK, Parameter("limit", "rows at most", "20"))),
+    NamedQuery(
+        "search", "Search findings and narrative",
+        "Full-text search of the findings and the reports' narrative (SQLite FTS5 syntax). A word ending in * "
+        "finds its inflections and compounds: medborgardialog* finds medborgardialogen and medborgardialoger; "
+        "kompass query search does that for you, from any inflected form.",
+        """
+select 'finding' as source, f.report_id, r.municipality, r.year, f.area, f.kind as kind_or_heading,
+       f.id as finding_id, snippet(findings_fts, 0, '[', ']', '…', 16) as text
+from findings_fts join findings f on f.rowid = findings_fts.rowid join reports r on r.id = f.report_id
+where findings_fts match :q
+union all
+select 'narrative', s.report_id, r.municipality, r.year, s.area, s.heading,
+       null, snippet(sections_fts, 1, '[', ']', '…', 16)
+from sections_fts join sections s on s.rowid = sections_fts.rowid join reports r on r.id = s.report_id
+where sections_fts match :q
+order by 1, 2, 5, 8
+""", (Parameter("q", "what to search for, e.g. medborgardialog*"),)),
+    NamedQuery(
+        "persisting", "Recommendations that persisted",
+        "Improvement recommendations recommended again at the municipality's next evaluation (follow-up "
+        "links): the earlier recommendation, the later one that repeats it, and their similarity.",
+        """
+select r1.municipality, r1.year as year_from, r2.year as year_to, s.area, s.text as recommendation,
+       t.area as later_area, t.text as later_recommendation, l.score, s.id as finding_id
+from links l
+join findings s on s.id = l.source_id
+join findings t on t.id = l.target_id
+join reports r1 on r1.id = s.report_id
+join reports r2 on r2.id = l.target_report_id
+where l.kind = 'persisting' and l.rank = 1
+order by r1.municipality, r1.year, r2.year, s.area, l.score desc, s.id
+"""),
+)
+
+
+_FTS_SYNTAX = re.compile(r'["*():^]|\b(?:AND|OR|NOT|NEAR)\b')
+
+
+def fts_expression(text: str) -> str:
+    """A full-text query that finds Swedish inflections and compounds: each
+    word, and its lemma where that differs, as a prefix ("medborgardialogen"
+    finds medborgardialog, -en, -er, -erna; "städer" also finds "stad"), all
+    words required. Text already in FTS5 syntax (quotes, *, OR, NEAR, …) is
+    left as it is."""
+    if _FTS_SYNTAX.search(text):
+        return text
+    from .nlp.swedish import SwedishAnalyzer
+
+    analyzer = SwedishAnalyzer()
+    parts = []
+    for word in re.findall(r"\w+", text.lower()):
+        forms = dict.fromkeys([word, analyzer.lemma(word)])
+        terms = [f'"{f}"*' for f in forms if f]
+        parts.append(terms[0] if len(terms) == 1 else "(" + " OR ".join(terms) + ")")
+    return " ".join(parts)
+
+
+def named_query(name: str) -> NamedQuery | None:
+    return next((q for q in NAMED_QUERIES if q.name == name), None)
+
+
+def run_named(db: sqlite_utils.Database, query: NamedQuery, values: dict[str, str]) -> list[dict]:
+    """Rows of ``query`` with its parameters from ``values`` (defaults filling
+    the rest). Raises ValueError naming a missing or unknown parameter."""
+    known = {p.name for p in query.parameters}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise ValueError(f"{query.name} has no parameter {unknown[0]!r}"
+                         + (f" (it takes {', '.join(sorted(known))})" if known else " (it takes none)"))
+    params = {}
+    for p in query.parameters:
+        value = values.get(p.name, p.default)
+        if value is None:
+            raise ValueError(f"{query.name} needs {p.name}: {p.help}")
+        params[p.name] = value
+    return list(db.query(query.sql, params))

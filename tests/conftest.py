@@ -43,3 +43,25 @@ def extracted(year: int, fmt: str):
         doc = read_document(sample(year, fmt))
         _cache[key] = (doc, extract_report(doc))
     return _cache[key]
+
+
+@pytest.fixture(scope="session")
+def linked(tmp_path_factory):
+    """Torsås 2017 and 2021, and a second municipality (Emmaboda 2021: the 2021
+    report renamed), ingested, with themes and follow-up links. Shared by the
+    session: tests that change it work on a copy."""
+    from pipeline.ingest import ingest
+    from pipeline.nlp.links import update_links
+    from pipeline.nlp.update import update_themes
+    from pipeline.store import open_db
+
+    base = tmp_path_factory.mktemp("links")
+    other = base / "emmaboda-2021.txt"
+    other.write_text(sample(2021, "txt").read_text("utf-8").replace("Torsås", "Emmaboda"), "utf-8")
+    db_path = base / "k.db"
+    ingest([sample(2017, "txt"), sample(2021, "txt"), other], db_path, None)
+    db = open_db(db_path)
+    update_themes(db, base / "models")
+    update = update_links(db)
+    db.close()
+    return {"db": db_path, "base": base, "update": update, "other": other}

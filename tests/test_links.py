@@ -6,13 +6,11 @@ from __future__ import annotations
 import json
 import shutil
 
-import pytest
 import sqlite_utils
 from click.testing import CliRunner
 
 from conftest import sample
 from pipeline.cli import cli
-from pipeline.ingest import ingest
 from pipeline.nlp.links import update_links
 from pipeline.store import open_db
 
@@ -24,21 +22,6 @@ ADDRESSED = ("Utveckla ledarskapet för att de ska vara bärare och föredömen 
 
 def run(*args):
     return CliRunner().invoke(cli, [str(a) for a in args])
-
-
-@pytest.fixture(scope="module")
-def linked(tmp_path_factory):
-    """Torsås 2017 and 2021, and a second municipality (Emmaboda 2021: the 2021
-    report renamed) for the links across municipalities."""
-    base = tmp_path_factory.mktemp("links")
-    other = base / "emmaboda-2021.txt"
-    other.write_text(sample(2021, "txt").read_text("utf-8").replace("Torsås", "Emmaboda"), "utf-8")
-    db_path = base / "k.db"
-    ingest([sample(2017, "txt"), sample(2021, "txt"), other], db_path, None)
-    db = open_db(db_path)
-    update = update_links(db)
-    db.close()
-    return {"db": db_path, "base": base, "update": update, "other": other}
 
 
 def outcome_of(db_path, source_prefix, report="0834-2021"):

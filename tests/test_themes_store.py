@@ -86,7 +86,7 @@ def test_themes_listing_formats(grown):
     assert table[0].split()[:3] == ["id", "size", "strengths"]
     rows = json.loads(run("themes", "--db", grown["db"], "--format", "json").output)
     db = sqlite_utils.Database(grown["db"])
-    assert len(rows) == db["themes"].count and len(table) == len(rows) + 1
+    assert len(rows) == db["themes"].count and len(table) == len(rows) + 2  # header and its rule
     for r in rows:
         assert r["strength_pct"] + r["improvement_pct"] == pytest.approx(100)
         assert r["municipalities"] == 1 and r["years"] in (1, 2)

@@ -1,0 +1,111 @@
+"""Named queries (`kompass query`): each answers its question on the sample
+database, and --sql never writes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import sqlite_utils
+from click.testing import CliRunner
+
+from pipeline.cli import cli
+from pipeline.queries import NAMED_QUERIES
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def rows_of(linked, *args):
+    res = run("query", *args, "--db", linked["db"], "--format", "json")
+    assert res.exit_code == 0, res.output
+    return json.loads(res.output)
+
+
+def test_list_shows_every_named_query_with_its_parameters(linked):
+    out = run("query", "--list").output
+    for q in NAMED_QUERIES:
+        assert f"\n{q.name}" in "\n" + out and q.title in out
+        for p in q.parameters:
+            assert p.name.upper() in out
+
+
+def test_trajectory_by_any_case_or_code(linked):
+    rows = rows_of(linked, "trajectory", "TORSÅS")
+    assert rows == rows_of(linked, "trajectory", "0834")
+    assert {(r["year"], r["total_score"]) for r in rows} == {(2017, 373), (2021, 499)}
+    assert len(rows) == 16 and all(isinstance(r["score"], (int, float)) for r in rows)
+    assert {r["domain"] for r in rows if r["year"] == 2021} == {r["domain"] for r in rows if r["year"] == 2017}
+
+
+def test_search_finds_swedish_inflections(linked):
+    db = sqlite_utils.Database(linked["db"])
+    expected = {r["id"] for r in db.query("select id from findings where lower(text) like '%medborgardialog%'")}
+    for word in ("medborgardialog", "medborgardialogen", "Medborgardialoger"):
+        rows = rows_of(linked, "search", word)
+        found = {r["finding_id"] for r in rows if r["source"] == "finding"}
+        assert found == expected and len(expected) >= 4
+        assert any(r["source"] == "narrative" for r in rows)
+        assert all("[" in r["text"] for r in rows)  # the match is marked
+    # FTS5 syntax is passed through: an exact phrase
+    assert rows_of(linked, "search", '"medborgardialog etablerat"')
+
+
+def test_strongest_and_weakest_questions(linked):
+    strong = rows_of(linked, "strongest-questions", "framework=2020", "limit=5")
+    weak = rows_of(linked, "weakest-questions", "2020")
+    assert len(strong) == 5 and {r["framework"] for r in strong + weak} == {"2020"}
+    assert [r["mean_pct"] for r in strong] == sorted((r["mean_pct"] for r in strong), reverse=True)
+    assert [r["mean_pct"] for r in weak] == sorted(r["mean_pct"] for r in weak)
+    assert strong[0]["mean_pct"] >= weak[-1]["mean_pct"] and strong[0]["mean_pct"] > weak[0]["mean_pct"]
+
+
+def test_recurring_improvements_and_theme_by_year_add_up(linked):
+    db = sqlite_utils.Database(linked["db"])
+    rows = rows_of(linked, "recurring-improvements")
+    assert sum(r["recommendations"] for r in rows) == db.execute(
+        "select count(*) from findings where kind = 'improvement' and theme_id is not null").fetchone()[0]
+    theme = rows[0]["theme_id"]
+    by_year = rows_of(linked, "theme-by-year", theme)
+    assert sum(r["findings"] for r in by_year) == db.execute(
+        "select count(*) from findings where theme_id = ?", [theme]).fetchone()[0]
+    assert all(0 < r["pct_of_reports"] <= 100 for r in by_year)
+
+
+def test_persisting_lists_the_persisting_links(linked):
+    db = sqlite_utils.Database(linked["db"])
+    rows = rows_of(linked, "persisting")
+    assert len(rows) == db.execute("select count(*) from links where kind = 'persisting' and rank = 1").fetchone()[0]
+    assert rows and all(r["year_from"] < r["year_to"] for r in rows)
+
+
+def test_sql_runs_read_only_and_a_write_changes_nothing(linked):
+    db = sqlite_utils.Database(linked["db"])
+    before = db["findings"].count
+    for statement in ("delete from findings", "drop table links", "pragma query_only = 0; delete from findings",
+                      "insert into themes (id, label) values (999, 'x')"):
+        res = run("query", "--sql", statement, "--db", linked["db"])
+        assert res.exit_code == 1 and "Traceback" not in res.output
+        assert len(res.output.strip().splitlines()) == 1
+        assert "read-only" in res.output or "one statement" in res.output, res.output
+    assert db["findings"].count == before and db["links"].exists()
+    out = list(csv.DictReader(io.StringIO(run("query", "--sql", "select kind, count(*) as n from findings group by kind",
+                                              "--db", linked["db"], "--format", "csv").output)))
+    assert sum(int(r["n"]) for r in out) == before
+
+
+def test_mistakes_are_one_line(linked):
+    for args, words in ((["nosuch"], "no query named"), (["theme-by-year"], "needs theme"),
+                        (["trajectory", "a", "b"], "takes 1 value"), ([], "give a query NAME")):
+        res = run("query", *args, "--db", linked["db"])
+        assert res.exit_code != 0 and words in res.output and "Traceback" not in res.output, res.output
+
+
+def test_table_wraps_long_text_instead_of_cutting_it(linked):
+    out = run("query", "--sql", "select text from findings order by length(text) desc limit 1",
+              "--db", linked["db"]).output
+    db = sqlite_utils.Database(linked["db"])
+    longest = db.execute("select text from findings order by length(text) desc limit 1").fetchone()[0]
+    assert len(longest) > 60 and " ".join(out.split()[2:]) == " ".join(longest.split())
