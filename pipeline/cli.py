@@ -408,7 +408,7 @@ def similar(finding_id: int, db_path: Path, fmt: str) -> None:
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries.")
 @click.option("--sql", help="Run this SQL instead of a named query (read-only).")
 @click.option("--db", "db_path", default="findings.db", show_default=True,
-              type=click.Path(exists=True, dir_okay=False, path_type=Path))
+              type=click.Path(dir_okay=False, path_type=Path))  # checked when used: --list needs none
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 def query(name: str | None, values: tuple[str, ...], list_queries: bool, sql: str | None, db_path: Path,
           fmt: str) -> None:
@@ -490,6 +490,27 @@ def _sql_error(exc: sqlite3.Error) -> str:
     if "readonly" in text or "read-only" in text or "query_only" in text.replace(" ", "_"):
         return f"refused: the database is opened read-only ({text}); nothing was changed"
     return text
+
+
+@cli.command(help="Write the database as files into DIR for R, Stata, pandas or Excel: every table as CSV "
+                  "(UTF-8, header row), findings_long.csv (every finding with its report, municipality, county, "
+                  "year, framework, area, domain and theme label), DATA_DICTIONARY.md describing every column, "
+                  "and datapackage.json (the same for tools, with column types).")
+@click.argument("out_dir", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--db", "db_path", default="findings.db", show_default=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def export(out_dir: Path, db_path: Path) -> None:
+    from .export import export as export_files
+    from .store import open_db
+
+    db = open_db(db_path, readonly=True)
+    try:
+        written = export_files(db, out_dir)
+    except OSError as exc:
+        raise click.ClickException(f"{out_dir}: cannot write the export ({exc.strerror or exc})") from None
+    click.echo(f"Wrote {len(written)} CSV files to {out_dir} ("
+               + ", ".join(f"{name} {n}" for name, n in written if name in ("findings_long.csv", "reports.csv"))
+               + " rows), DATA_DICTIONARY.md and datapackage.json.")
 
 
 @cli.command("debug-page", help="Draw what the PDF reader found on page PAGE of FILE (1-based) as a PNG: "

@@ -26,7 +26,7 @@ import sqlite_utils
 from .extract.model import Report
 from .extract.reference import municipalities
 
-SCHEMA_VERSION = 4  # 2: themes; 3: reports.reader, findings.doubt; 4: links
+SCHEMA_VERSION = 5  # 2: themes; 3: reports.reader, findings.doubt; 4: links; 5: findings_long, municipality key
 
 # Which source of one report to keep: the published PDF is what researchers
 # cite, and only it gives page numbers; then the Word original, then a text export.
@@ -160,6 +160,19 @@ LEFT JOIN areas a ON a.report_id = f.report_id AND a.number = f.area
 GROUP BY t.id, r.year, r.framework, a.domain, f.kind
 """
 
+#: every finding with what a researcher filters it by, in one tidy row (the
+#: export's findings_long.csv; columns described in pipeline/dictionary.py)
+FINDINGS_LONG = """
+CREATE VIEW IF NOT EXISTS findings_long AS
+SELECT f.id AS finding_id, f.report_id, r.municipality, r.municipality_code, r.county, r.year, r.framework,
+       f.area, a.title AS area_title, a.domain, f.kind, f.position, f.text, f.doubt,
+       f.theme_id, t.label AS theme_label, f.theme_score, f.page
+FROM findings f
+JOIN reports r ON r.id = f.report_id
+LEFT JOIN areas a ON a.report_id = f.report_id AND a.number = f.area
+LEFT JOIN themes t ON t.id = f.theme_id
+"""
+
 
 @dataclass
 class Source:
@@ -286,7 +299,11 @@ def _ensure_schema(db: sqlite_utils.Database) -> None:
         # databases made before: the key lets Datasette and other tools link a
         # finding to its theme (the table is rebuilt; the FTS triggers below follow)
         db["findings"].add_foreign_key("theme_id", "themes", "id")
+    if not any(fk.column == "municipality_code" for fk in db["reports"].foreign_keys):
+        # so that Datasette and other tools link a report to its municipality
+        db["reports"].add_foreign_key("municipality_code", "municipalities", "code")
     db.execute(THEME_PREVALENCE)
+    db.execute(FINDINGS_LONG)
     for table, columns in FTS_COLUMNS.items():
         triggers = {t.name for t in db[table].triggers}
         complete = {f"{table}{s}" for s in ("_ai", "_ad", "_au")} <= triggers

@@ -1,0 +1,143 @@
+"""What every table and column of a kompass database means: one description,
+used by the export's data dictionary and by Datasette's metadata (``make
+serve``). A test checks that every column of a new database is described here.
+
+Store room: imports nothing of the project.
+"""
+
+from __future__ import annotations
+
+#: table -> (what one row is, {column: description})
+TABLES: dict[str, tuple[str, dict[str, str]]] = {
+    "reports": ("One evaluation: a municipality in a year.", {
+        "id": "Report id: kommunkod-year, e.g. 0834-2021 (unknown-<hash> when the municipality or year could not be read).",
+        "municipality": "Municipality, canonical name from SCB's register (Torsås).",
+        "municipality_code": "Kommunkod, four digits (0834); links to municipalities.",
+        "county": "County (län), from SCB's register.",
+        "year": "Year of the evaluation.",
+        "framework": "Framework revision the report uses: 2010, 2016 or 2020.",
+        "total_score": "Total score (of max_score, 800).",
+        "max_score": "Maximum total score.",
+        "evaluators": "Evaluators, where the report prints them.",
+        "source_path": "The file the report was read from (the kept file when several give the same report).",
+        "source_sha256": "SHA-256 of that file.",
+        "source_format": "pdf, docx or txt.",
+        "reader": "For PDFs, how the text was read: pdf-tags (structure tree), pdf-layout, or pdf-tags+layout.",
+        "pages": "Pages of the source (PDF).",
+        "parser_version": "kompass version and digest of the reading code that made this report.",
+        "ingested_at": "When the report was stored (UTC).",
+    }),
+    "areas": ("One of a report's eight areas of 100 points.", {
+        "report_id": "The report (reports.id).",
+        "number": "Area number, 1-8, as the report's framework numbers it.",
+        "title": "Area title as the section heading prints it.",
+        "domain": "Framework-independent domain of the area (crosswalk: democracy, user_focus, governance, "
+                  "leadership, efficiency, employer, quality, community).",
+        "score": "Points of the area.",
+        "max": "Maximum points of the area (100).",
+        "overview_title": "Area title as the overview table prints it.",
+        "score_source": "Where the score was read: overview, section or questions (sum of the sub-questions).",
+    }),
+    "questions": ("One sub-question of an area.", {
+        "report_id": "The report (reports.id).",
+        "area": "Area number.",
+        "number": "Sub-question number, e.g. 3.2.",
+        "title": "Sub-question title.",
+        "score": "Points given.",
+        "max": "Maximum points of the sub-question.",
+        "percent": "Per cent of the maximum, where the report prints it.",
+    }),
+    "findings": ("A strength or an improvement recommendation of an area.", {
+        "id": "Stable id: the same report, area, kind and text give the same id in any database.",
+        "report_id": "The report (reports.id).",
+        "area": "Area number.",
+        "kind": "strength or improvement.",
+        "position": "Order within the area and kind, from 1.",
+        "text": "The finding as the report words it.",
+        "page": "Page of the source (PDF).",
+        "doubt": "NULL, or why the finding may be misread: may_join_two, may_be_part, starts_lowercase, ends_open.",
+        "theme_id": "Its theme (themes.id); NULL for an outlier or before themes are fitted.",
+        "theme_score": "Cosine similarity to its theme's centre (or to the nearest, for an outlier).",
+    }),
+    "sections": ("Narrative text under one heading of a report.", {
+        "id": "Stable id of the section.",
+        "report_id": "The report (reports.id).",
+        "area": "Area number; NULL for the introduction and other text outside the areas.",
+        "heading": "The heading.",
+        "text": "The text under it.",
+        "page": "Page of the source (PDF).",
+    }),
+    "flags": ("Where a number was derived or the document disagrees with itself.", {
+        "report_id": "The report (reports.id).",
+        "severity": "error, warning or info.",
+        "code": "What kind of flag (README, 'Flags').",
+        "message": "What was found, in words.",
+    }),
+    "municipalities": ("A municipality in SCB's register (290).", {
+        "code": "Kommunkod, four digits.",
+        "name": "Municipality name.",
+        "county": "County (län).",
+    }),
+    "sources": ("A file that was read.", {
+        "path": "The file's path as given to the ingest.",
+        "sha256": "SHA-256 of its content.",
+        "format": "pdf, docx or txt.",
+        "report_id": "The report it gives (reports.id).",
+        "status": "stored (the report's kept file) or duplicate (another file of the same report is kept).",
+        "ingested_at": "When it was read (UTC).",
+    }),
+    "themes": ("A theme: findings about the same subject, across reports.", {
+        "id": "Theme id, kept across ingests and refits where the findings agree.",
+        "label": "Short label from words shared by a good part of its members.",
+        "terms": "Its eight most characteristic terms (JSON list).",
+        "size": "Findings in the theme.",
+        "representative_finding_id": "The member closest to the theme's centre (findings.id).",
+        "model_version": "Version of the themes model.",
+    }),
+    "links": ("A follow-up link: what became of a recommendation, or a similar one elsewhere.", {
+        "source_id": "The recommendation (findings.id).",
+        "target_id": "A finding of a later report of the same municipality (addressed, persisting), or of "
+                     "another municipality (similar); NULL for no_match.",
+        "target_report_id": "The later report (reports.id), or the similar finding's report.",
+        "kind": "addressed (a later strength), persisting (a later recommendation), no_match, or similar.",
+        "score": "Similarity, 0-1 (cosine, with a small bonus within the same domain).",
+        "rank": "1 for the best target.",
+        "method": "How the link was computed (threshold and all).",
+        "evidence": "For no_match: a sentence of the later narrative on the subject, if any.",
+    }),
+    "kompass_state": ("What derived data (the links) was computed from, to know when to recompute.", {
+        "key": "What is kept (links_state).",
+        "value": "Its value: for links_state, a hash of the findings, domains, narrative and method the links "
+                 "were computed from.",
+    }),
+}
+
+#: the tidy long file of the export, and the view of the same name
+FINDINGS_LONG: dict[str, str] = {
+    "finding_id": "findings.id: stable id of the finding.",
+    "report_id": "reports.id.",
+    "municipality": "Municipality.",
+    "municipality_code": "Kommunkod.",
+    "county": "County (län).",
+    "year": "Year of the evaluation.",
+    "framework": "Framework revision: 2010, 2016 or 2020.",
+    "area": "Area number (as the report's framework numbers it).",
+    "area_title": "Area title.",
+    "domain": "Framework-independent domain of the area (crosswalk).",
+    "kind": "strength or improvement.",
+    "position": "Order within the area and kind.",
+    "text": "The finding.",
+    "doubt": "NULL, or why the finding may be misread.",
+    "theme_id": "Its theme (NULL: outlier or not themed).",
+    "theme_label": "The theme's label.",
+    "theme_score": "Cosine similarity to the theme's centre.",
+    "page": "Page of the source (PDF).",
+}
+
+
+def describe(table: str) -> str:
+    return TABLES[table][0]
+
+
+def columns(table: str) -> dict[str, str]:
+    return TABLES[table][1]

@@ -1,0 +1,69 @@
+"""kompass export: every table as CSV, the tidy findings file, and a data
+dictionary that describes every column; the dictionary covers the schema."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import sqlite_utils
+from click.testing import CliRunner
+
+from pipeline.cli import cli
+from pipeline.dictionary import FINDINGS_LONG, TABLES
+
+
+def read_csv(path):
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    return rows[0], rows[1:]
+
+
+def test_every_column_of_the_database_is_described(linked):
+    db = sqlite_utils.Database(linked["db"])
+    tables = {t for t in db.table_names() if "_fts" not in t}
+    assert tables == set(TABLES)
+    for t in tables:
+        assert set(db[t].columns_dict) == set(TABLES[t][1]), t
+        assert all(len(d) > 5 for d in TABLES[t][1].values())
+    assert list(db["findings_long"].columns_dict) == list(FINDINGS_LONG)
+
+
+def test_export_writes_every_table_typed_and_described(linked, tmp_path):
+    out = tmp_path / "export"
+    res = CliRunner().invoke(cli, ["export", str(out), "--db", str(linked["db"])])
+    assert res.exit_code == 0, res.output
+    db = sqlite_utils.Database(linked["db"])
+    package = json.loads((out / "datapackage.json").read_text("utf-8"))
+    dictionary = (out / "DATA_DICTIONARY.md").read_text("utf-8")
+    for resource in package["resources"]:
+        header, rows = read_csv(out / resource["path"])
+        fields = resource["schema"]["fields"]
+        assert header == [f["name"] for f in fields]
+        source = "findings_long" if resource["name"] == "findings_long" else resource["name"]
+        assert len(rows) == db.execute(f"select count(*) from [{source}]").fetchone()[0]
+        assert f"## {resource['path']}" in dictionary
+        for i, f in enumerate(fields):
+            assert f"| `{f['name']}` | {f['type']} |" in dictionary and f["description"]
+            if f["type"] == "integer":  # integers stay integers: no 45.0
+                assert all(r[i] == "" or r[i].lstrip("-").isdigit() for r in rows), (resource["name"], f["name"])
+    assert {r["name"] for r in package["resources"]} >= {"reports", "findings", "themes", "links", "findings_long"}
+    header, rows = read_csv(out / "findings_long.csv")
+    long = [dict(zip(header, r)) for r in rows]
+    assert len(long) == db["findings"].count
+    domains = {(r["report_id"], r["number"]): r["domain"] for r in db.query("select * from areas")}
+    labels = {r["id"]: r["label"] for r in db.query("select id, label from themes")}
+    for r in long:
+        assert r["domain"] == domains[(r["report_id"], int(r["area"]))]
+        assert r["theme_label"] == (labels[int(r["theme_id"])] if r["theme_id"] else "")
+        assert r["municipality"] in ("Torsås", "Emmaboda") and r["county"] == "Kalmar län"
+    assert sum(r["theme_id"] != "" for r in long) > 0
+
+
+def test_export_into_a_file_is_one_line(linked, tmp_path):
+    target = tmp_path / "taken"
+    target.write_text("x")
+    res = CliRunner().invoke(cli, ["export", str(target), "--db", str(linked["db"])])
+    assert res.exit_code != 0 and "Traceback" not in res.output
+    errors = [line for line in res.output.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1 and "taken" in errors[0] and "is a file" in errors[0]
