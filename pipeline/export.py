@@ -24,6 +24,7 @@ import sqlite_utils
 
 from . import __version__
 from .dictionary import FINDINGS_LONG, TABLES
+from .store import FINDINGS_LONG_SELECT
 
 #: tables exported, in this order (kompass_state is bookkeeping, the FTS
 #: tables are indexes)
@@ -74,12 +75,13 @@ def export(db: sqlite_utils.Database, out: str | Path) -> list[tuple[str, int]]:
         written.append((f"{table}.csv", n))
         resources.append(_resource(table, TABLES[table][0], columns, types, TABLES[table][1],
                                    db[table].pks, db[table].foreign_keys))
-    # the tidy file: the view findings_long, typed after the columns it comes from
+    # the tidy file: what the view findings_long shows (the query itself, so that
+    # a database made before the view exports too), typed after its sources
     long_types = _long_types(db)
     cols = list(FINDINGS_LONG)
     n = _write_csv(out / "findings_long.csv", cols,
-                   db.execute(f"select {', '.join(cols)} from findings_long order by report_id, area, kind, "
-                              "position, finding_id"))
+                   db.execute(f"select {', '.join(cols)} from ({FINDINGS_LONG_SELECT}) order by report_id, area, "
+                              "kind, position, finding_id"))
     written.append(("findings_long.csv", n))
     resources.append(_resource("findings_long", "Every finding in one tidy row: report, municipality, county, "
                                "year, framework, area, domain and theme label joined in.", cols, long_types,

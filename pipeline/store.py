@@ -162,8 +162,7 @@ GROUP BY t.id, r.year, r.framework, a.domain, f.kind
 
 #: every finding with what a researcher filters it by, in one tidy row (the
 #: export's findings_long.csv; columns described in pipeline/dictionary.py)
-FINDINGS_LONG = """
-CREATE VIEW IF NOT EXISTS findings_long AS
+FINDINGS_LONG_SELECT = """
 SELECT f.id AS finding_id, f.report_id, r.municipality, r.municipality_code, r.county, r.year, r.framework,
        f.area, a.title AS area_title, a.domain, f.kind, f.position, f.text, f.doubt,
        f.theme_id, t.label AS theme_label, f.theme_score, f.page
@@ -172,6 +171,7 @@ JOIN reports r ON r.id = f.report_id
 LEFT JOIN areas a ON a.report_id = f.report_id AND a.number = f.area
 LEFT JOIN themes t ON t.id = f.theme_id
 """
+FINDINGS_LONG = "CREATE VIEW IF NOT EXISTS findings_long AS" + FINDINGS_LONG_SELECT
 
 
 @dataclass

@@ -67,3 +67,18 @@ def test_export_into_a_file_is_one_line(linked, tmp_path):
     assert res.exit_code != 0 and "Traceback" not in res.output
     errors = [line for line in res.output.splitlines() if line.startswith("Error:")]
     assert len(errors) == 1 and "taken" in errors[0] and "is a file" in errors[0]
+
+
+def test_a_database_from_before_the_view_exports_too(linked, tmp_path):
+    """Export opens the database read-only, so it does not add the view an
+    older kompass did not make: the tidy file comes from the query itself."""
+    import shutil
+
+    old = tmp_path / "old.db"
+    shutil.copy(linked["db"], old)
+    db = sqlite_utils.Database(old)
+    db.execute("drop view findings_long")
+    db.conn.commit()
+    res = CliRunner().invoke(cli, ["export", str(tmp_path / "out"), "--db", str(old)])
+    assert res.exit_code == 0, res.output
+    assert len(read_csv(tmp_path / "out" / "findings_long.csv")[1]) == db["findings"].count
