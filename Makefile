@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 REPORTS ?= raw_reports
 DB ?= findings.db
 
-.PHONY: ingest test install renditions clean eval bench
+.PHONY: ingest test install renditions clean eval bench serve
 
 # The environment is (re)built when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -18,6 +18,10 @@ install: $(VENV)/.installed
 
 ingest: $(VENV)/.installed
 	$(BIN)/kompass ingest $(REPORTS) --db $(DB)
+
+# Browse the database in Datasette, read-only, at http://127.0.0.1:8001
+serve: $(VENV)/.installed
+	$(BIN)/kompass serve --db $(DB)
 
 # On every core (pytest-xdist), a test file's tests together in one worker so
 # that its shared fixtures are built once.

@@ -513,6 +513,23 @@ def export(out_dir: Path, db_path: Path) -> None:
                + " rows), DATA_DICTIONARY.md and datapackage.json.")
 
 
+@cli.command(help="Browse the database in Datasette, read-only, at http://127.0.0.1:8001 (this machine only "
+                  "unless --host says otherwise): facets, full-text search of findings and narrative, the named "
+                  "queries, column descriptions. Ctrl-C stops it.")
+@click.option("--db", "db_path", default="findings.db", show_default=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 opens it to the network.")
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(1, 65535))
+def serve(db_path: Path, host: str, port: int) -> None:
+    from .browse import serve as serve_datasette
+    from .store import open_db
+
+    open_db(db_path, readonly=True).close()  # not a kompass database: one line, before Datasette starts
+    click.echo(f"Serving {db_path} read-only at http://{host}:{port}/ (Ctrl-C stops it)", err=True)
+    serve_datasette(db_path, host, port)
+
+
 @cli.command("debug-page", help="Draw what the PDF reader found on page PAGE of FILE (1-based) as a PNG: "
                                "body lines (blue), table cells (green: ruled, orange: borderless, gutters "
                                "shaded), list markers (red; drawn bullets filled), running headers and "
