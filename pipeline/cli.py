@@ -245,14 +245,25 @@ def _fmt_pct(value) -> str:
 @click.option("--show", "show", default=None, metavar="ID", help="List the findings of theme ID.")
 @click.option("--refit", is_flag=True, help="Fit the themes anew on all findings.")
 @click.option("--themes", "n_themes", type=click.IntRange(min=2), default=None,
-              help="Number of themes for a (re)fit, instead of choosing it by silhouette.")
+              help="Number of themes for a (re)fit, instead of choosing it.")
+@click.option("--plot", "plot", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Draw the largest themes' prevalence over the years into this HTML file.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
               show_default=True)
 def themes(db_path: Path, models_dir: Path | None, show: str | None, refit: bool, n_themes: int | None,
-           fmt: str) -> None:
+           plot: Path | None, fmt: str) -> None:
     from . import queries
     from .store import open_db
 
+    if plot is not None:
+        from .charts import themes_plot_html
+
+        db = open_db(db_path, readonly=True)
+        if not db["themes"].exists() or db["themes"].count == 0:
+            raise click.ClickException(f"{db_path}: no themes yet (run kompass ingest)")
+        _write_page(plot, themes_plot_html(db))
+        click.echo(f"wrote {plot}")
+        return
     if n_themes is not None and not refit:
         raise click.UsageError("--themes N applies to a fit: use it with --refit")
     if refit:
@@ -528,6 +539,51 @@ def serve(db_path: Path, host: str, port: int) -> None:
     open_db(db_path, readonly=True).close()  # not a kompass database: one line, before Datasette starts
     click.echo(f"Serving {db_path} read-only at http://{host}:{port}/ (Ctrl-C stops it)", err=True)
     serve_datasette(db_path, host, port)
+
+
+@cli.command(help="Write a municipality's profile as one self-contained HTML page (charts inline, nothing "
+                  "fetched when viewed): the area scores of each evaluation as bars, the radar of the latest "
+                  "evaluation against the earlier one and the mean of all reports of its framework revision, "
+                  "what became of the last recommendations, and the themes of its findings. MUNICIPALITY is a "
+                  "name (Torsås) or kommunkod (0834).")
+@click.argument("municipality")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="HTML file to write [default: profile-<kommunkod>.html].")
+@click.option("--db", "db_path", default="findings.db", show_default=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def profile(municipality: str, out_path: Path | None, db_path: Path) -> None:
+    from . import queries
+    from .charts import profile_html
+    from .nlp.links import links_current
+    from .store import open_db
+
+    db = open_db(db_path, readonly=True)
+    reports = queries.municipality_reports(db, municipality)
+    if not reports:
+        raise click.ClickException(f"{municipality}: no dated report of that municipality in {db_path}")
+    reports = [dict(r, county=db["reports"].get(r["id"])["county"]) for r in reports]
+    follow = None
+    if len(reports) > 1:
+        if db["links"].exists() and links_current(db):
+            follow = queries.follow_up(db, reports[-2]["id"], reports[-1]["id"])
+        else:
+            click.echo(f"warning: {db_path}: follow-up links missing or out of date (run kompass ingest); the page "
+                       "leaves them out", err=True)
+    out_path = out_path or Path(f"profile-{reports[-1]['municipality_code']}.html")
+    _write_page(out_path, profile_html(db, reports, follow))
+    click.echo(f"wrote {out_path}")
+
+
+def _write_page(path: Path, text: str) -> None:
+    """Written beside and renamed into place: never half a page."""
+    import os
+
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise click.ClickException(f"{path}: cannot write ({exc.strerror or exc})") from None
 
 
 @cli.command("debug-page", help="Draw what the PDF reader found on page PAGE of FILE (1-based) as a PNG: "
