@@ -221,10 +221,14 @@ def profile_html(db: sqlite_utils.Database, reports: list[dict], follow_up: list
             if f["recommendation_id"] in seen:
                 continue
             seen.add(f["recommendation_id"])
-            later = (f"{f['target_kind']} (område {f['target_area']}): {f['target']}" if f["target"]
+            kind = {"strength": "styrka", "improvement": "förbättringsområde"}.get(f["target_kind"], f["target_kind"])
+            later = (f"{kind} (område {f['target_area']}): {f['target']}" if f["target"]
                      else (f"berättelsen: {f['evidence']}" if f["evidence"] else ""))
             rows.append([f["area"], f["recommendation"], f["outcome"],
                          "" if f["score"] is None else f"{f['score']:.2f}", later])
+        body.append('<p class="note">utfall: addressed (en senare styrka säger att det är gjort), persisting '
+                    "(rekommenderas igen), no_match (inget i den senare rapporten är nära nog; en mening ur "
+                    "berättelsen visas där en talar om saken). Likhet 0-1.</p>")
         body.append(_table(["område", f"förbättringsområde {earlier['year']}", "utfall", "likhet",
                             f"i {latest['year']}"], rows))
     themes = list(db.query(

@@ -206,7 +206,8 @@ def _echo_links(update, seconds: float | None = None) -> None:
         click.echo(f"Follow-up: links unchanged.{took}")
         return
     outcomes = ", ".join(f"{update.outcomes.get(k, 0)} {k}" for k in ("addressed", "persisting", "no_match"))
-    click.echo(f"Follow-up: {update.recommendations} recommendations over {update.pairs} pairs of evaluations "
+    pairs = f"{update.pairs} pair{'' if update.pairs == 1 else 's'} of evaluations"
+    click.echo(f"Follow-up: {update.recommendations} recommendations over {pairs} "
                f"({outcomes}); {update.similar} links to similar recommendations elsewhere.{took}")
 
 
