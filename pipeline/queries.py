@@ -232,6 +232,26 @@ where sections_fts match :q
 order by 1, 2, 5, 8
 """, (Parameter("q", "what to search for, e.g. medborgardialog*"),)),
     NamedQuery(
+        "follow-up", "What became of a municipality's recommendations",
+        "Each improvement recommendation of a municipality's evaluation (name or kommunkod) and its outcome at "
+        "a later one: addressed (a later strength), persisting (recommended again) or no_match (with a sentence "
+        "of the later narrative where one speaks of it); the later finding(s), best first, and the similarity.",
+        """
+select r1.year as year_from, r2.year as year_to, s.area, s.text as recommendation, l.kind as outcome, l.rank,
+       l.score, t.kind as later_kind, t.area as later_area, coalesce(t.text, l.evidence) as later,
+       s.id as finding_id
+from links l
+join findings s on s.id = l.source_id
+join reports r1 on r1.id = s.report_id
+join reports r2 on r2.id = l.target_report_id
+left join findings t on t.id = l.target_id
+where l.kind != 'similar' and (r1.municipality_code = :municipality or r1.municipality = :municipality)
+  and (:year_from = '' or r1.year = :year_from) and (:year_to = '' or r2.year = :year_to)
+order by r1.year, r2.year, s.area, s.position, s.id, l.rank
+""", (Parameter("municipality", "municipality name or kommunkod, e.g. Torsås or 0834"),
+      Parameter("year_from", "year of the earlier evaluation (empty: every one)", ""),
+      Parameter("year_to", "year of the later evaluation (empty: every one)", ""))),
+    NamedQuery(
         "persisting", "Recommendations that persisted",
         "Improvement recommendations recommended again at the municipality's next evaluation (follow-up "
         "links): the earlier recommendation, the later one that repeats it, and their similarity.",

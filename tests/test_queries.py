@@ -109,3 +109,15 @@ def test_table_wraps_long_text_instead_of_cutting_it(linked):
     db = sqlite_utils.Database(linked["db"])
     longest = db.execute("select text from findings order by length(text) desc limit 1").fetchone()[0]
     assert len(longest) > 60 and " ".join(out.split()[2:]) == " ".join(longest.split())
+
+
+def test_follow_up_accounts_for_every_recommendation(linked):
+    db = sqlite_utils.Database(linked["db"])
+    rows = rows_of(linked, "follow-up", "torsås", "2017", "year_to=2021")
+    recs = {r["id"] for r in db.query("select id from findings where report_id = '0834-2017' and kind = 'improvement'")}
+    assert {r["finding_id"] for r in rows} == recs
+    firsts = [r for r in rows if r["rank"] in (None, 1)]
+    assert len(firsts) == len(recs) and {r["outcome"] for r in firsts} <= {"addressed", "persisting", "no_match"}
+    assert all(r["later_kind"] == ("strength" if r["outcome"] == "addressed" else "improvement")
+               for r in rows if r["outcome"] != "no_match")
+    assert rows_of(linked, "follow-up", "0834", "2021") == []  # no evaluation after 2021
