@@ -48,6 +48,8 @@ bench: $(VENV)/.installed
 	$(BIN)/python tools/bench_read.py --runs 1 --no-plumber build/bench-corpus
 	$(BIN)/python tools/bench_ingest.py build/bench-corpus
 	$(BIN)/python tools/bench_themes.py
+	@# seconds per scanned page, and the OCR reading against the born-digital one (needs Tesseract)
+	$(BIN)/python tools/bench_ocr.py
 
 # Rebuild the Word and PDF renditions of the seed reports (needs LibreOffice:
 # apt-get install libreoffice-writer-nogui). CI does not: the results are committed.

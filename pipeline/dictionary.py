@@ -22,7 +22,8 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "source_path": "The file the report was read from (the kept file when several give the same report).",
         "source_sha256": "SHA-256 of that file.",
         "source_format": "pdf, docx or txt.",
-        "reader": "For PDFs, how the text was read: pdf-tags (structure tree), pdf-layout, or pdf-tags+layout.",
+        "reader": "For PDFs, how the text was read: pdf-tags (structure tree), pdf-layout, pdf-tags+layout, "
+                  "pdf-ocr (every page scanned, read by OCR) or pdf-layout+ocr (some pages).",
         "pages": "Pages of the source (PDF).",
         "parser_version": "kompass version and digest of the reading code that made this report.",
         "ingested_at": "When the report was stored (UTC).",
@@ -55,7 +56,8 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "position": "Order within the area and kind, from 1.",
         "text": "The finding as the report words it.",
         "page": "Page of the source (PDF).",
-        "doubt": "NULL, or why the finding may be misread: may_join_two, may_be_part, starts_lowercase, ends_open.",
+        "doubt": "NULL, or why the finding may be misread: may_join_two, may_be_part, starts_lowercase, ends_open, "
+                 "ocr_low_confidence.",
         "theme_id": "Its theme (themes.id); NULL for an outlier or before themes are fitted.",
         "theme_score": "Cosine similarity to its theme's centre (or to the nearest, for an outlier).",
     }),

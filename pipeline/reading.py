@@ -98,6 +98,11 @@ def _child(path: Path, conn, memory_limit_mb: int | None) -> None:
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         except (ImportError, ValueError, OSError):
             pass  # no limit where the system does not allow one
+    from .readers.pdf import ocr
+
+    # a scanned file takes seconds a page to recognise: the parent is told how
+    # many pages, and waits that much longer before it stops the reading
+    ocr.on_pages_to_recognise = lambda pages: conn.send(("extend", pages * ocr.SECONDS_PER_PAGE_ALLOWED))
     try:
         conn.send(read_file(path))
     except Exception as exc:  # a result that cannot be sent (too big, unpicklable)
@@ -113,6 +118,8 @@ class _Running:
     process: mp.Process
     conn: object
     started: float
+    #: seconds granted beyond the time limit (pages to recognise by OCR)
+    extra: float = 0.0
 
 
 class ReadPool:
@@ -147,17 +154,22 @@ class ReadPool:
                 timeout = None
                 if self.time_limit is not None:
                     now = time.monotonic()
-                    timeout = max(0.0, min(r.started + self.time_limit - now for r in running.values()))
+                    timeout = max(0.0, min(r.started + self.time_limit + r.extra - now for r in running.values()))
                 ready = wait([r.conn for r in running.values()], timeout)
                 for r in list(running.values()):
                     if r.conn in ready:
-                        done[r.index] = self._finish(r)
+                        result = self._finish(r)
+                        if isinstance(result, tuple):  # ("extend", seconds): pages to recognise by OCR
+                            r.extra += result[1]
+                            continue
+                        done[r.index] = result
                         del running[r.index]
-                    elif self.time_limit is not None and time.monotonic() - r.started >= self.time_limit:
+                    elif self.time_limit is not None and time.monotonic() - r.started >= self.time_limit + r.extra:
                         self._stop(r)
+                        limit = self.time_limit + r.extra
                         done[r.index] = ReadResult(r.path, error=(
-                            f"reading took longer than {self.time_limit:g} s, the limit per file "
-                            "(--time-limit); stopped"))
+                            f"reading took longer than {limit:g} s, the limit for this file "
+                            "(--time-limit, and more for each page recognised by OCR); stopped"))
                         del running[r.index]
         finally:
             for r in running.values():
@@ -170,9 +182,11 @@ class ReadPool:
         send.close()  # the child holds the other end: EOF here when it dies
         return _Running(index, path, process, receive, time.monotonic())
 
-    def _finish(self, r: _Running) -> ReadResult:
+    def _finish(self, r: _Running) -> "ReadResult | tuple":
         try:
             result = r.conn.recv()
+            if isinstance(result, tuple):
+                return result  # a message while reading: the process goes on
         except (EOFError, OSError):
             r.process.join()
             code = r.process.exitcode

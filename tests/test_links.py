@@ -9,7 +9,6 @@ import shutil
 import sqlite_utils
 from click.testing import CliRunner
 
-from conftest import sample
 from pipeline.cli import cli
 from pipeline.nlp.links import update_links
 from pipeline.store import open_db

@@ -51,6 +51,7 @@ def test_a_scanned_page_inside_a_report_is_flagged(tmp_path):
     notes = {n.code: n for n in doc.notes}
     assert notes["pages_without_text"].severity == "warning"
     assert "page 4 " in notes["pages_without_text"].message
+    assert "ocr" not in notes  # a grey picture: OCR (where installed) finds nothing
     report = extract_report(doc)
     assert ("warning", "pages_without_text") in {(f.severity, f.code) for f in report.flags}
     assert report.total_score == 373.0  # the rest is read as before

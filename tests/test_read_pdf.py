@@ -600,10 +600,21 @@ def test_not_a_pdf(tmp_path):
         read_pdf(f)
 
 
-def test_scanned_pdf_without_text_layer():
+def test_scanned_pdf_without_text_layer_and_ocr_off():
+    with pytest.raises(ReadError) as exc:
+        read_pdf(FIX / "scanned.pdf", {"ocr": False})
+    assert str(exc.value) == "no text layer (scanned PDF?); OCR is switched off"
+
+
+def test_scanned_pdf_without_tesseract_says_what_to_install(monkeypatch):
+    from pipeline.readers.pdf import ocr
+
+    monkeypatch.setattr(ocr, "tesseract_missing",
+                        lambda: "no text layer (scanned PDF?) and Tesseract is not installed: " + ocr.INSTALL_HINT)
     with pytest.raises(ReadError) as exc:
         read_pdf(FIX / "scanned.pdf")
-    assert str(exc.value) == "no text layer (scanned PDF?); OCR it first"
+    assert str(exc.value).endswith("apt-get install tesseract-ocr tesseract-ocr-swe")
+    assert "\n" not in str(exc.value)
 
 
 def test_missing_file_is_not_a_read_error(tmp_path):

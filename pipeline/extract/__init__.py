@@ -276,7 +276,9 @@ def _flag_doubtful_findings(report: Report) -> None:
       joined with a line starting one, so the finding may be two;
     * ``may_be_part`` (from the reader): a cell or paragraph was cut where a
       page ends with a sentence and the next begins with one, so the finding
-      may be half of one.
+      may be half of one;
+    * ``ocr_low_confidence`` (from the reader): a scanned page's words that
+      Tesseract was unsure of.
 
     A reader that loses a table's or a list's structure produces exactly
     these, so they are said rather than stored silently."""
@@ -293,6 +295,9 @@ def _flag_doubtful_findings(report: Report) -> None:
         ("may_be_part", "finding_may_be_part",
          "may be parts of one finding (cut where a page ends with a sentence and the next begins with one)",
          lambda f: f.doubt is not None and "may_be_part" in f.doubt.split(",")),
+        ("ocr_low_confidence", "finding_ocr_low_confidence",
+         "were recognised by OCR with low confidence (their words may be misread)",
+         lambda f: f.doubt is not None and "ocr_low_confidence" in f.doubt.split(",")),
     )
     for doubt, code, what, test in checks:
         found = [f for f in report.findings if test(f)]

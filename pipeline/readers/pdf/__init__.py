@@ -27,7 +27,8 @@ the report.
 
 Tolerances are named in :class:`PdfSettings`. Errors are
 :class:`~pipeline.document.ReadError`: "encrypted PDF (password protected)",
-"not a readable PDF: <reason>", "no text layer (scanned PDF?); OCR it first".
+"not a readable PDF: <reason>", "no text layer (scanned PDF?) and Tesseract is not
+installed: apt-get install ...". Scanned pages are read by OCR (:mod:`.ocr`).
 A missing file raises FileNotFoundError.
 """
 
@@ -83,15 +84,22 @@ def read_pdf(path: str | Path, settings: PdfSettings | dict | None = None) -> Do
     sha = hashlib.sha256(data).hexdigest()
     pages = read_pages(data, st)
     if not any(p.words for p in pages):
-        raise ReadError("no text layer (scanned PDF?); OCR it first")
+        from .ocr import tesseract_missing
+
+        scans = any(p.image_share >= st.scan_image_share for p in pages)
+        missing = tesseract_missing() if scans and st.ocr else None
+        if missing:
+            raise ReadError(missing)
+        if scans and st.ocr:
+            raise ReadError("no text found, not even by OCR (blank or image-only pages)")
+        raise ReadError("no text layer (scanned PDF?)" + ("" if st.ocr else "; OCR is switched off"))
     layout = analyse(pages, st)
-    return Document(Origin(str(path), "pdf", sha, pages=len(pages), reader=layout.reader), layout.blocks,
-                    notes=reader_notes(layout))
-
-
-#: a text-less page whose largest image covers at least this share of it is a
-#: scanned page (a photo on a cover or a divider page covers less, or is first/last)
-SCAN_IMAGE_SHARE = 0.5
+    reader = layout.reader
+    if any(p.ocr for p in pages):
+        # every text page by OCR, or the born-digital pages by layout (or tags) and the scans by OCR
+        reader = "pdf-ocr" if all(p.ocr for p in pages if p.words) else f"{reader}+ocr"
+    return Document(Origin(str(path), "pdf", sha, pages=len(pages), reader=reader), layout.blocks,
+                    notes=reader_notes(layout, st))
 #: this many words at an angle on one page are more than a caption or a stamp
 #: (a rotated table, say): a warning, not a note
 ROTATED_WARN_WORDS = 30
@@ -101,16 +109,40 @@ def _pages(numbers: list[int]) -> str:
     return ("page " if len(numbers) == 1 else "pages ") + ", ".join(map(str, numbers))
 
 
-def reader_notes(layout: Layout) -> list[ReaderNote]:
-    """What the reader could not read or had to guess, for the report's flags."""
+def reader_notes(layout: Layout, st: PdfSettings | None = None) -> list[ReaderNote]:
+    """What the reader could not read, read by OCR or had to guess, for the report's flags."""
+    from .ocr import LOW_CONFIDENCE, OCR_DPI, tesseract_missing
+
+    st = st or PdfSettings()
     notes: list[ReaderNote] = []
     pages = [pl.page for pl in layout.pages]
     last = max((p.number for p in pages), default=0)
-    scanned = [p.number for p in pages if not p.words and p.image_share >= SCAN_IMAGE_SHARE]
+    scanned = [p.number for p in pages if not p.words and p.image_share >= st.scan_image_share]
     inner = [n for n in scanned if 1 < n < last]
     if inner:
+        if not st.ocr:
+            why = "OCR is switched off"
+        else:
+            missing = tesseract_missing()
+            why = missing.split(" and ", 1)[-1] if missing else "OCR found no text on them"
         notes.append(ReaderNote("warning", "pages_without_text",
-                                f"{_pages(inner)} are images without text (scanned?): their content is not read"))
+                                f"{_pages(inner)} are images without text (scanned?): their content is not read "
+                                f"({why})"))
+    ocr = [p for p in pages if p.ocr]
+    if ocr:
+        confs = [p.ocr_confidence for p in ocr if p.ocr_confidence is not None]
+        mean = sum(confs) / len(confs) if confs else 0.0
+        turned = [f"{p.number} ({p.ocr_skew:+.1f}°)" for p in ocr if p.ocr_skew]
+        notes.append(ReaderNote("warning", "ocr",
+                                f"{_pages([p.number for p in ocr])} read by OCR (Tesseract, Swedish, {OCR_DPI} dpi): "
+                                f"mean word confidence {mean:.1f} of 100"
+                                + (f"; turned back: {', '.join(turned)}" if turned else "")
+                                + ". Machine-read text: check numbers against the sums flagged"))
+        low = [p.number for p in ocr if p.ocr_confidence is not None and p.ocr_confidence < LOW_CONFIDENCE]
+        if low:
+            notes.append(ReaderNote("warning", "ocr_low_confidence",
+                                    f"{_pages(low)} recognised with low confidence (mean below {LOW_CONFIDENCE:g}): "
+                                    "their text may be misread"))
     rotated = [(p.number, p.rotated_words) for p in pages if p.rotated_words]
     if rotated:
         many = any(n >= ROTATED_WARN_WORDS for _, n in rotated)

@@ -76,11 +76,30 @@ def read_pages(data: bytes, st: PdfSettings) -> list[PageContent]:
                 pages.append(read_page(page, i + 1, st, tagged))
             finally:
                 page.close()
+        if st.ocr:
+            _recognise_scans(pdf, pages, st)
         return pages
     except pdfium.PdfiumError as exc:
         raise ReadError(f"not a readable PDF: {str(exc).strip()[:120] or type(exc).__name__}") from exc
     finally:
         pdf.close()
+
+
+def _recognise_scans(pdf, pages: list[PageContent], st: PdfSettings) -> None:
+    """Scanned pages (no text, an image over most of the page) get their words
+    from Tesseract, when it is installed; without it they stay empty and the
+    reader says what to install."""
+    from .ocr import ocr_pages, tesseract_missing
+
+    scans = [p for p in pages if not p.words and p.image_share >= st.scan_image_share]
+    if not scans or tesseract_missing() is not None:
+        return
+    results = ocr_pages(pdf, [p.number for p in scans], {p.number: (p.width, p.height) for p in scans})
+    for p in scans:
+        got = results[p.number]
+        if got.words:  # a grey or blank image stays a page without text
+            p.words, p.ocr_confidence, p.ocr_skew, p.ocr = got.words, got.confidence, got.skew, True
+            p.edges, p.shapes = got.edges, got.shapes
 
 
 def read_page(page: "pdfium.PdfPage", number: int, st: PdfSettings, tagged: bool = False) -> PageContent:

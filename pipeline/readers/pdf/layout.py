@@ -25,6 +25,7 @@ from .furniture import drop_running_lines
 from .lines import drawn_bullets, group_lines
 from .lists import Marker
 from .model import Grid, Line, PageContent, TagNode, Word
+from .ocr import LOW_CONFIDENCE, OCR_LOW_CONFIDENCE
 from .paragraphs import Context, build_paragraphs
 from .ruled import find_ruled_tables, split_ruled_tables
 from .settings import PdfSettings
@@ -293,6 +294,7 @@ def _blocks(flow: list[Line | Grid], ctx: Context) -> list[Block]:
             if not text:
                 continue
             first = d.first
+            _doubt_ocr(d)
             if d.marker is None and looks_like_heading(text, first, len(d.lines), ctx):
                 heading_drafts.append((len(blocks), first.size, first.bold))
                 blocks.append(Heading(text, 1, first.page, d.bbox))
@@ -349,6 +351,7 @@ def _grid_to_table(g: Grid, ctx: Context) -> Table:
             for d in drafts:
                 text = clean_text(d.text)
                 if text:
+                    _doubt_ocr(d)
                     paras.append(Paragraph(text, d.first.page, _marker_text(d.marker), d.bbox, d.doubt))
             cells.append(Cell(paras))
         if any(c.paragraphs for c in cells):
@@ -369,3 +372,10 @@ def _assign_levels(blocks: list[Block], heads: list[tuple[int, float, bool]]) ->
         k = key(size)
         level = 1 + sum(1 for f in frequent if f > k + 0.25)
         blocks[idx].level = min(level, 6)
+
+
+def _doubt_ocr(draft) -> None:
+    """A paragraph read by OCR whose words Tesseract was, on average, unsure of."""
+    confs = [w.conf for line in draft.lines for w in line.words if w.conf is not None]
+    if confs and sum(confs) / len(confs) < LOW_CONFIDENCE:
+        draft.add_doubt(OCR_LOW_CONFIDENCE)

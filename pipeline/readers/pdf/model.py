@@ -34,6 +34,8 @@ class Word:
     mcid: int = -1
     #: 1-based page number (set by the backend; 0 on hand-made test pages)
     page: int = 0
+    #: recognition confidence (0-100) of a word read by OCR; None from a text layer
+    conf: float | None = None
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,11 @@ class PageContent:
     rotated_words: int = 0
     #: on a page without text: the share of it its largest image covers (a scan)
     image_share: float = 0.0
+    #: for a page read by OCR: the mean word confidence (0-100) and the angle
+    #: (degrees) the page was turned back by
+    ocr_confidence: float | None = None
+    ocr_skew: float = 0.0
+    ocr: bool = False
 
 
 class Line:

@@ -101,6 +101,13 @@ class PdfSettings:
     #: tagged as one P), and the layout's boundaries are better
     tags_min_block_ratio: float = 0.34
 
+    # -- scanned pages ------------------------------------------------------------------
+    #: recognise scanned pages with Tesseract (:mod:`.ocr`) ...
+    ocr: bool = True
+    #: ... a text-less page being a scan when its largest image covers at least
+    #: this share of it (a photo on a cover or a divider page covers less)
+    scan_image_share: float = 0.5
+
     def __post_init__(self) -> None:
         for name in ("header_band", "footer_band"):
             v = getattr(self, name)
@@ -123,7 +130,7 @@ class PdfSettings:
             raise ValueError("PdfSettings.gutter_min must be larger than word_gap")
         if self.drawn_bullet_min >= self.drawn_bullet_max:
             raise ValueError("PdfSettings.drawn_bullet_min must be smaller than drawn_bullet_max")
-        for name in ("borderless_tables", "use_tags"):
+        for name in ("borderless_tables", "use_tags", "ocr"):
             if not isinstance(getattr(self, name), bool):
                 raise ValueError(f"PdfSettings.{name} must be True or False")
         for name in ("tags_max_untagged", "tags_min_block_ratio"):

@@ -1,0 +1,487 @@
+"""Scanned pages: words recognised by Tesseract, fed to the same layout analysis.
+
+A page without a text layer whose image covers most of it (a scan) is
+rendered (:data:`OCR_DPI`) and recognised by Tesseract's Swedish model. Its
+hOCR output gives each line's baseline and size and each word's box and
+confidence; they become the same :class:`~.model.Word` objects a born-digital
+page gives, so everything after (lines, tables, paragraphs, headings) is the
+one layout analysis, never a second extraction path.
+
+* **Boxes.** A word's top and bottom are its line's (baseline minus the
+  ascent, plus the descent), as a text layer gives them: one height per line,
+  whatever letters the word has, so that the words of a line stay on it.
+* **Size.** Tesseract's ``x_size`` (a line's height from ascender to
+  descender) is :data:`X_SIZE_PER_POINT` of the font size: measured on our
+  renditions, 11 pt body text has an ``x_size`` of 42 px at 300 dpi.
+* **Deskew.** A page scanned slightly turned has sloping baselines. Their
+  median slope gives the page's angle, and every word's position is turned
+  back about the page's centre (no second recognition).
+* **Confidence.** Each word keeps Tesseract's confidence (0-100); the
+  document notes the mean per page, and a paragraph whose words are on
+  average below :data:`LOW_CONFIDENCE` is marked ``ocr_low_confidence``.
+
+Tesseract runs as a program (``tesseract``, Debian packages ``tesseract-ocr``
+and ``tesseract-ocr-swe``), one process per page, the pages in parallel on
+every core with one thread each.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable
+from xml.etree import ElementTree
+
+from ...document import ReadError
+from .model import Edge, Shape, Word
+
+#: resolution scanned pages are rendered at for recognition (Tesseract reads
+#: 10-12 pt text best at about 300 dpi)
+OCR_DPI = 300
+#: Tesseract's language: its Swedish model
+LANGUAGE = "swe"
+#: a line's x_size (ascender to descender) over its font size (see above)
+X_SIZE_PER_POINT = 0.92
+#: a paragraph whose words' mean confidence is below this is marked as doubtful
+#: (clean print scores 90-97; a smudge or a misread word pulls a line below 80)
+LOW_CONFIDENCE = 80.0
+#: the paragraphs' doubt code (``Paragraph.doubt``, then ``findings.doubt``)
+OCR_LOW_CONFIDENCE = "ocr_low_confidence"
+#: baselines sloping less than this (degrees) are left as they are: a line's
+#: words stay on it, and turning would only move them by rounding
+MIN_SKEW_DEGREES = 0.05
+#: lines shorter than this share of the page width say little about the angle
+SKEW_LINE_SHARE = 0.3
+#: seconds one page may take (a page is recognised in a few seconds)
+PAGE_TIME_LIMIT = 120
+INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-swe"
+#: seconds of extra reading time a file is granted per page to recognise:
+#: a page takes 4-7 s of a core here; the margin covers a busy machine
+SECONDS_PER_PAGE_ALLOWED = 30.0
+
+#: told, before recognition starts, how many pages a file has to recognise
+#: (the worker process that reads it extends its time limit by that much)
+on_pages_to_recognise: "Callable[[int], None] | None" = None
+
+_BBOX = re.compile(r"bbox (-?\d+) (-?\d+) (-?\d+) (-?\d+)")
+_NUM = {key: re.compile(rf"{key} (-?[\d.]+)") for key in ("x_size", "x_descenders", "x_wconf")}
+_BASELINE = re.compile(r"baseline (-?[\d.]+) (-?[\d.]+)")
+
+
+#: a pixel darker than this (0 black - 255 white) is ink
+INK_LEVEL = 128
+#: ink running straight at least this long (points) is a rule: a table's
+#: border or a cell's side (the shortest cell side in reports is over 15 pt)
+RULE_MIN_POINTS = 12.0
+#: ... and a rule is at most this thick (points); thicker ink is a picture
+RULE_MAX_POINTS = 3.0
+#: a solid blob of ink this size (points) may be a bullet; the layout decides
+#: from its size against the text beside it (``drawn_bullet_*``), as for a
+#: bullet a PDF draws as a shape
+BULLET_MIN_POINTS, BULLET_MAX_POINTS = 1.8, 9.0
+#: ... solid: at least this share of its box is ink (an "o" or a "c" is not)
+BULLET_FILL = 0.6
+#: what Tesseract makes of a bullet (a glyph it has no letter for); such a
+#: word lying on a bullet's blob is the bullet, not text
+BULLET_READINGS = frozenset("e o O 0 © ® « » * ° • · ● ■ ▪ - – — = + ~ ¢".split())
+
+
+@dataclass
+class PageOcr:
+    words: list[Word]
+    #: mean word confidence (0-100), None when no word was recognised
+    confidence: float | None
+    #: the angle (degrees) the page was turned back by
+    skew: float
+    #: rules and bullets seen in the image (in points, turned back like the words)
+    edges: list[Edge] = field(default_factory=list)
+    shapes: list[Shape] = field(default_factory=list)
+    #: each word's box in the image (pixels, as recognised), for a second look
+    pixel_boxes: list[tuple[int, int, int, int]] = field(default_factory=list)
+    frame: "_Frame | None" = None
+
+
+@lru_cache(maxsize=1)
+def tesseract_missing() -> str | None:
+    """Why OCR cannot run here (one line, with what to install), or None."""
+    exe = shutil.which("tesseract")
+    if exe is None:
+        return f"no text layer (scanned PDF?) and Tesseract is not installed: {INSTALL_HINT}"
+    try:
+        out = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"no text layer (scanned PDF?) and Tesseract does not run ({exc}): {INSTALL_HINT}"
+    if LANGUAGE not in (out.stdout + out.stderr).split():
+        return f"no text layer (scanned PDF?) and Tesseract has no Swedish model: {INSTALL_HINT}"
+    return None
+
+
+def recognise_pages(images: list[tuple[int, Path]], page_heights: dict[int, tuple[float, float]],
+                    workers: int | None = None) -> dict[int, PageOcr]:
+    """Recognise rendered pages ((page number, PNG) each), in parallel: one
+    Tesseract process per page, one thread each, as many at once as cores."""
+    workers = workers or max(1, os.cpu_count() or 1)
+
+    def one(item: tuple[int, Path]) -> tuple[int, PageOcr]:
+        number, png = item
+        width, height = page_heights[number]
+        from PIL import Image
+
+        image = Image.open(png).convert("L")
+        # Tesseract reads a ruled table's cells better without the rules (it
+        # takes a rule for a "=" or a dash, and may skip a cell's lone number)
+        clean = png.with_name(png.stem + "-clean.png")
+        clean_image, rules = _without_rules(image, width)
+        clean_image.save(clean)
+        got = page_words(_hocr(clean), number, width, height)
+        _reread_empty_cells(got, clean_image, rules, png.with_name(png.stem + "-cells.png"), number)
+        _reread_percents(got, clean_image, png.with_name(png.stem + "-percent.png"))
+        if got.words:
+            got.edges, got.shapes = image_marks(image, got.skew, width)
+            got.words = _drop_bullet_readings(got.words, got.shapes)
+        return number, got
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return dict(pool.map(one, images))
+
+
+def _hocr(png: Path) -> str:
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}  # the pages run in parallel, not Tesseract's threads
+    try:
+        out = subprocess.run(["tesseract", str(png), "stdout", "-l", LANGUAGE, "hocr"], capture_output=True,
+                             env=env, timeout=PAGE_TIME_LIMIT)
+    except subprocess.TimeoutExpired:
+        raise ReadError(f"OCR of a page took over {PAGE_TIME_LIMIT} s") from None
+    if out.returncode != 0:
+        raise ReadError(f"OCR failed: {out.stderr.decode(errors='replace').strip().splitlines()[-1:] or '?'}")
+    return out.stdout.decode("utf-8", errors="replace")
+
+
+def _title(el) -> str:
+    return el.get("title") or ""
+
+
+@dataclass
+class _HocrLine:
+    x0: int  # the line's left and bottom (pixels): its baseline is given from there
+    bottom: int
+    slope: float
+    offset: float
+    x_size: float
+    descent: float
+    words: list[tuple[str, tuple[int, int, int, int], float]]  # text, pixel box, confidence
+
+    def shifted(self, dx: int, dy: int) -> "_HocrLine":
+        return _HocrLine(self.x0 + dx, self.bottom + dy, self.slope, self.offset, self.x_size, self.descent,
+                         [(t, (b[0] + dx, b[1] + dy, b[2] + dx, b[3] + dy), c) for t, b, c in self.words])
+
+
+def _hocr_lines(hocr: str) -> tuple[tuple[int, int] | None, list[_HocrLine]]:
+    """The image size and the text lines of Tesseract's hOCR output."""
+    root = ElementTree.fromstring(re.sub(r"<!DOCTYPE[^>]*>", "", hocr, count=1))
+    page_el = next((e for e in root.iter() if e.get("class") == "ocr_page"), None)
+    if page_el is None:
+        return None, []
+    m = _BBOX.search(_title(page_el))
+    size = (int(m.group(3)), int(m.group(4))) if m else None
+    out = []
+    for line in root.iter():
+        if line.get("class") not in ("ocr_line", "ocr_header", "ocr_caption", "ocr_textfloat"):
+            continue
+        t = _title(line)
+        bb = _BBOX.search(t)
+        if not bb:
+            continue
+        lx0, ly0, _, ly1 = (int(g) for g in bb.groups())
+        base = _BASELINE.search(t)
+        xs, ds = _NUM["x_size"].search(t), _NUM["x_descenders"].search(t)
+        x_size = float(xs.group(1)) if xs else 0.0
+        words = []
+        for w in line.iter():
+            wb = _BBOX.search(_title(w)) if w.get("class") == "ocrx_word" else None
+            text = "".join(w.itertext()).strip() if wb else ""
+            if text:
+                conf = _NUM["x_wconf"].search(_title(w))
+                words.append((text, tuple(int(g) for g in wb.groups()), float(conf.group(1)) if conf else 0.0))
+        out.append(_HocrLine(lx0, ly1, float(base.group(1)) if base else 0.0, float(base.group(2)) if base else 0.0,
+                             x_size if x_size > 0 else float(ly1 - ly0), float(ds.group(1)) if ds else 0.0, words))
+    return size, out
+
+
+@dataclass
+class _Frame:
+    """A page image's pixels to PDF points, turned back by the page's skew."""
+
+    px_w: int
+    px_h: int
+    angle: float  # radians, the baselines' slope
+    scale: float  # points per pixel
+
+    def words(self, line: _HocrLine, number: int) -> list[Word]:
+        cx, cy = self.px_w / 2, self.px_h / 2
+        cos, sin = math.cos(-self.angle), math.sin(-self.angle)
+        out = []
+        for text, (x0, _, x1, _), conf in line.words:
+            # the baseline under the word's middle, then the word turned back with it
+            mid = (x0 + x1) / 2
+            baseline = line.bottom + line.offset + line.slope * (mid - line.x0)
+            dx, dy = mid - cx, baseline - cy
+            tx, ty = cx + dx * cos - dy * sin, cy + dx * sin + dy * cos
+            half = (x1 - x0) / 2
+            top, bottom = ty - (line.x_size - line.descent), ty + line.descent
+            out.append(Word(text, (tx - half) * self.scale, (tx + half) * self.scale, top * self.scale,
+                            bottom * self.scale, size=round(line.x_size * self.scale / X_SIZE_PER_POINT, 1),
+                            page=number, conf=conf))
+        return out
+
+
+def page_words(hocr: str, number: int, width: float, height: float) -> PageOcr:
+    """The words of one page's hOCR, in PDF points (top-left origin), turned
+    back by the page's skew, each with its line's top, bottom and size."""
+    size, lines = _hocr_lines(hocr)
+    if size is None:
+        return PageOcr([], None, 0.0)
+    px_w, px_h = size
+    slopes = [ln.slope for ln in lines
+              if ln.words and ln.words[-1][1][2] - ln.x0 >= SKEW_LINE_SHARE * px_w]
+    angle = math.atan(statistics.median(slopes)) if slopes else 0.0
+    if abs(math.degrees(angle)) < MIN_SKEW_DEGREES:
+        angle = 0.0
+    frame = _Frame(px_w, px_h, angle, width / px_w if px_w else 72.0 / OCR_DPI)
+    words: list[Word] = []
+    boxes: list[tuple[int, int, int, int]] = []
+    for ln in lines:
+        words += frame.words(ln, number)
+        boxes += [b for _, b, _ in ln.words]
+    confs = [w.conf for w in words]
+    confidence = round(statistics.fmean(confs), 1) if confs else None
+    got = PageOcr(words, confidence, round(math.degrees(angle), 2), pixel_boxes=boxes)
+    got.frame = frame
+    return got
+
+
+#: a table cell (a space the rules enclose) holding ink but no recognised
+#: word is read again on its own: Tesseract's page segmentation skips a lone
+#: short number in a narrow cell ("5.1", "9"), the very cells that carry scores
+CELL_MIN_INK_PIXELS = 30
+#: ... cells are at most this tall (points); a larger enclosed space is a frame
+CELL_MAX_POINTS = 150.0
+CELL_MIN_POINTS = 5.0
+
+
+def _reread_empty_cells(got: PageOcr, image, rules, path: Path, number: int) -> None:
+    """Read again, all at once, the table cells with ink and no word: their
+    crops laid one under another on a sheet, Tesseract reading it as one block
+    of text, each line given back to the cell it lies in."""
+    import numpy as np
+    from PIL import Image
+    from scipy import ndimage
+
+    if got.frame is None:
+        return
+    scale = got.frame.scale
+    ink = np.asarray(image) < INK_LEVEL
+    labels, _ = ndimage.label(~rules)
+    h_img, w_img = ink.shape
+    centres = [((b[0] + b[2]) / 2, (b[1] + b[3]) / 2) for b in got.pixel_boxes]
+    cells = []
+    for sl in ndimage.find_objects(labels):
+        ys, xs = sl
+        if ys.start == 0 or xs.start == 0 or ys.stop >= h_img or xs.stop >= w_img:
+            continue  # the page around the tables
+        hp, wp = (ys.stop - ys.start) * scale, (xs.stop - xs.start) * scale
+        if not (CELL_MIN_POINTS <= hp <= CELL_MAX_POINTS and wp >= CELL_MIN_POINTS):
+            continue
+        if ink[sl].sum() < CELL_MIN_INK_PIXELS:
+            continue
+        if any(xs.start <= x < xs.stop and ys.start <= y < ys.stop for x, y in centres):
+            continue
+        cells.append((xs.start, ys.start, xs.stop, ys.stop))
+    if not cells:
+        return
+    gap = 40
+    sheet = Image.new("L", (max(c[2] - c[0] for c in cells) + 2 * gap,
+                            sum(c[3] - c[1] + gap for c in cells) + gap), 255)
+    placed, y = [], gap
+    for c in cells:
+        sheet.paste(image.crop(c), (gap, y))
+        placed.append((y, y + c[3] - c[1], c))
+        y += c[3] - c[1] + gap
+    sheet.save(path)
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    try:
+        out = subprocess.run(["tesseract", str(path), "stdout", "-l", LANGUAGE, "--psm", "6", "hocr"],
+                             capture_output=True, env=env, timeout=PAGE_TIME_LIMIT)
+    except subprocess.TimeoutExpired:
+        return
+    if out.returncode != 0:
+        return
+    _, lines = _hocr_lines(out.stdout.decode("utf-8", errors="replace"))
+    for ln in lines:
+        if not ln.words:
+            continue
+        mid = (min(b[1] for _, b, _ in ln.words) + max(b[3] for _, b, _ in ln.words)) / 2
+        home = next((c for top, bottom, c in placed if top <= mid <= bottom), None)
+        if home is None:
+            continue
+        top = next(t for t, _, c in placed if c is home)
+        moved = ln.shifted(home[0] - gap, home[1] - top)
+        got.words += got.frame.words(moved, number)
+        got.pixel_boxes += [b for _, b, _ in moved.words]
+
+
+#: Tesseract's Swedish model has no good "%": it reads "48%" as "4890" or
+#: "4896". Such words are looked at again with the English model, which does;
+#: the reading is taken only when it keeps the same leading digits and ends in %
+_PERCENT_MISREAD = re.compile(r"^(\d{1,3})(?:90|96|9o|%o)$")
+_PERCENT = re.compile(r"^(\d{1,3})\s?%$")
+
+
+def _reread_percents(got: PageOcr, image, path: Path) -> None:
+    """Read the words that look like a misread percentage again, all at once:
+    their crops stacked one under the other, one line each."""
+    from PIL import Image
+
+    picks = [i for i, w in enumerate(got.words) if _PERCENT_MISREAD.match(w.text)]
+    if not picks:
+        return
+    pad, gap = 6, 24
+    crops = [image.crop((b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad))
+             for b in (got.pixel_boxes[i] for i in picks)]
+    sheet = Image.new("L", (max(c.width for c in crops) + 2 * gap,
+                            sum(c.height + gap for c in crops) + gap), 255)
+    y = gap
+    for c in crops:
+        sheet.paste(c, (gap, y))
+        y += c.height + gap
+    sheet.save(path)
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    try:
+        out = subprocess.run(["tesseract", str(path), "stdout", "-l", "eng", "--psm", "6"], capture_output=True,
+                             env=env, timeout=PAGE_TIME_LIMIT)
+    except subprocess.TimeoutExpired:
+        return
+    lines = [l.strip() for l in out.stdout.decode("utf-8", errors="replace").splitlines() if l.strip()]
+    if out.returncode != 0 or len(lines) != len(picks):
+        return  # lines that do not line up with the words are not trusted
+    for i, line in zip(picks, lines):
+        m, old = _PERCENT.match(line), _PERCENT_MISREAD.match(got.words[i].text)
+        if m and m.group(1) == old.group(1):
+            got.words[i].text = f"{m.group(1)}%"
+
+
+def _straight(ink, run: int):
+    """The ink of horizontal and of vertical runs at least ``run`` pixels long."""
+    import numpy as np
+    from scipy import ndimage
+
+    return (ndimage.binary_opening(ink, structure=np.ones((1, run), bool)),
+            ndimage.binary_opening(ink, structure=np.ones((run, 1), bool)))
+
+
+def _without_rules(image, width: float) -> tuple:
+    """The page image with its rules whited out (a slightly turned rule is still
+    found in pieces: over 12 pt a turn of a degree moves it by a fifth of a point)."""
+    import numpy as np
+    from PIL import Image
+    from scipy import ndimage
+
+    a = np.asarray(image)
+    h, v = _straight(a < INK_LEVEL, max(3, int(RULE_MIN_POINTS * image.width / width)))
+    rules = ndimage.binary_dilation(h | v, iterations=2)
+    clean = a.copy()
+    clean[rules] = 255
+    return Image.fromarray(clean), rules
+
+
+def image_marks(image, skew: float, width: float) -> tuple[list[Edge], list[Shape]]:
+    """Rules (long straight runs of ink) and solid blobs (bullets) of a page
+    image, in points, after turning the image back by ``skew`` degrees as the
+    words were: a ruled table or a drawn bullet on a scan is then what the
+    layout analysis knows from a born-digital page."""
+    import numpy as np
+    from PIL import Image
+    from scipy import ndimage
+
+    if skew:
+        image = image.rotate(skew, resample=Image.BILINEAR, fillcolor=255)  # clockwise for a negative skew
+    ink = np.asarray(image) < INK_LEVEL
+    scale = width / image.width  # points per pixel
+    run = max(3, int(RULE_MIN_POINTS / scale))
+    thick = RULE_MAX_POINTS / scale
+    edges: list[Edge] = []
+    for orientation, straight in zip("hv", _straight(ink, run)):
+        labels, _ = ndimage.label(straight)
+        for sl in ndimage.find_objects(labels):
+            ys, xs = sl
+            if orientation == "h" and ys.stop - ys.start <= thick:
+                y = (ys.start + ys.stop) / 2 * scale
+                edges.append(Edge("h", xs.start * scale, y, xs.stop * scale, y))
+            elif orientation == "v" and xs.stop - xs.start <= thick:
+                x = (xs.start + xs.stop) / 2 * scale
+                edges.append(Edge("v", x, ys.start * scale, x, ys.stop * scale))
+    shapes: list[Shape] = []
+    labels, _ = ndimage.label(ink, structure=np.ones((3, 3), bool))
+    lo, hi = BULLET_MIN_POINTS / scale, BULLET_MAX_POINTS / scale
+    for k, sl in enumerate(ndimage.find_objects(labels), 1):
+        ys, xs = sl
+        h, w = ys.stop - ys.start, xs.stop - xs.start
+        if not (lo <= h <= hi and lo <= w <= hi) or max(h, w) > 1.5 * min(h, w):
+            continue
+        if (labels[sl] == k).mean() < BULLET_FILL:
+            continue
+        shapes.append(Shape(xs.start * scale, ys.start * scale, xs.stop * scale, ys.stop * scale))
+    return edges, shapes
+
+
+def _drop_bullet_readings(words: list[Word], shapes: list[Shape]) -> list[Word]:
+    """Words that are Tesseract's reading of a bullet blob ("e", "©", "—"...),
+    on it or between it and the text it marks: the blob is the bullet, so they
+    go. A blob inside a word of text (a full stop in "m.m.") is no bullet."""
+    drop: set[int] = set()
+    for s in shapes:
+        cy = (s.top + s.bottom) / 2
+        row = sorted((w for w in words if w.top <= cy <= w.bottom and w.x1 > s.x0), key=lambda w: w.x0)
+        for w in row:
+            if w.text in BULLET_READINGS or (len(w.text) <= 2 and not any(ch.isalnum() for ch in w.text)):
+                drop.add(id(w))
+                continue
+            break
+    keep = [w for w in words if id(w) not in drop]
+    shapes[:] = [s for s in shapes
+                 if not any(s.x0 < w.x1 and w.x0 < s.x1 and s.top < w.bottom and w.top < s.bottom for w in keep)]
+    return keep
+
+
+def render_pages(pdf, numbers: list[int], folder: Path, dpi: int = OCR_DPI) -> list[tuple[int, Path]]:
+    """Render pages (1-based) as grey PNGs into ``folder``, in this thread
+    (PDFium is not thread-safe); Tesseract then reads them in parallel."""
+    out = []
+    for number in numbers:
+        page = pdf[number - 1]
+        try:
+            image = page.render(scale=dpi / 72, grayscale=True).to_pil()
+        finally:
+            page.close()
+        path = folder / f"page-{number:04d}.png"
+        image.save(path)
+        out.append((number, path))
+    return out
+
+
+def ocr_pages(pdf, numbers: list[int], sizes: dict[int, tuple[float, float]]) -> dict[int, PageOcr]:
+    """Render and recognise the given pages of an open PDF."""
+    if on_pages_to_recognise is not None:
+        on_pages_to_recognise(len(numbers))
+    with tempfile.TemporaryDirectory(prefix="kompass-ocr-") as tmp:
+        images = render_pages(pdf, numbers, Path(tmp))
+        return recognise_pages(images, sizes)
