@@ -95,8 +95,14 @@ def ingest(folder: Path, db_path: Path, extracted_dir: Path | None, no_json: boo
                     click.echo(("\n" if show_bar else "") + f"warning: {outcome.path}: {warning}", err=True)
                 bar.update(1, outcome)
 
+            def pages(path, done: int, total: int) -> None:
+                # a scanned file's pages through OCR, on the bar's line
+                bar.label = f"Ingesting ({path.name}: OCR page {done}/{total})" if done < total else "Ingesting"
+                bar.render_progress()
+
             started = time.monotonic()
-            summary = run_ingest(files, db_path, None if no_json else extracted_dir, progress, jobs, time_limit)
+            summary = run_ingest(files, db_path, None if no_json else extracted_dir, progress, jobs, time_limit,
+                                 reading_progress=pages if show_bar else None)
         click.echo(_summary_line(summary, len(files), db_path, time.monotonic() - started))
         for o in summary.promoted:
             if o.status == "failed":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -347,23 +348,32 @@ def ingest(
     progress: Callable[[Outcome], None] | None = None,
     jobs: int | None = None,
     time_limit: float | None = DEFAULT_TIME_LIMIT,
+    reading_progress: Callable[[Path, int, int], None] | None = None,
 ) -> Summary:
     """Ingest files into the database at ``db_path``. Files that must be read
     are read in ``jobs`` worker processes (one per core by default), each
     within ``time_limit`` seconds; this process alone writes, file by file in
-    the given order, so the database is the same as a serial run's."""
+    the given order, so the database is the same as a serial run's.
+    ``reading_progress(file, pages done, pages in all)`` follows a scanned
+    file's pages through OCR."""
     paths = [Path(p) for p in paths]
     db = open_db(db_path)
     summary = Summary()
-    pool = ReadPool(jobs, time_limit)
+    pool = ReadPool(jobs, time_limit, on_progress=reading_progress)
     try:
         summary.before = report_ids(db)
         hashes = [content_hash(p) for p in paths]  # each file read once here, and again only if it must be parsed
         wanted = [needs_reading(db, p, h, extracted_dir) for p, h in zip(paths, hashes)]
         results = pool.map(p for p, w in zip(paths, wanted) if w)
         for path, sha, want in zip(paths, hashes, wanted):
-            outcome = ingest_file(db, path, extracted_dir, prepared=next(results) if want else None, read=pool.read,
-                                  sha=sha)
+            prepared = next(results) if want else None
+            try:
+                outcome = ingest_file(db, path, extracted_dir, prepared=prepared, read=pool.read, sha=sha)
+            except sqlite3.IntegrityError as exc:
+                # a report the schema refuses (an extraction fault): its transaction
+                # is rolled back, the file is reported, and the others go on
+                outcome = Outcome(_display_path(path), "failed", message=f"could not be stored ({exc}); "
+                                  "nothing of it was written: please report this file")
             summary.outcomes.append(outcome)
             if progress:
                 progress(outcome)

@@ -20,7 +20,7 @@ from collections import deque
 from dataclasses import dataclass
 from multiprocessing.connection import wait
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from .document import ReadError
 from .extract import NotAReport, Report, extract_report
@@ -103,6 +103,7 @@ def _child(path: Path, conn, memory_limit_mb: int | None) -> None:
     # a scanned file takes seconds a page to recognise: the parent is told how
     # many pages, and waits that much longer before it stops the reading
     ocr.on_pages_to_recognise = lambda pages: conn.send(("extend", pages * ocr.SECONDS_PER_PAGE_ALLOWED))
+    ocr.on_page_recognised = lambda done, total: conn.send(("progress", done, total))
     try:
         conn.send(read_file(path))
     except Exception as exc:  # a result that cannot be sent (too big, unpicklable)
@@ -126,8 +127,11 @@ class ReadPool:
     """Files read in forked worker processes, results in the files' order."""
 
     def __init__(self, jobs: int | None = None, time_limit: float | None = DEFAULT_TIME_LIMIT,
-                 memory_limit_mb: int | None = DEFAULT_MEMORY_LIMIT_MB):
+                 memory_limit_mb: int | None = DEFAULT_MEMORY_LIMIT_MB,
+                 on_progress: "Callable[[Path, int, int], None] | None" = None):
         self.jobs = max(1, jobs or os.cpu_count() or 1)
+        #: told (file, pages done, pages in all) as a long file's pages are recognised by OCR
+        self.on_progress = on_progress
         self.time_limit = time_limit
         self.memory_limit_mb = memory_limit_mb
         self._ctx = mp.get_context("fork")
@@ -159,8 +163,11 @@ class ReadPool:
                 for r in list(running.values()):
                     if r.conn in ready:
                         result = self._finish(r)
-                        if isinstance(result, tuple):  # ("extend", seconds): pages to recognise by OCR
-                            r.extra += result[1]
+                        if isinstance(result, tuple):  # a message from a file being read by OCR
+                            if result[0] == "extend":  # seconds granted for its pages
+                                r.extra += result[1]
+                            elif result[0] == "progress" and self.on_progress is not None:
+                                self.on_progress(r.path, result[1], result[2])
                             continue
                         done[r.index] = result
                         del running[r.index]

@@ -237,3 +237,22 @@ def test_a_rubriker_box_run_together_by_the_reader_is_still_a_rubriker_box():
         [f"Styrka i område {a}" for a in range(1, 9)] + [f"Förbättring i område {a}" for a in range(1, 9)])
     assert [(a.number, a.score, a.score_source) for a in r.areas] == [
         (a, float(SCORES[a - 1]), "section") for a in range(1, 9)]
+
+
+def test_a_sub_question_number_read_twice_keeps_the_first_and_says_so(tmp_path):
+    """OCR (or a careless table) gives two rows "2.1": one report, one row per
+    number, a flag, and the report is stored (a repeated key once stopped the
+    whole ingest)."""
+    table = overview(SCORES)
+    table.rows.insert(6, cells("2.1", "Samma nummer igen", "9", "50"))
+    blocks = FRONT + [Heading("Område 1 Samspel mellan förtroendevalda och medborgare", 2),
+                      Paragraph("Styrkor"), Paragraph("En styrka", list_marker="•"), table]
+    r = extract_report(doc(blocks))
+    numbers = [q.number for q in r.questions]
+    assert len(numbers) == len(set(numbers)) == 16
+    assert next(q for q in r.questions if q.number == "2.1").title == QUESTIONS[2][0]
+    assert any(f.code == "question_number_repeated" and "2.1" in f.message for f in r.flags)
+    from pipeline.store import Source, open_db, save_report
+    db = open_db(tmp_path / "k.db")
+    save_report(db, "1283-2022", r, Source("test.pdf", "0" * 64, "pdf", 10), "test")
+    assert db["questions"].count == 16

@@ -315,3 +315,25 @@ def test_a_full_disk_during_ingest_is_one_line_and_keeps_what_was_stored(folder,
     assert res.output.strip().splitlines()[-1].startswith("Error: the database could not be written (database or disk is full)")
     monkeypatch.undo()
     assert content(db_path, exclude=()) == before
+
+
+def test_a_report_the_schema_refuses_fails_alone(tmp_path, monkeypatch):
+    """A report the database refuses (a constraint: an extraction fault) is one
+    failed file; the files after it are stored, nothing of it is written."""
+    import pipeline.ingest as ingest_module
+
+    real = ingest_module.save_report
+
+    def refuse_2017(db, report_id, *args, **kwargs):
+        if report_id == "0834-2017":
+            with db.atomic():
+                db.execute("insert into reports (id) values ('0834-2017')")  # half-written, then refused
+                raise sqlite3.IntegrityError("UNIQUE constraint failed: questions.report_id, questions.number")
+        return real(db, report_id, *args, **kwargs)
+
+    monkeypatch.setattr(ingest_module, "save_report", refuse_2017)
+    summary = ingest([sample(2017, "txt"), sample(2021, "txt")], tmp_path / "k.db", None)
+    failed = [o for o in summary.outcomes if o.status == "failed"]
+    assert len(failed) == 1 and "could not be stored" in failed[0].message and "UNIQUE" in failed[0].message
+    db = sqlite_utils.Database(tmp_path / "k.db")
+    assert [r["id"] for r in db.query("select id from reports")] == ["0834-2021"]

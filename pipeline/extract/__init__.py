@@ -174,12 +174,22 @@ def extract_report(doc: Document) -> Report:
     # -- scores ---------------------------------------------------------------
     questions_by_area: dict[int, list] = defaultdict(list)
     totals_by_area: dict[int, object] = {}
+    repeated: list[str] = []
     for r in overview.rows:
         if r.number:
+            if any(q.number == r.number for q in report.questions):
+                # a number printed twice, or misread (OCR: "2.2" for "2.3"):
+                # the first row is kept, and the document is said to disagree
+                repeated.append(r.number)
+                continue
             questions_by_area[r.area].append(r)
             report.questions.append(QuestionScore(r.area, r.number, r.title or "", r.score, r.max, r.percent))
         else:
             totals_by_area.setdefault(r.area, r)
+    if repeated:
+        report.flag(Severity.WARNING, "question_number_repeated",
+                    f"sub-question number(s) {', '.join(sorted(set(repeated)))} appear more than once in the "
+                    "overview; the first row of each is kept")
 
     area_numbers = sorted(set(range(1, 9)) | set(questions_by_area) | set(section_scores))
     for a in area_numbers:

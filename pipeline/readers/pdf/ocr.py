@@ -34,7 +34,7 @@ import shutil
 import statistics
 import subprocess
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -69,8 +69,10 @@ INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-swe"
 SECONDS_PER_PAGE_ALLOWED = 30.0
 
 #: told, before recognition starts, how many pages a file has to recognise
-#: (the worker process that reads it extends its time limit by that much)
+#: (the worker process that reads it extends its time limit by that much) ...
 on_pages_to_recognise: "Callable[[int], None] | None" = None
+#: ... and as each page is done: (pages done, pages in all), for progress
+on_page_recognised: "Callable[[int, int], None] | None" = None
 
 _BBOX = re.compile(r"bbox (-?\d+) (-?\d+) (-?\d+) (-?\d+)")
 _NUM = {key: re.compile(rf"{key} (-?[\d.]+)") for key in ("x_size", "x_descenders", "x_wconf")}
@@ -150,8 +152,14 @@ def recognise_pages(images: list[tuple[int, Path]], page_heights: dict[int, tupl
             got.words = _drop_bullet_readings(got.words, got.shapes)
         return number, got
 
+    out: dict[int, PageOcr] = {}
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        return dict(pool.map(one, images))
+        for future in as_completed([pool.submit(one, item) for item in images]):
+            number, got = future.result()
+            out[number] = got
+            if on_page_recognised is not None:  # called from this thread only
+                on_page_recognised(len(out), len(images))
+    return out
 
 
 def _hocr(png: Path) -> str:
