@@ -145,7 +145,7 @@ def recognise_pages(images: list[tuple[int, Path]], page_heights: dict[int, tupl
         clean_image, rules = _without_rules(image, width)
         clean_image.save(clean)
         got = page_words(_hocr(clean), number, width, height)
-        _reread_empty_cells(got, clean_image, rules, png.with_name(png.stem + "-cells.png"), number)
+        _reread_cells(got, clean_image, rules, png.parent, number)
         _reread_percents(got, clean_image, png.with_name(png.stem + "-percent.png"))
         if got.words:
             got.edges, got.shapes = image_marks(image, got.skew, width)
@@ -286,36 +286,38 @@ CELL_MAX_POINTS = 150.0
 CELL_MIN_POINTS = 5.0
 
 
-def _reread_empty_cells(got: PageOcr, image, rules, path: Path, number: int) -> None:
-    """Read again, all at once, the table cells with ink and no word: their
-    crops laid one under another on a sheet, Tesseract reading it as one block
-    of text, each line given back to the cell it lies in."""
-    import numpy as np
-    from PIL import Image
+#: a short cell whose reading holds digits or only letters that digits are
+#: misread as ("TT" for 11, "To" for 1.1, "S" for 5) is read again with digits
+#: alone allowed; the reading is taken when it is a number
+NUMBER_CELL_MAX_CHARS = 6
+_DIGIT_LOOKALIKES = set("TIlLiOoQDSsZzBbGgq|!:;.,%")
+_CELL_NUMBER = re.compile(r"^\d{1,3}(?:[.,]\d{1,2})?\s?%?$")
+
+
+def _cells(rules, scale: float) -> list[tuple[int, int, int, int]]:
+    """Table cells: the spaces the rules enclose (pixels), the page around the
+    tables and frames taller than a cell left out."""
     from scipy import ndimage
 
-    if got.frame is None:
-        return
-    scale = got.frame.scale
-    ink = np.asarray(image) < INK_LEVEL
     labels, _ = ndimage.label(~rules)
-    h_img, w_img = ink.shape
-    centres = [((b[0] + b[2]) / 2, (b[1] + b[3]) / 2) for b in got.pixel_boxes]
-    cells = []
+    h_img, w_img = rules.shape
+    out = []
     for sl in ndimage.find_objects(labels):
         ys, xs = sl
         if ys.start == 0 or xs.start == 0 or ys.stop >= h_img or xs.stop >= w_img:
             continue  # the page around the tables
         hp, wp = (ys.stop - ys.start) * scale, (xs.stop - xs.start) * scale
-        if not (CELL_MIN_POINTS <= hp <= CELL_MAX_POINTS and wp >= CELL_MIN_POINTS):
-            continue
-        if ink[sl].sum() < CELL_MIN_INK_PIXELS:
-            continue
-        if any(xs.start <= x < xs.stop and ys.start <= y < ys.stop for x, y in centres):
-            continue
-        cells.append((xs.start, ys.start, xs.stop, ys.stop))
-    if not cells:
-        return
+        if CELL_MIN_POINTS <= hp <= CELL_MAX_POINTS and wp >= CELL_MIN_POINTS:
+            out.append((xs.start, ys.start, xs.stop, ys.stop))
+    return out
+
+
+def _read_cells(image, cells: list, path: Path, extra: list[str]) -> dict[tuple, list[_HocrLine]]:
+    """Read ``cells`` of ``image`` again in one Tesseract run: their crops laid
+    one under another on a sheet read as one block of text; each line is
+    given back to the cell it lies in, in the page's pixels."""
+    from PIL import Image
+
     gap = 40
     sheet = Image.new("L", (max(c[2] - c[0] for c in cells) + 2 * gap,
                             sum(c[3] - c[1] + gap for c in cells) + gap), 255)
@@ -327,24 +329,70 @@ def _reread_empty_cells(got: PageOcr, image, rules, path: Path, number: int) -> 
     sheet.save(path)
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     try:
-        out = subprocess.run(["tesseract", str(path), "stdout", "-l", LANGUAGE, "--psm", "6", "hocr"],
+        out = subprocess.run(["tesseract", str(path), "stdout", "-l", LANGUAGE, "--psm", "6", *extra, "hocr"],
                              capture_output=True, env=env, timeout=PAGE_TIME_LIMIT)
     except subprocess.TimeoutExpired:
-        return
+        return {}
     if out.returncode != 0:
-        return
-    _, lines = _hocr_lines(out.stdout.decode("utf-8", errors="replace"))
-    for ln in lines:
+        return {}
+    found: dict[tuple, list[_HocrLine]] = {}
+    for ln in _hocr_lines(out.stdout.decode("utf-8", errors="replace"))[1]:
         if not ln.words:
             continue
         mid = (min(b[1] for _, b, _ in ln.words) + max(b[3] for _, b, _ in ln.words)) / 2
-        home = next((c for top, bottom, c in placed if top <= mid <= bottom), None)
-        if home is None:
-            continue
-        top = next(t for t, _, c in placed if c is home)
-        moved = ln.shifted(home[0] - gap, home[1] - top)
-        got.words += got.frame.words(moved, number)
-        got.pixel_boxes += [b for _, b, _ in moved.words]
+        home = next(((top, c) for top, bottom, c in placed if top <= mid <= bottom), None)
+        if home is not None:
+            top, c = home
+            found.setdefault(c, []).append(ln.shifted(c[0] - gap, c[1] - top))
+    return found
+
+
+def _reread_cells(got: PageOcr, image, rules, folder: Path, number: int) -> None:
+    """A second look at the table cells, where page recognition fails most:
+
+    * a cell with ink and no word (Tesseract's page segmentation skips a lone
+      short number in a narrow cell, "5.1" or "9": the cells that carry the
+      scores) is read on its own;
+    * a short cell read as digits or as letters that look like them is read
+      again with only digits allowed, and takes that reading when it is a
+      number."""
+    import numpy as np
+
+    if got.frame is None:
+        return
+    ink = np.asarray(image) < INK_LEVEL
+    cells = _cells(rules, got.frame.scale)
+    inside: dict[tuple, list[int]] = {c: [] for c in cells}
+    for i, b in enumerate(got.pixel_boxes):
+        x, y = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
+        home = next((c for c in cells if c[0] <= x < c[2] and c[1] <= y < c[3]), None)
+        if home is not None:
+            inside[home].append(i)
+    empty = [c for c in cells if not inside[c] and ink[c[1]:c[3], c[0]:c[2]].sum() >= CELL_MIN_INK_PIXELS]
+    numeric = []
+    for c in cells:
+        text = "".join(got.words[i].text for i in inside[c])
+        if (inside[c] and len(text) <= NUMBER_CELL_MAX_CHARS and not _CELL_NUMBER.match(text)
+                and (any(ch.isdigit() for ch in text) or set(text) <= _DIGIT_LOOKALIKES)):
+            numeric.append(c)
+    drop: set[int] = set()
+    new_words: list[Word] = []
+    new_boxes: list = []
+    if empty:
+        for c, lines in _read_cells(image, empty, folder / f"cells-{number}.png", []).items():
+            for ln in lines:
+                new_words += got.frame.words(ln, number)
+                new_boxes += [b for _, b, _ in ln.words]
+    if numeric:
+        allowed = ["-c", "tessedit_char_whitelist=0123456789.,%"]
+        for c, lines in _read_cells(image, numeric, folder / f"digits-{number}.png", allowed).items():
+            if len(lines) == 1 and _CELL_NUMBER.match("".join(t for t, _, _ in lines[0].words)):
+                drop.update(inside[c])
+                new_words += got.frame.words(lines[0], number)
+                new_boxes += [b for _, b, _ in lines[0].words]
+    keep = [i for i in range(len(got.words)) if i not in drop]
+    got.words = [got.words[i] for i in keep] + new_words
+    got.pixel_boxes = [got.pixel_boxes[i] for i in keep] + new_boxes
 
 
 #: Tesseract's Swedish model has no good "%": it reads "48%" as "4890" or
