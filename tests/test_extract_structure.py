@@ -256,3 +256,24 @@ def test_a_sub_question_number_read_twice_keeps_the_first_and_says_so(tmp_path):
     db = open_db(tmp_path / "k.db")
     save_report(db, "1283-2022", r, Source("test.pdf", "0" * 64, "pdf", 10), "test")
     assert db["questions"].count == 16
+
+
+def test_unreadable_sub_question_numbers_are_taken_from_their_neighbours():
+    """OCR lost or garbled some numbers of an overview: "1" for 1.1 (first of
+    its area), "2:2" between 2.1 and 2.3; a garbled last row cannot be placed
+    and is said to be left out, not guessed."""
+    table = overview(SCORES)
+    table.rows[1] = cells("1", QUESTIONS[1][0], "10", "50")
+    table.rows.insert(6, cells("2:2", "En fråga mitt i området", "5", "10"))
+    table.rows[7] = cells("2.3", QUESTIONS[2][1], "7", "40")
+    table.rows[11] = cells("Jil", QUESTIONS[3][1], "9", "50")  # 3.2, the last of area 3
+    blocks = FRONT + [Heading("Område 1 Samspel mellan förtroendevalda och medborgare", 2),
+                      Paragraph("Styrkor"), Paragraph("En styrka", list_marker="•"), table]
+    r = extract_report(doc(blocks))
+    by_number = {q.number: q for q in r.questions}
+    assert by_number["1.1"].title == QUESTIONS[1][0] and by_number["1.1"].score == 10
+    assert by_number["2.2"].title == "En fråga mitt i området" and by_number["2.3"].score == 7
+    assert "3.2" not in by_number and "3.1" in by_number
+    flags = {f.code: f.message for f in r.flags}
+    assert "1.1" in flags["question_number_inferred"] and "2.2" in flags["question_number_inferred"]
+    assert QUESTIONS[3][1][:20] in flags["question_number_unreadable"]

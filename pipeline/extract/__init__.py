@@ -186,6 +186,14 @@ def extract_report(doc: Document) -> Report:
             report.questions.append(QuestionScore(r.area, r.number, r.title or "", r.score, r.max, r.percent))
         else:
             totals_by_area.setdefault(r.area, r)
+    if overview.inferred:
+        report.flag(Severity.WARNING, "question_number_inferred",
+                    f"sub-question number(s) {', '.join(overview.inferred)} could not be read in the overview and "
+                    "were taken from the rows around them (the previous and next numbers)")
+    if overview.unplaced:
+        report.flag(Severity.WARNING, "question_number_unreadable",
+                    f"{len(overview.unplaced)} overview row(s) whose sub-question number could not be read, nor "
+                    f"taken from the rows around, were left out (e.g. {overview.unplaced[0][:60]!r})")
     if repeated:
         report.flag(Severity.WARNING, "question_number_repeated",
                     f"sub-question number(s) {', '.join(sorted(set(repeated)))} appear more than once in the "

@@ -144,6 +144,8 @@ def overview_of(units: list[Unit], doc: Document) -> Overview:
         if u.role == "overview":
             merged.rows.extend(u.data.rows)
             merged.area_titles.update(u.data.area_titles)
+            merged.inferred.extend(u.data.inferred)
+            merged.unplaced.extend(u.data.unplaced)
     if not merged.rows:
         from .tables import read_overview_lines
 

@@ -43,6 +43,11 @@ class OverviewRow:
 class Overview:
     rows: list[OverviewRow] = field(default_factory=list)
     area_titles: dict[int, str] = field(default_factory=dict)
+    #: question numbers taken from the rows around, the printed one unreadable
+    inferred: list[str] = field(default_factory=list)
+    #: question rows left out: their number unreadable, and the rows around
+    #: them do not say it (their titles, for the flag)
+    unplaced: list[str] = field(default_factory=list)
 
 
 def _numbers(cells: list[str]) -> tuple[list[float], float | None]:
@@ -83,11 +88,26 @@ def _row_points(cells: list[str]) -> tuple[float | None, float | None, float | N
     return (slots[0] if slots else None), (slots[1] if len(slots) > 1 else None), percent
 
 
+def _question_like(cells: list[str]) -> bool:
+    """A row that reads like a question row whatever its first cell: a title,
+    then points (a row whose number was lost or misread, by OCR say)."""
+    nonempty = [c for c in cells if c]
+    # the title is the first cell (the number's cell empty) or the second
+    titles = [i for i, c in enumerate(nonempty[:2]) if parse_number(c) is None and len(c) > 6]
+    return bool(titles) and any(parse_number(c) for c in nonempty[titles[-1] + 1:])
+
+
 def read_overview(table: Table, current_area: int | None = None) -> Overview | None:
-    """Read an overview table; None when the table is not one."""
+    """Read an overview table; None when the table is not one.
+
+    A row that reads like a question row but whose number cannot be read (a
+    number lost or misread by OCR: "1", "5:5", "Jil") takes the number its
+    neighbours leave for it: between N.k-1 and N.k+1, or before N.2 as N.1;
+    ``Overview.inferred`` lists them, for a flag."""
     out = Overview()
     area = current_area
     questions = 0
+    unread: list[int] = []  # indices into out.rows of rows whose number is to be inferred
     for texts in table.row_texts():
         cells = [t.strip() for t in texts]
         nonempty = [c for c in cells if c]
@@ -96,19 +116,40 @@ def read_overview(table: Table, current_area: int | None = None) -> Overview | N
         first = nonempty[0]
         qm = QUESTION_ID.match(first)
         am = AREA_ID.match(first)
-        if qm:
+        if qm and int(qm.group(2)) > 0:
             area = int(qm.group(1))
             title = next((c for c in nonempty[1:] if parse_number(c) is None), None)
             score, max_, pct = _row_points(cells[cells.index(first) + 1:])
             out.rows.append(OverviewRow(area, f"{qm.group(1)}.{int(qm.group(2))}", title, score, max_, pct))
             questions += 1
-        elif am and len(nonempty) >= 2 and parse_number(nonempty[1]) is None:
+        elif am and len(nonempty) >= 2 and parse_number(nonempty[1]) is None and not _question_like(cells):
             area = int(am.group(1))
             out.area_titles[area] = nonempty[1]
         elif area is not None and all(parse_number(c) for c in nonempty) and len(nonempty) >= 2:
             values, pct = _numbers(nonempty)
             if len(values) >= 2:
                 out.rows.append(OverviewRow(area, None, None, values[0], values[1], pct))
+        elif _question_like(cells):
+            title = next((c for c in nonempty[1:] if parse_number(c) is None), None)
+            score, max_, pct = _row_points(cells[cells.index(first) + 1:])
+            unread.append(len(out.rows))
+            out.rows.append(OverviewRow(area or 0, "?", title, score, max_, pct))
+    for i in unread:
+        before = next((r for r in reversed(out.rows[:i]) if r.number not in (None, "?")), None)
+        after = next((r for r in out.rows[i + 1:] if r.number not in (None, "?")), None)
+        if after is not None and (before is None or before.area != after.area) and after.number.endswith(".2"):
+            number = f"{after.area}.1"
+        elif before is not None and after is not None and before.area == after.area and \
+                int(after.number.split(".")[1]) - int(before.number.split(".")[1]) == 2:
+            number = f"{before.area}.{int(before.number.split('.')[1]) + 1}"
+        else:
+            out.unplaced.append(out.rows[i].title or "?")
+            continue
+        row = out.rows[i]
+        row.area, row.number = int(number.split(".")[0]), number
+        out.inferred.append(number)
+        questions += 1
+    out.rows = [r for r in out.rows if r.number != "?"]
     if questions == 0:
         return None
     return out

@@ -373,6 +373,7 @@ def _reread_cells(got: PageOcr, image, rules, folder: Path, number: int) -> None
     for c in cells:
         text = "".join(got.words[i].text for i in inside[c])
         if (inside[c] and len(text) <= NUMBER_CELL_MAX_CHARS and not _CELL_NUMBER.match(text)
+                and not _PERCENT_MISREAD.match(text)  # a percentage: the English model's to read
                 and (any(ch.isdigit() for ch in text) or set(text) <= _DIGIT_LOOKALIKES)):
             numeric.append(c)
     drop: set[int] = set()
@@ -395,10 +396,11 @@ def _reread_cells(got: PageOcr, image, rules, folder: Path, number: int) -> None
     got.pixel_boxes = [got.pixel_boxes[i] for i in keep] + new_boxes
 
 
-#: Tesseract's Swedish model has no good "%": it reads "48%" as "4890" or
-#: "4896". Such words are looked at again with the English model, which does;
-#: the reading is taken only when it keeps the same leading digits and ends in %
-_PERCENT_MISREAD = re.compile(r"^(\d{1,3})(?:90|96|9o|%o)$")
+#: Tesseract's Swedish model has no good "%": it reads "48%" as "4890", "4896"
+#: or "4820". Any number of three to five characters is looked at again with
+#: the English model, which reads "%"; the reading is taken only when it keeps
+#: the same leading digits and ends in % (a year stays a year)
+_PERCENT_MISREAD = re.compile(r"^(\d{1,3})(?:\d\d|9o|%o)$")
 _PERCENT = re.compile(r"^(\d{1,3})\s?%$")
 
 
