@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -95,10 +96,12 @@ def tesseract():
 
 
 def test_a_report_with_a_scanned_page_reads_as_its_born_digital_original(tesseract, tmp_path):
-    """The 2017 sample with its page 4 replaced by that page printed and
-    scanned (250 dpi, 0.6 degrees askew, noise): the same total, area scores
-    and findings as the born-digital report, the scanned page's findings by
-    text similarity, and the report says which pages were read by OCR. Read
+    """The 2017 sample with pages 4 (area 1, its findings) and 11 (the first
+    page of the overview) replaced by those pages printed and scanned (250
+    dpi, 0.6 and -0.4 degrees askew, noise): the same total, area scores and
+    findings as the born-digital report (the scanned page's findings by text
+    similarity), the sub-question scores the same or their area flagged, and
+    the report says which pages were read by OCR. Read
     as an ingest reads, in a worker process with a time limit (2 s) that the
     recognition needs more than: the worker is granted time for its page, and
     says how far its recognition has come."""
@@ -107,14 +110,15 @@ def test_a_report_with_a_scanned_page_reads_as_its_born_digital_original(tessera
     from pipeline.reading import ReadPool
 
     mixed = pdfium.PdfDocument(FIXTURES / "torsas-2017.pdf")
-    mixed.del_page(3)
-    mixed.import_pages(pdfium.PdfDocument(SCANS / "torsas-2017-p4-scan.pdf"), [0], index=3)
+    for page in (11, 4):  # the first page of the overview, and area 1's page with its findings
+        mixed.del_page(page - 1)
+        mixed.import_pages(pdfium.PdfDocument(SCANS / f"torsas-2017-p{page}-scan.pdf"), [0], index=page - 1)
     path = tmp_path / "torsas-2017-mixed.pdf"
     mixed.save(path)
     pages = []
     got = ReadPool(jobs=1, time_limit=2, on_progress=lambda *a: pages.append(a)).read(path)
     assert got.error is None and got.reader == "pdf-layout+ocr"
-    assert pages == [(path, 1, 1)]  # the page's progress, from the worker
+    assert pages == [(path, 1, 2), (path, 2, 2)]  # the pages' progress, from the worker
     scan, digital = got.report, extract_report(read_pdf(FIXTURES / "torsas-2017.pdf"))
     assert scan.total_score == digital.total_score == 373
     assert [(a.number, a.score) for a in scan.areas] == [(a.number, a.score) for a in digital.areas]
@@ -125,7 +129,14 @@ def test_a_report_with_a_scanned_page_reads_as_its_born_digital_original(tessera
             assert difflib.SequenceMatcher(None, s.text, d.text).ratio() >= 0.9, (s.text, d.text)
         else:
             assert s.text == d.text
+    # a sub-question score is the born-digital one, or its area is flagged
+    # (points or maxima that do not add up): never silently wrong
+    read = {q.number: (q.score, q.max) for q in scan.questions}
+    flagged = {int(m) for f in scan.flags if f.code in ("question_sum_mismatch", "question_max_mismatch")
+               for m in re.findall(r"area (\d):", f.message)}
+    wrong = [q for q in digital.questions if read.get(q.number) != (q.score, q.max)]
+    assert len(wrong) <= len(digital.questions) // 4 and all(q.area in flagged for q in wrong), wrong
     (ocr,) = [f for f in scan.flags if f.code == "ocr"]
     assert ocr.severity == "warning"
-    assert ocr.message.startswith("page 4 read by OCR") and "mean word confidence" in ocr.message
-    assert "-0.6°" in ocr.message
+    assert ocr.message.startswith("pages 4, 11 read by OCR") and "mean word confidence" in ocr.message
+    assert "-0.6°" in ocr.message and "+0.4°" in ocr.message

@@ -103,7 +103,7 @@ def read_overview(table: Table, current_area: int | None = None) -> Overview | N
     A row that reads like a question row but whose number cannot be read (a
     number lost or misread by OCR: "1", "5:5", "Jil") takes the number its
     neighbours leave for it: between N.k-1 and N.k+1, or before N.2 as N.1;
-    ``Overview.inferred`` lists them, for a flag."""
+    a run of such rows likewise; ``Overview.inferred`` lists them, for a flag."""
     out = Overview()
     area = current_area
     questions = 0
@@ -134,21 +134,40 @@ def read_overview(table: Table, current_area: int | None = None) -> Overview | N
             score, max_, pct = _row_points(cells[cells.index(first) + 1:])
             unread.append(len(out.rows))
             out.rows.append(OverviewRow(area or 0, "?", title, score, max_, pct))
+    # runs of consecutive unreadable rows take the numbers the rows around them
+    # leave: between N.k and N.k+m+1, before N.m+1 at an area's start, or after
+    # N.k at its end (before its total row or the table's end)
+    runs: list[list[int]] = []
     for i in unread:
-        before = next((r for r in reversed(out.rows[:i]) if r.number not in (None, "?")), None)
-        after = next((r for r in out.rows[i + 1:] if r.number not in (None, "?")), None)
-        if after is not None and (before is None or before.area != after.area) and after.number.endswith(".2"):
-            number = f"{after.area}.1"
-        elif before is not None and after is not None and before.area == after.area and \
-                int(after.number.split(".")[1]) - int(before.number.split(".")[1]) == 2:
-            number = f"{before.area}.{int(before.number.split('.')[1]) + 1}"
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
         else:
-            out.unplaced.append(out.rows[i].title or "?")
+            runs.append([i])
+    for run in runs:
+        m = len(run)
+        prev = out.rows[run[0] - 1] if run[0] > 0 else None
+        nxt = out.rows[run[-1] + 1] if run[-1] + 1 < len(out.rows) else None
+        before = prev if prev is not None and prev.number not in (None, "?") else None
+        after = nxt if nxt is not None and nxt.number not in (None, "?") else None
+        numbers = None
+        if after is not None and (before is None or before.area != after.area) and \
+                int(after.number.split(".")[1]) == m + 1:
+            numbers = [f"{after.area}.{k}" for k in range(1, m + 1)]
+        elif before is not None and after is not None and before.area == after.area and \
+                int(after.number.split(".")[1]) - int(before.number.split(".")[1]) == m + 1:
+            k0 = int(before.number.split(".")[1])
+            numbers = [f"{before.area}.{k0 + k}" for k in range(1, m + 1)]
+        elif before is not None and (nxt is None or nxt.number is None):
+            # the last rows of an area: after N.k, before the area's total row
+            k0 = int(before.number.split(".")[1])
+            numbers = [f"{before.area}.{k0 + k}" for k in range(1, m + 1)]
+        if numbers is None:
+            out.unplaced += [out.rows[i].title or "?" for i in run]
             continue
-        row = out.rows[i]
-        row.area, row.number = int(number.split(".")[0]), number
-        out.inferred.append(number)
-        questions += 1
+        for i, number in zip(run, numbers):
+            out.rows[i].area, out.rows[i].number = int(number.split(".")[0]), number
+            out.inferred.append(number)
+            questions += 1
     out.rows = [r for r in out.rows if r.number != "?"]
     if questions == 0:
         return None
