@@ -21,6 +21,8 @@ from ..document import Paragraph, Table
 from .text import finding_label, parse_number
 
 QUESTION_ID = re.compile(r"^(\d)\.(\d{1,2})\.?$")
+#: an area's maximum: a row carrying it is the area's total, never a sub-question
+AREA_MAX = 100
 AREA_ID = re.compile(r"^(\d)\.?$")
 # Question rows that a reader left as one line of text (a table without rulings).
 QUESTION_LINE = re.compile(
@@ -132,6 +134,8 @@ def read_overview(table: Table, current_area: int | None = None) -> Overview | N
         elif _question_like(cells):
             title = next((c for c in nonempty[1:] if parse_number(c) is None), None)
             score, max_, pct = _row_points(cells[cells.index(first) + 1:])
+            if max_ is not None and max_ >= AREA_MAX:
+                continue  # an area's total row into which a question's title ran over, not a question
             unread.append(len(out.rows))
             out.rows.append(OverviewRow(area or 0, "?", title, score, max_, pct))
     # runs of consecutive unreadable rows take the numbers the rows around them
