@@ -73,15 +73,19 @@ def metadata(db_name: str) -> dict:
     queries = {q.name: {"title": q.title, "description": q.description
                         + "".join(f" {p.name}: {p.help}." for p in q.parameters),
                         "sql": _canned_sql(q)} for q in NAMED_QUERIES}
+    description = ("Scores, strengths and improvement recommendations of SKR's Kommunkompassen evaluation "
+                   "reports, read by kompass, with themes and follow-up links. Search the findings (table "
+                   "findings) or the narrative (sections): a word ending in * finds its inflections, "
+                   "medborgardialog* finds medborgardialogen. findings_long has every finding with its "
+                   "report, area, domain and theme, to facet by.")
+    source = "Kommunkompassen evaluation reports (SKR), read by kompass"
     return {
         "title": "Kommunkompassen findings",
-        "description": "Scores, strengths and improvement recommendations of SKR's Kommunkompassen evaluation "
-                       "reports, read by kompass, with themes and follow-up links. Search the findings (table "
-                       "findings) or the narrative (sections): a word ending in * finds its inflections, "
-                       "medborgardialog* finds medborgardialogen. findings_long has every finding with its "
-                       "report, area, domain and theme, to facet by.",
-        "source": "Kommunkompassen evaluation reports (SKR), read by kompass",
-        "databases": {db_name: {"tables": tables, "queries": queries}},
+        "description": description,
+        "source": source,
+        # said again on the database's own page, where a researcher lands from a link
+        "databases": {db_name: {"description": description, "source": source, "tables": tables,
+                                "queries": queries}},
     }
 
 
