@@ -327,8 +327,11 @@ def follow_up(municipality: str, db_path: Path, year_from: int | None, year_to: 
     _require_links(db, db_path)
     reports = queries.municipality_reports(db, municipality)
     years = [r["year"] for r in reports]
+    if not reports:
+        raise click.ClickException(f"{municipality}: no dated report of that municipality (name or kommunkod) "
+                                   f"in {db_path}")
     if len(reports) < 2:
-        raise click.ClickException(f"{municipality}: {len(reports)} report(s) in {db_path}; follow-up needs two "
+        raise click.ClickException(f"{municipality}: 1 report in {db_path}; follow-up needs two "
                                    "evaluations of the same municipality")
     to = year_to if year_to is not None else years[-1]
     frm = year_from if year_from is not None else max(y for y in years if y < to) if any(y < to for y in years) else None

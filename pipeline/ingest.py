@@ -42,9 +42,10 @@ def _reading_code_digest() -> str:
     return h.hexdigest()[:10]
 
 
-#: flags that are said on the terminal as well: without them a report cannot be
-#: placed (it is stored under "unknown-<hash>" and compared with nothing)
-TERMINAL_FLAGS = ("unknown_municipality", "no_year")
+#: flags said on the terminal at once, not only stored: without a municipality
+#: or year a report cannot be placed (it is stored under "unknown-<hash>" and
+#: compared with nothing); text read by OCR is machine-read
+TERMINAL_FLAGS = ("unknown_municipality", "no_year", "ocr")
 
 #: the reading code a report was made by ("0.1.0+<digest>"), stored per report
 PARSER_VERSION = f"{__version__}+{_reading_code_digest()}"

@@ -125,6 +125,8 @@ class Parameter:
     help: str
     #: None: required; otherwise the value when none is given ("" = all)
     default: str | None = None
+    #: "int" for a whole number (checked before the query runs), else "text"
+    kind: str = "text"
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,11 @@ class NamedQuery:
 
 
 _FRAMEWORK = Parameter("framework", "framework revision, e.g. 2020 (empty: every revision)", "")
+_MUNICIPALITY = Parameter("municipality", "municipality name (Torsås, torsås) or kommunkod (0834)")
+#: a municipality by kommunkod or name; lower() folds ASCII letters only, so
+#: "torsås" finds Torsås (kompass query folds Å/Ä/Ö too, before the query)
+_BY_MUNICIPALITY = ("({r}.municipality_code = :municipality or {r}.municipality = :municipality "
+                    "or lower({r}.municipality) = lower(:municipality))")
 
 NAMED_QUERIES: tuple[NamedQuery, ...] = (
     NamedQuery(
@@ -174,7 +181,7 @@ from findings f join reports r on r.id = f.report_id
 where f.theme_id = :theme
 group by r.year
 order by r.year
-""", (Parameter("theme", "theme id (kompass themes lists them)"),)),
+""", (Parameter("theme", "theme id (kompass themes lists them)", kind="int"),)),
     NamedQuery(
         "trajectory", "A municipality's trajectory",
         "Every evaluation of one municipality (name or kommunkod): the total, then the score of each "
@@ -183,9 +190,9 @@ order by r.year
 select r.year, r.framework, r.total_score, r.max_score, a.domain, a.number as area, a.title as area_title,
        a.score, a.max
 from reports r join areas a on a.report_id = r.id
-where r.municipality_code = :municipality or r.municipality = :municipality
+where """ + _BY_MUNICIPALITY.format(r="r") + """
 order by r.year, r.id, a.domain
-""", (Parameter("municipality", "municipality name or kommunkod, e.g. Torsås or 0834"),)),
+""", (_MUNICIPALITY,)),
     NamedQuery(
         "strongest-questions", "The strongest sub-questions across reports",
         "Sub-questions by their mean score as a share of their maximum, over every report of a framework "
@@ -199,7 +206,7 @@ where q.max > 0 and q.score is not null and (:framework = '' or r.framework = :f
 group by r.framework, q.number
 order by mean_pct desc, r.framework, q.number
 limit :limit
-""", (_FRAMEWORK, Parameter("limit", "rows at most", "20"))),
+""", (_FRAMEWORK, Parameter("limit", "rows at most", "20", kind="int"))),
     NamedQuery(
         "weakest-questions", "The weakest sub-questions across reports",
         "Sub-questions by their mean score as a share of their maximum, over every report of a framework "
@@ -213,7 +220,7 @@ where q.max > 0 and q.score is not null and (:framework = '' or r.framework = :f
 group by r.framework, q.number
 order by mean_pct, r.framework, q.number
 limit :limit
-""", (_FRAMEWORK, Parameter("limit", "rows at most", "20"))),
+""", (_FRAMEWORK, Parameter("limit", "rows at most", "20", kind="int"))),
     NamedQuery(
         "search", "Search findings and narrative",
         "Full-text search of the findings and the reports' narrative (SQLite FTS5 syntax). A word ending in * "
@@ -223,12 +230,12 @@ limit :limit
 select 'finding' as source, f.report_id, r.municipality, r.year, f.area, f.kind as kind_or_heading,
        f.id as finding_id, snippet(findings_fts, 0, '[', ']', '…', 16) as text
 from findings_fts join findings f on f.rowid = findings_fts.rowid join reports r on r.id = f.report_id
-where findings_fts match :q
+where findings_fts match (case when :q glob '*[*"():]*' or :q like '% %' then :q else :q || '*' end)
 union all
 select 'narrative', s.report_id, r.municipality, r.year, s.area, s.heading,
        null, snippet(sections_fts, 1, '[', ']', '…', 16)
 from sections_fts join sections s on s.rowid = sections_fts.rowid join reports r on r.id = s.report_id
-where sections_fts match :q
+where sections_fts match (case when :q glob '*[*"():]*' or :q like '% %' then :q else :q || '*' end)
 order by 1, 2, 5, 8
 """, (Parameter("q", "what to search for, e.g. medborgardialog*"),)),
     NamedQuery(
@@ -239,18 +246,18 @@ order by 1, 2, 5, 8
         """
 select r1.year as year_from, r2.year as year_to, s.area, s.text as recommendation, l.kind as outcome, l.rank,
        l.score, t.kind as later_kind, t.area as later_area, coalesce(t.text, l.evidence) as later,
-       s.id as finding_id
+       s.id as recommendation_id, t.id as later_finding_id
 from links l
 join findings s on s.id = l.source_id
 join reports r1 on r1.id = s.report_id
 join reports r2 on r2.id = l.target_report_id
 left join findings t on t.id = l.target_id
-where l.kind != 'similar' and (r1.municipality_code = :municipality or r1.municipality = :municipality)
+where l.kind != 'similar' and """ + _BY_MUNICIPALITY.format(r="r1") + """
   and (:year_from = '' or r1.year = :year_from) and (:year_to = '' or r2.year = :year_to)
 order by r1.year, r2.year, s.area, s.position, s.id, l.rank
-""", (Parameter("municipality", "municipality name or kommunkod, e.g. Torsås or 0834"),
-      Parameter("year_from", "year of the earlier evaluation (empty: every one)", ""),
-      Parameter("year_to", "year of the later evaluation (empty: every one)", ""))),
+""", (_MUNICIPALITY,
+      Parameter("year_from", "year of the earlier evaluation (empty: every one)", "", kind="int"),
+      Parameter("year_to", "year of the later evaluation (empty: every one)", "", kind="int"))),
     NamedQuery(
         "persisting", "Recommendations that persisted",
         "Improvement recommendations recommended again at the municipality's next evaluation (follow-up "
@@ -308,5 +315,7 @@ def run_named(db: sqlite_utils.Database, query: NamedQuery, values: dict[str, st
         value = values.get(p.name, p.default)
         if value is None:
             raise ValueError(f"{query.name} needs {p.name}: {p.help}")
+        if p.kind == "int" and value != "" and not value.strip().lstrip("-").isdigit():
+            raise ValueError(f"{query.name}: {p.name} must be a whole number, not {value!r}")
         params[p.name] = value
     return list(db.query(query.sql, params))

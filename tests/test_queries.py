@@ -98,6 +98,7 @@ def test_sql_runs_read_only_and_a_write_changes_nothing(linked):
 
 def test_mistakes_are_one_line(linked):
     for args, words in ((["nosuch"], "no query named"), (["theme-by-year"], "needs theme"),
+                        (["weakest-questions", "limit=x"], "limit must be a whole number, not 'x'"),
                         (["trajectory", "a", "b"], "takes 1 value"), ([], "give a query NAME")):
         res = run("query", *args, "--db", linked["db"])
         assert res.exit_code != 0 and words in res.output and "Traceback" not in res.output, res.output
@@ -115,7 +116,8 @@ def test_follow_up_accounts_for_every_recommendation(linked):
     db = sqlite_utils.Database(linked["db"])
     rows = rows_of(linked, "follow-up", "torsås", "2017", "year_to=2021")
     recs = {r["id"] for r in db.query("select id from findings where report_id = '0834-2017' and kind = 'improvement'")}
-    assert {r["finding_id"] for r in rows} == recs
+    assert {r["recommendation_id"] for r in rows} == recs
+    assert all(r["later_finding_id"] for r in rows if r["outcome"] != "no_match")
     firsts = [r for r in rows if r["rank"] in (None, 1)]
     assert len(firsts) == len(recs) and {r["outcome"] for r in firsts} <= {"addressed", "persisting", "no_match"}
     assert all(r["later_kind"] == ("strength" if r["outcome"] == "addressed" else "improvement")

@@ -35,7 +35,9 @@ from sklearn.preprocessing import normalize
 from ..extract.reference import frameworks
 from .swedish import SwedishAnalyzer
 
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+# a sentence ends at . ! or ? before a capital, a digit or a quote, so that an
+# abbreviation inside one ("ex. brukarundersökningar", "bl.a. genom") does not cut it
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖÉÜ0-9\"”“'(])|\n+")
 
 
 def sentences(texts: list[str], min_words: int = 4) -> list[str]:

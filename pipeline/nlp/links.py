@@ -67,7 +67,8 @@ EVIDENCE_MIN_SHARED = 2
 GENERAL_HEADING = "allmänt"
 
 METHOD = (f"cosine of lemma+compound-part and character n-gram TF-IDF; +{DOMAIN_BONUS} same domain; "
-          f"threshold {THRESHOLD}; evidence: a sentence of the areas' own narrative sharing {EVIDENCE_MIN_SHARED} terms")
+          f"threshold {THRESHOLD}; evidence: a sentence (ending before a capital) of the areas' own narrative sharing "
+          f"{EVIDENCE_MIN_SHARED} terms")
 
 
 @dataclass
