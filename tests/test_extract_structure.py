@@ -261,15 +261,19 @@ def test_a_sub_question_number_read_twice_keeps_the_first_and_says_so(tmp_path):
 def test_unreadable_sub_question_numbers_are_taken_from_their_neighbours():
     """OCR lost or garbled some numbers of an overview: "1" for 1.1 (first of
     its area), "2:2" between 2.1 and 2.3, "Jil" for 3.2 (the last before the
-    area's total row); a garbled row with nothing known around it (area 4's
-    whole table) is said to be left out, not guessed."""
+    area's total row); area 4's two rows both unreadable between its header
+    and its total; area 5's rows with its header lost too: nothing says which
+    they are, so they are said to be left out, not guessed."""
     table = overview(SCORES)
     table.rows[1] = cells("1", QUESTIONS[1][0], "10", "50")
     table.rows.insert(6, cells("2:2", "En fråga mitt i området", "5", "10"))
     table.rows[7] = cells("2.3", QUESTIONS[2][1], "7", "40")
     table.rows[11] = cells("Jil", QUESTIONS[3][1], "9", "50")  # 3.2, the last of area 3
-    table.rows[14] = cells("4:", QUESTIONS[4][0], "20", "50")  # 4.1 and 4.2 both unreadable:
-    table.rows[15] = cells("", QUESTIONS[4][1], "20", "50")  # nothing around says which is which
+    table.rows[14] = cells("4:", QUESTIONS[4][0], "20", "50")  # 4.1 and 4.2 both unreadable, between
+    table.rows[15] = cells("", QUESTIONS[4][1], "20", "50")  # area 4's header and its total
+    table.rows[17] = cells("", TITLES_2020[4], "Uppnått", "Max")  # area 5's header lost ...
+    table.rows[18] = cells("5,", QUESTIONS[5][0], "13", "50")  # ... and both its numbers:
+    table.rows[19] = cells("", QUESTIONS[5][1], "14", "50")  # nothing says which they are
     blocks = FRONT + [Heading("Område 1 Samspel mellan förtroendevalda och medborgare", 2),
                       Paragraph("Styrkor"), Paragraph("En styrka", list_marker="•"), table]
     r = extract_report(doc(blocks))
@@ -277,8 +281,9 @@ def test_unreadable_sub_question_numbers_are_taken_from_their_neighbours():
     assert by_number["1.1"].title == QUESTIONS[1][0] and by_number["1.1"].score == 10
     assert by_number["2.2"].title == "En fråga mitt i området" and by_number["2.3"].score == 7
     assert by_number["3.2"].title == QUESTIONS[3][1] and by_number["3.2"].score == 9
-    assert "4.1" not in by_number and "4.2" not in by_number
+    assert by_number["4.1"].title == QUESTIONS[4][0] and by_number["4.2"].title == QUESTIONS[4][1]
+    assert "5.1" not in by_number and "5.2" not in by_number
     flags = {f.code: f.message for f in r.flags}
-    assert all(n in flags["question_number_inferred"] for n in ("1.1", "2.2", "3.2"))
+    assert all(n in flags["question_number_inferred"] for n in ("1.1", "2.2", "3.2", "4.1", "4.2"))
     assert flags["question_number_unreadable"].startswith("2 overview row(s)")
-    assert QUESTIONS[4][0][:20] in flags["question_number_unreadable"]
+    assert QUESTIONS[5][0][:20] in flags["question_number_unreadable"]

@@ -110,6 +110,7 @@ def read_overview(table: Table, current_area: int | None = None) -> Overview | N
     area = current_area
     questions = 0
     unread: list[int] = []  # indices into out.rows of rows whose number is to be inferred
+    starts: dict[int, int] = {}  # index into out.rows where an area's header row put its first question
     for texts in table.row_texts():
         cells = [t.strip() for t in texts]
         nonempty = [c for c in cells if c]
@@ -127,20 +128,23 @@ def read_overview(table: Table, current_area: int | None = None) -> Overview | N
         elif am and len(nonempty) >= 2 and parse_number(nonempty[1]) is None and not _question_like(cells):
             area = int(am.group(1))
             out.area_titles[area] = nonempty[1]
+            starts[len(out.rows)] = area  # the rows that follow are this area's, from N.1
         elif area is not None and all(parse_number(c) for c in nonempty) and len(nonempty) >= 2:
             values, pct = _numbers(nonempty)
             if len(values) >= 2:
                 out.rows.append(OverviewRow(area, None, None, values[0], values[1], pct))
         elif _question_like(cells):
-            title = next((c for c in nonempty[1:] if parse_number(c) is None), None)
+            # the title: the first long text (the number's cell may be empty or garbled)
+            title = next((c for c in nonempty[:2] if parse_number(c) is None and len(c) > 6), None)
             score, max_, pct = _row_points(cells[cells.index(first) + 1:])
             if max_ is not None and max_ >= AREA_MAX:
                 continue  # an area's total row into which a question's title ran over, not a question
             unread.append(len(out.rows))
             out.rows.append(OverviewRow(area or 0, "?", title, score, max_, pct))
     # runs of consecutive unreadable rows take the numbers the rows around them
-    # leave: between N.k and N.k+m+1, before N.m+1 at an area's start, or after
-    # N.k at its end (before its total row or the table's end)
+    # leave: between N.k and N.k+m+1, before N.m+1 at an area's start, after
+    # N.k at its end (before its total row or the table's end), or all of an
+    # area's rows between its header ("N.") and its total
     runs: list[list[int]] = []
     for i in unread:
         if runs and runs[-1][-1] == i - 1:
@@ -161,6 +165,9 @@ def read_overview(table: Table, current_area: int | None = None) -> Overview | N
                 int(after.number.split(".")[1]) - int(before.number.split(".")[1]) == m + 1:
             k0 = int(before.number.split(".")[1])
             numbers = [f"{before.area}.{k0 + k}" for k in range(1, m + 1)]
+        elif run[0] in starts and (nxt is None or nxt.number is None):
+            # every question row of an area unreadable: its header, then they, then its total
+            numbers = [f"{starts[run[0]]}.{k}" for k in range(1, m + 1)]
         elif before is not None and (nxt is None or nxt.number is None):
             # the last rows of an area: after N.k, before the area's total row
             k0 = int(before.number.split(".")[1])
