@@ -149,6 +149,21 @@ _MUNICIPALITY = Parameter("municipality", "municipality name (Torsås, torsås) 
 _BY_MUNICIPALITY = ("({r}.municipality_code = :municipality or {r}.municipality = :municipality "
                     "or lower({r}.municipality) = lower(:municipality))")
 
+#: sub-questions by mean share of their maximum; strongest and weakest differ in order only
+_QUESTIONS_BY_SHARE = """
+select r.framework, q.number, min(q.title) as title, count(*) as reports,
+       round(100.0 * avg(q.score / q.max), 1) as mean_pct,
+       round(100.0 * min(q.score / q.max), 1) as min_pct, round(100.0 * max(q.score / q.max), 1) as max_pct
+from questions q join reports r on r.id = q.report_id
+where q.max > 0 and q.score is not null and (:framework = '' or r.framework = :framework)
+group by r.framework, q.number
+order by mean_pct {order}, r.framework, q.number
+limit :limit
+"""
+#: the search words as FTS5 takes them: a plain word gets a * (its inflections),
+#: anything in FTS5 syntax or of several words is used as it is
+_MATCH = "(case when :q glob '*[*\"():]*' or :q like '% %' then :q else :q || '*' end)"
+
 NAMED_QUERIES: tuple[NamedQuery, ...] = (
     NamedQuery(
         "recurring-improvements", "The most recurring improvement themes",
@@ -193,34 +208,12 @@ from reports r join areas a on a.report_id = r.id
 where """ + _BY_MUNICIPALITY.format(r="r") + """
 order by r.year, r.id, a.domain
 """, (_MUNICIPALITY,)),
-    NamedQuery(
-        "strongest-questions", "The strongest sub-questions across reports",
+    *(NamedQuery(
+        f"{which}-questions", f"The {which} sub-questions across reports",
         "Sub-questions by their mean score as a share of their maximum, over every report of a framework "
-        "revision, highest first.",
-        """
-select r.framework, q.number, min(q.title) as title, count(*) as reports,
-       round(100.0 * avg(q.score / q.max), 1) as mean_pct,
-       round(100.0 * min(q.score / q.max), 1) as min_pct, round(100.0 * max(q.score / q.max), 1) as max_pct
-from questions q join reports r on r.id = q.report_id
-where q.max > 0 and q.score is not null and (:framework = '' or r.framework = :framework)
-group by r.framework, q.number
-order by mean_pct desc, r.framework, q.number
-limit :limit
-""", (_FRAMEWORK, Parameter("limit", "rows at most", "20", kind="int"))),
-    NamedQuery(
-        "weakest-questions", "The weakest sub-questions across reports",
-        "Sub-questions by their mean score as a share of their maximum, over every report of a framework "
-        "revision, lowest first.",
-        """
-select r.framework, q.number, min(q.title) as title, count(*) as reports,
-       round(100.0 * avg(q.score / q.max), 1) as mean_pct,
-       round(100.0 * min(q.score / q.max), 1) as min_pct, round(100.0 * max(q.score / q.max), 1) as max_pct
-from questions q join reports r on r.id = q.report_id
-where q.max > 0 and q.score is not null and (:framework = '' or r.framework = :framework)
-group by r.framework, q.number
-order by mean_pct, r.framework, q.number
-limit :limit
-""", (_FRAMEWORK, Parameter("limit", "rows at most", "20", kind="int"))),
+        f"revision, {first} first.", _QUESTIONS_BY_SHARE.format(order=order),
+        (_FRAMEWORK, Parameter("limit", "rows at most", "20", kind="int")))
+      for which, first, order in (("strongest", "highest", "desc"), ("weakest", "lowest", "asc"))),
     NamedQuery(
         "search", "Search findings and narrative",
         "Full-text search of the findings and the reports' narrative (SQLite FTS5 syntax). A word ending in * "
@@ -230,12 +223,12 @@ limit :limit
 select 'finding' as source, f.report_id, r.municipality, r.year, f.area, f.kind as kind_or_heading,
        f.id as finding_id, snippet(findings_fts, 0, '[', ']', '…', 16) as text
 from findings_fts join findings f on f.rowid = findings_fts.rowid join reports r on r.id = f.report_id
-where findings_fts match (case when :q glob '*[*"():]*' or :q like '% %' then :q else :q || '*' end)
+where findings_fts match """ + _MATCH + """
 union all
 select 'narrative', s.report_id, r.municipality, r.year, s.area, s.heading,
        null, snippet(sections_fts, 1, '[', ']', '…', 16)
 from sections_fts join sections s on s.rowid = sections_fts.rowid join reports r on r.id = s.report_id
-where sections_fts match (case when :q glob '*[*"():]*' or :q like '% %' then :q else :q || '*' end)
+where sections_fts match """ + _MATCH + """
 order by 1, 2, 5, 8
 """, (Parameter("q", "what to search for, e.g. medborgardialog*"),)),
     NamedQuery(

@@ -228,17 +228,17 @@ def _narrative(sections: list[dict], municipality_of: dict[str, str]) -> dict[st
     another municipality's report), since they say nothing of this one."""
     from .features import sentences
 
-    text_of: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    seen_in: dict[str, set] = defaultdict(set)
+    text_of: dict[str, list[tuple[str, str, str]]] = defaultdict(list)  # sentence, domain, its key
+    seen_in: dict[str, set] = defaultdict(set)  # a sentence's key -> the municipalities that print it
     for s in sections:
         if (s.get("heading") or "").strip().casefold() == GENERAL_HEADING:
             continue
         for t in sentences([s["text"]]):
             t = t.strip()
-            text_of[s["report_id"]].append((t, s.get("domain") or ""))
-            seen_in[" ".join(t.casefold().split())].add(municipality_of.get(s["report_id"]) or s["report_id"])
-    return {rid: [(t, d) for t, d in sents if len(seen_in[" ".join(t.casefold().split())]) == 1]
-            for rid, sents in text_of.items()}
+            key = " ".join(t.casefold().split())
+            text_of[s["report_id"]].append((t, s.get("domain") or "", key))
+            seen_in[key].add(municipality_of.get(s["report_id"]) or s["report_id"])
+    return {rid: [(t, d) for t, d, key in sents if len(seen_in[key]) == 1] for rid, sents in text_of.items()}
 
 
 def _evidence(rec: dict, vector, narrative_vectors, narrative: list[tuple[str, str]], analyzer,

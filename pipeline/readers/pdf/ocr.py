@@ -162,16 +162,40 @@ def recognise_pages(images: list[tuple[int, Path]], page_heights: dict[int, tupl
     return out
 
 
+def _tesseract(png: Path, *args: str) -> subprocess.CompletedProcess:
+    """Tesseract on one image, its output on stdout; one thread (the pages run
+    in parallel, not Tesseract's threads). Raises subprocess.TimeoutExpired."""
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    return subprocess.run(["tesseract", str(png), "stdout", *args], capture_output=True, env=env,
+                          timeout=PAGE_TIME_LIMIT)
+
+
+def _stdout(out: subprocess.CompletedProcess) -> str:
+    return out.stdout.decode("utf-8", errors="replace")
+
+
 def _hocr(png: Path) -> str:
-    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}  # the pages run in parallel, not Tesseract's threads
     try:
-        out = subprocess.run(["tesseract", str(png), "stdout", "-l", LANGUAGE, "hocr"], capture_output=True,
-                             env=env, timeout=PAGE_TIME_LIMIT)
+        out = _tesseract(png, "-l", LANGUAGE, "hocr")
     except subprocess.TimeoutExpired:
         raise ReadError(f"OCR of a page took over {PAGE_TIME_LIMIT} s") from None
     if out.returncode != 0:
         raise ReadError(f"OCR failed: {out.stderr.decode(errors='replace').strip().splitlines()[-1:] or '?'}")
-    return out.stdout.decode("utf-8", errors="replace")
+    return _stdout(out)
+
+
+def _sheet(crops: list, gap: int):
+    """Crops laid one under another on a white sheet (one Tesseract run reads
+    them all), and the top of each on it."""
+    from PIL import Image
+
+    sheet = Image.new("L", (max(c.width for c in crops) + 2 * gap, sum(c.height + gap for c in crops) + gap), 255)
+    tops, y = [], gap
+    for c in crops:
+        sheet.paste(c, (gap, y))
+        tops.append(y)
+        y += c.height + gap
+    return sheet, tops
 
 
 def _title(el) -> str:
@@ -316,27 +340,18 @@ def _read_cells(image, cells: list, path: Path, extra: list[str]) -> dict[tuple,
     """Read ``cells`` of ``image`` again in one Tesseract run: their crops laid
     one under another on a sheet read as one block of text; each line is
     given back to the cell it lies in, in the page's pixels."""
-    from PIL import Image
-
     gap = 40
-    sheet = Image.new("L", (max(c[2] - c[0] for c in cells) + 2 * gap,
-                            sum(c[3] - c[1] + gap for c in cells) + gap), 255)
-    placed, y = [], gap
-    for c in cells:
-        sheet.paste(image.crop(c), (gap, y))
-        placed.append((y, y + c[3] - c[1], c))
-        y += c[3] - c[1] + gap
+    sheet, tops = _sheet([image.crop(c) for c in cells], gap)
+    placed = [(top, top + c[3] - c[1], c) for top, c in zip(tops, cells)]
     sheet.save(path)
-    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     try:
-        out = subprocess.run(["tesseract", str(path), "stdout", "-l", LANGUAGE, "--psm", "6", *extra, "hocr"],
-                             capture_output=True, env=env, timeout=PAGE_TIME_LIMIT)
+        out = _tesseract(path, "-l", LANGUAGE, "--psm", "6", *extra, "hocr")
     except subprocess.TimeoutExpired:
         return {}
     if out.returncode != 0:
         return {}
     found: dict[tuple, list[_HocrLine]] = {}
-    for ln in _hocr_lines(out.stdout.decode("utf-8", errors="replace"))[1]:
+    for ln in _hocr_lines(_stdout(out))[1]:
         if not ln.words:
             continue
         mid = (min(b[1] for _, b, _ in ln.words) + max(b[3] for _, b, _ in ln.words)) / 2
@@ -407,28 +422,18 @@ _PERCENT = re.compile(r"^(\d{1,3})\s?%$")
 def _reread_percents(got: PageOcr, image, path: Path) -> None:
     """Read the words that look like a misread percentage again, all at once:
     their crops stacked one under the other, one line each."""
-    from PIL import Image
-
     picks = [i for i, w in enumerate(got.words) if _PERCENT_MISREAD.match(w.text)]
     if not picks:
         return
-    pad, gap = 6, 24
+    pad = 6
     crops = [image.crop((b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad))
              for b in (got.pixel_boxes[i] for i in picks)]
-    sheet = Image.new("L", (max(c.width for c in crops) + 2 * gap,
-                            sum(c.height + gap for c in crops) + gap), 255)
-    y = gap
-    for c in crops:
-        sheet.paste(c, (gap, y))
-        y += c.height + gap
-    sheet.save(path)
-    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    _sheet(crops, 24)[0].save(path)
     try:
-        out = subprocess.run(["tesseract", str(path), "stdout", "-l", "eng", "--psm", "6"], capture_output=True,
-                             env=env, timeout=PAGE_TIME_LIMIT)
+        out = _tesseract(path, "-l", "eng", "--psm", "6")
     except subprocess.TimeoutExpired:
         return
-    lines = [l.strip() for l in out.stdout.decode("utf-8", errors="replace").splitlines() if l.strip()]
+    lines = [l.strip() for l in _stdout(out).splitlines() if l.strip()]
     if out.returncode != 0 or len(lines) != len(picks):
         return  # lines that do not line up with the words are not trusted
     for i, line in zip(picks, lines):
