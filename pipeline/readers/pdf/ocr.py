@@ -16,6 +16,11 @@ one layout analysis, never a second extraction path.
 * **Deskew.** A page scanned slightly turned has sloping baselines. Their
   median slope gives the page's angle, and every word's position is turned
   back about the page's centre (no second recognition).
+* **Numbers read again.** Page recognition fails most on the short numbers
+  in a table's cells (a lone digit skipped, or read "38" for 8). Each short
+  number, and each ruled cell with ink but no word, is cropped close to its
+  ink and read again by the English and the Swedish model; the number two of
+  the three readings agree on is taken (see :func:`_reread_numbers`).
 * **Confidence.** Each word keeps Tesseract's confidence (0-100); the
   document notes the mean per page, and a paragraph whose words are on
   average below :data:`LOW_CONFIDENCE` is marked ``ocr_low_confidence``.
@@ -145,8 +150,7 @@ def recognise_pages(images: list[tuple[int, Path]], page_heights: dict[int, tupl
         clean_image, rules = _without_rules(image, width)
         clean_image.save(clean)
         got = page_words(_hocr(clean), number, width, height)
-        _reread_cells(got, clean_image, rules, png.parent, number)
-        _reread_percents(got, clean_image, png.with_name(png.stem + "-percent.png"))
+        _reread_numbers(got, clean_image, rules, png.parent, number)
         if got.words:
             got.edges, got.shapes = image_marks(image, got.skew, width)
             got.words = _drop_bullet_readings(got.words, got.shapes)
@@ -308,14 +312,23 @@ CELL_MIN_INK_PIXELS = 30
 #: ... cells are at most this tall (points); a larger enclosed space is a frame
 CELL_MAX_POINTS = 150.0
 CELL_MIN_POINTS = 5.0
-
-
-#: a short cell whose reading holds digits or only letters that digits are
-#: misread as ("TT" for 11, "To" for 1.1, "S" for 5) is read again with digits
-#: alone allowed; the reading is taken when it is a number
-NUMBER_CELL_MAX_CHARS = 6
+#: a cell's short reading, whatever it is ("ih" for 7), and a short word
+#: outside the cells holding digits or only letters that digits are misread
+#: as ("TT" for 11, "To" for 1.1, "Zz" for 7), may be a number: read again
+NUMBER_MAX_CHARS = 6
 _DIGIT_LOOKALIKES = set("TIlLiOoQDSsZzBbGgq|!:;.,%")
-_CELL_NUMBER = re.compile(r"^\d{1,3}(?:[.,]\d{1,2})?\s?%?$")
+_NUMBER = re.compile(r"^\d{1,3}(?:[.,]\d{1,2})?\.?\s?%?$")
+#: a number read again is cropped to its ink with this margin (points): read
+#: in its whole cell or at a crop's edge, a lone digit comes out wrong ("38"
+#: for 8, "3" for 7), cropped close with a margin it reads as printed
+NUMBER_MARGIN_POINTS = 3.0
+#: white space (pixels) between crops laid one under another on a sheet
+SHEET_GAP = 30
+#: Tesseract's Swedish model has no good "%": it reads "48%" as "4890",
+#: "4896" or "4820"; the English model reads it. A Swedish reading of the
+#: English one's digits and two more characters is the same reading
+_PERCENT_MISREAD = re.compile(r"^(\d{1,3})(?:\d\d|9o|%o)$")
+_PERCENT = re.compile(r"^(\d{1,3})\s?%$")
 
 
 def _cells(rules, scale: float) -> list[tuple[int, int, int, int]]:
@@ -336,110 +349,156 @@ def _cells(rules, scale: float) -> list[tuple[int, int, int, int]]:
     return out
 
 
-def _read_cells(image, cells: list, path: Path, extra: list[str]) -> dict[tuple, list[_HocrLine]]:
-    """Read ``cells`` of ``image`` again in one Tesseract run: their crops laid
-    one under another on a sheet read as one block of text; each line is
-    given back to the cell it lies in, in the page's pixels."""
-    gap = 40
-    sheet, tops = _sheet([image.crop(c) for c in cells], gap)
-    placed = [(top, top + c[3] - c[1], c) for top, c in zip(tops, cells)]
+def _number_like(text: str) -> bool:
+    return len(text) <= NUMBER_MAX_CHARS and (any(ch.isdigit() for ch in text) or set(text) <= _DIGIT_LOOKALIKES)
+
+
+@dataclass
+class _Number:
+    """A short number to read again: its ink's box (pixels), the page words it
+    replaces and what the page's recognition made of them ("" for none)."""
+
+    box: tuple[int, int, int, int]
+    words: list[int]
+    page: str
+
+
+def _ink_box(ink, box: tuple[int, int, int, int]) -> tuple[int, int, int, int] | None:
+    """The box of the ink inside ``box`` (rows and columns with two inked
+    pixels or more: a speck of noise does not widen it), or None."""
+    x0, y0, x1, y1 = box
+    sub = ink[y0:y1, x0:x1]
+    rows, cols = (sub.sum(axis=1) >= 2).nonzero()[0], (sub.sum(axis=0) >= 2).nonzero()[0]
+    if not len(rows) or not len(cols):
+        return None
+    return x0 + int(cols[0]), y0 + int(rows[0]), x0 + int(cols[-1]) + 1, y0 + int(rows[-1]) + 1
+
+
+def _numbers_to_read_again(got: PageOcr, ink, cells: list) -> list[_Number]:
+    """The table cells holding a short number or ink without a word, and the
+    short number-like words outside any cell (a table without rules)."""
+    inside: dict[tuple, list[int]] = {c: [] for c in cells}
+    loose: list[int] = []
+    for i, b in enumerate(got.pixel_boxes):
+        x, y = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
+        home = next((c for c in cells if c[0] <= x < c[2] and c[1] <= y < c[3]), None)
+        (inside[home] if home is not None else loose).append(i)
+    out = []
+    for c, words in inside.items():
+        text = "".join(got.words[i].text for i in words)
+        if words and len(text) > NUMBER_MAX_CHARS:
+            continue
+        if not words and ink[c[1]:c[3], c[0]:c[2]].sum() < CELL_MIN_INK_PIXELS:
+            continue
+        box = _ink_box(ink, c)
+        if box is not None:
+            out.append(_Number(box, words, text))
+    for i in loose:
+        box = _ink_box(ink, got.pixel_boxes[i]) if _number_like(got.words[i].text) else None
+        if box is not None:
+            out.append(_Number(box, [i], got.words[i].text))
+    return out
+
+
+def _read_sheet(image, boxes: list, margin: int, path: Path, *args: str) -> list[list[_HocrLine]]:
+    """Read the crops ``boxes`` (plus ``margin``) of ``image`` in one Tesseract
+    run, laid one under another on a sheet read as one block of text: per
+    crop, the lines read on it, in the page's pixels."""
+    crops = [(b[0] - margin, b[1] - margin, b[2] + margin, b[3] + margin) for b in boxes]
+    sheet, tops = _sheet([image.crop(c) for c in crops], SHEET_GAP)
     sheet.save(path)
     try:
-        out = _tesseract(path, "-l", LANGUAGE, "--psm", "6", *extra, "hocr")
+        out = _tesseract(path, *args, "hocr")
     except subprocess.TimeoutExpired:
-        return {}
+        return [[] for _ in boxes]
     if out.returncode != 0:
-        return {}
-    found: dict[tuple, list[_HocrLine]] = {}
+        return [[] for _ in boxes]
+    found: list[list[_HocrLine]] = [[] for _ in boxes]
     for ln in _hocr_lines(_stdout(out))[1]:
         if not ln.words:
             continue
         mid = (min(b[1] for _, b, _ in ln.words) + max(b[3] for _, b, _ in ln.words)) / 2
-        home = next(((top, c) for top, bottom, c in placed if top <= mid <= bottom), None)
-        if home is not None:
-            top, c = home
-            found.setdefault(c, []).append(ln.shifted(c[0] - gap, c[1] - top))
+        k = next((k for k, (top, c) in enumerate(zip(tops, crops)) if top <= mid <= top + c[3] - c[1]), None)
+        if k is not None:
+            found[k].append(ln.shifted(crops[k][0] - SHEET_GAP, crops[k][1] - tops[k]))
     return found
 
 
-def _reread_cells(got: PageOcr, image, rules, folder: Path, number: int) -> None:
-    """A second look at the table cells, where page recognition fails most:
+def _one_word(lines: list[_HocrLine], text: str) -> _HocrLine:
+    """A crop's reading as one line of one word, ``text`` (a number read "1 5" is 15)."""
+    words = [w for ln in lines for w in ln.words]
+    box = (min(b[0] for _, b, _ in words), min(b[1] for _, b, _ in words),
+           max(b[2] for _, b, _ in words), max(b[3] for _, b, _ in words))
+    first = lines[0]
+    return _HocrLine(first.x0, first.bottom, first.slope, first.offset, first.x_size, first.descent,
+                     [(text, box, min(c for _, _, c in words))])
 
-    * a cell with ink and no word (Tesseract's page segmentation skips a lone
-      short number in a narrow cell, "5.1" or "9": the cells that carry the
-      scores) is read on its own;
-    * a short cell read as digits or as letters that look like them is read
-      again with only digits allowed, and takes that reading when it is a
-      number."""
+
+def _text(lines: list[_HocrLine]) -> str:
+    return "".join(t for ln in lines for t, _, _ in ln.words)
+
+
+def _agreed(readings: list[str]) -> str | None:
+    """The number at least two of the readings agree on, or None. A Swedish
+    reading "4890" agrees with an English "48%" (see ``_PERCENT_MISREAD``)."""
+    percents = {m.group(1) for r in readings if (m := _PERCENT.match(r))}
+
+    def same(r: str) -> str:
+        m = _PERCENT_MISREAD.match(r)
+        return f"{m.group(1)}%" if m and m.group(1) in percents else r.replace(" ", "")
+
+    votes = [same(r) for r in readings if r]
+    return next((r for r in votes if votes.count(r) >= 2 and _NUMBER.match(r)), None)
+
+
+def _reread_numbers(got: PageOcr, image, rules, folder: Path, number: int) -> None:
+    """A second look at the short numbers, where page recognition fails most
+    (the scores in a table's cells): each number, and each table cell with ink
+    but no word (Tesseract's page segmentation skips a lone short number in a
+    narrow cell), is cropped close to its ink and read again by the English
+    and the Swedish model. The number two of the three readings agree on is
+    taken; when none do, one more reading of the crop alone, digits only,
+    decides; when still none agree, the page's reading stays."""
     import numpy as np
 
     if got.frame is None:
         return
     ink = np.asarray(image) < INK_LEVEL
-    cells = _cells(rules, got.frame.scale)
-    inside: dict[tuple, list[int]] = {c: [] for c in cells}
-    for i, b in enumerate(got.pixel_boxes):
-        x, y = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
-        home = next((c for c in cells if c[0] <= x < c[2] and c[1] <= y < c[3]), None)
-        if home is not None:
-            inside[home].append(i)
-    empty = [c for c in cells if not inside[c] and ink[c[1]:c[3], c[0]:c[2]].sum() >= CELL_MIN_INK_PIXELS]
-    numeric = []
-    for c in cells:
-        text = "".join(got.words[i].text for i in inside[c])
-        if (inside[c] and len(text) <= NUMBER_CELL_MAX_CHARS and not _CELL_NUMBER.match(text)
-                and not _PERCENT_MISREAD.match(text)  # a percentage: the English model's to read
-                and (any(ch.isdigit() for ch in text) or set(text) <= _DIGIT_LOOKALIKES)):
-            numeric.append(c)
+    todo = _numbers_to_read_again(got, ink, _cells(rules, got.frame.scale))
+    if not todo:
+        return
+    margin = max(1, round(NUMBER_MARGIN_POINTS / got.frame.scale))
+    boxes = [n.box for n in todo]
+    english = _read_sheet(image, boxes, margin, folder / f"numbers-{number}-eng.png", "-l", "eng", "--psm", "6")
+    swedish = _read_sheet(image, boxes, margin, folder / f"numbers-{number}-swe.png", "-l", LANGUAGE, "--psm", "6")
     drop: set[int] = set()
     new_words: list[Word] = []
     new_boxes: list = []
-    if empty:
-        for c, lines in _read_cells(image, empty, folder / f"cells-{number}.png", []).items():
-            for ln in lines:
-                new_words += got.frame.words(ln, number)
-                new_boxes += [b for _, b, _ in ln.words]
-    if numeric:
-        allowed = ["-c", "tessedit_char_whitelist=0123456789.,%"]
-        for c, lines in _read_cells(image, numeric, folder / f"digits-{number}.png", allowed).items():
-            if len(lines) == 1 and _CELL_NUMBER.match("".join(t for t, _, _ in lines[0].words)):
-                drop.update(inside[c])
-                new_words += got.frame.words(lines[0], number)
-                new_boxes += [b for _, b, _ in lines[0].words]
+    for k, n in enumerate(todo):
+        readings = [(n.page, []), (_text(english[k]), english[k]), (_text(swedish[k]), swedish[k])]
+        winner = _agreed([r for r, _ in readings])
+        if winner is None and (english[k] or swedish[k]):
+            alone = _read_sheet(image, [n.box], margin, folder / f"number-{number}-{k}.png", "-l", "eng",
+                                "--psm", "7", "-c", "tessedit_char_whitelist=0123456789.,%")[0]
+            readings.append((_text(alone), alone))
+            winner = _agreed([r for r, _ in readings])
+        if winner is None and not n.words:
+            # an empty cell with ink: what it holds, if not a number (a header's "Max")
+            lines = swedish[k] or english[k]
+        elif winner is None or winner == n.page:
+            continue
+        else:
+            lines = next(([_one_word(lns, winner)] for r, lns in readings if lns and _agreed([r, winner]) == winner),
+                         [])
+        if not lines:
+            continue
+        drop.update(n.words)
+        for ln in lines:
+            new_words += got.frame.words(ln, number)
+            new_boxes += [b for _, b, _ in ln.words]
     keep = [i for i in range(len(got.words)) if i not in drop]
     got.words = [got.words[i] for i in keep] + new_words
     got.pixel_boxes = [got.pixel_boxes[i] for i in keep] + new_boxes
-
-
-#: Tesseract's Swedish model has no good "%": it reads "48%" as "4890", "4896"
-#: or "4820". Any number of three to five characters is looked at again with
-#: the English model, which reads "%"; the reading is taken only when it keeps
-#: the same leading digits and ends in % (a year stays a year)
-_PERCENT_MISREAD = re.compile(r"^(\d{1,3})(?:\d\d|9o|%o)$")
-_PERCENT = re.compile(r"^(\d{1,3})\s?%$")
-
-
-def _reread_percents(got: PageOcr, image, path: Path) -> None:
-    """Read the words that look like a misread percentage again, all at once:
-    their crops stacked one under the other, one line each."""
-    picks = [i for i, w in enumerate(got.words) if _PERCENT_MISREAD.match(w.text)]
-    if not picks:
-        return
-    pad = 6
-    crops = [image.crop((b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad))
-             for b in (got.pixel_boxes[i] for i in picks)]
-    _sheet(crops, 24)[0].save(path)
-    try:
-        out = _tesseract(path, "-l", "eng", "--psm", "6")
-    except subprocess.TimeoutExpired:
-        return
-    lines = [l.strip() for l in _stdout(out).splitlines() if l.strip()]
-    if out.returncode != 0 or len(lines) != len(picks):
-        return  # lines that do not line up with the words are not trusted
-    for i, line in zip(picks, lines):
-        m, old = _PERCENT.match(line), _PERCENT_MISREAD.match(got.words[i].text)
-        if m and m.group(1) == old.group(1):
-            got.words[i].text = f"{m.group(1)}%"
 
 
 def _straight(ink, run: int):
