@@ -287,3 +287,44 @@ def test_unreadable_sub_question_numbers_are_taken_from_their_neighbours():
     assert all(n in flags["question_number_inferred"] for n in ("1.1", "2.2", "3.2", "4.1", "4.2"))
     assert flags["question_number_unreadable"].startswith("2 overview row(s)")
     assert QUESTIONS[5][0][:20] in flags["question_number_unreadable"]
+
+
+def test_a_question_number_with_another_areas_digit_takes_the_area_around_it():
+    """OCR reads "7.2" as "1.2" and "6.1" as "5.1": each stands in its area's
+    run of rows (after its header, before its total) in the place of question
+    k, and is question k: it takes that area's digit, with a flag. With the
+    header lost too ("Ifö" for "8."), "3.1" and "8.2" tie: the area after
+    the run before (7) decides. Numbers in their places stay as read."""
+    table = overview(SCORES)
+    table.rows[4 * 5 + 1] = cells("5.1", QUESTIONS[6][0], "20", "50")  # 6.1, after area 6's header
+    table.rows[4 * 6 + 2] = cells("1.2", QUESTIONS[7][1], "30", "50")  # 7.2, before area 7's total
+    table.rows[4 * 7] = cells("Ifö", TITLES_2020[7], "Uppnått", "Max")  # area 8's header garbled ...
+    table.rows[4 * 7 + 1] = cells("3.1", QUESTIONS[8][0], "25", "50")  # ... and 8.1 read as 3.1
+    blocks = FRONT + [Heading("Område 1 Samspel mellan förtroendevalda och medborgare", 2),
+                      Paragraph("Styrkor"), Paragraph("En styrka", list_marker="•"), table]
+    r = extract_report(doc(blocks))
+    by_number = {q.number: q for q in r.questions}
+    assert (by_number["6.1"].title, by_number["6.1"].score) == (QUESTIONS[6][0], 20)
+    assert (by_number["7.2"].title, by_number["7.2"].score) == (QUESTIONS[7][1], 30)
+    assert by_number["5.1"].title == QUESTIONS[5][0] and by_number["1.2"].title == QUESTIONS[1][1]
+    assert (by_number["8.1"].title, by_number["3.1"].title) == (QUESTIONS[8][0], QUESTIONS[3][0])
+    assert len(r.questions) == 16
+    flags = {f.code: f.message for f in r.flags}
+    assert all(f"{t} (read as {m})" in flags["question_number_inferred"]
+               for t, m in (("6.1", "5.1"), ("7.2", "1.2"), ("8.1", "3.1")))
+    assert "question_number_repeated" not in flags and "question_max_mismatch" not in flags
+
+
+def test_an_area_without_a_total_row_keeps_the_frameworks_maximum_and_says_when_rows_fall_short():
+    """Area 3's total row and its second question were not read: its maximum
+    is the framework's 100, not the 50 its one question adds up to, and the
+    shortfall is flagged."""
+    table = overview(SCORES)
+    del table.rows[4 * 2 + 2:4 * 2 + 4]
+    blocks = FRONT + [Heading("Område 1 Samspel mellan förtroendevalda och medborgare", 2),
+                      Paragraph("Styrkor"), Paragraph("En styrka", list_marker="•"), table]
+    r = extract_report(doc(blocks))
+    area3 = next(a for a in r.areas if a.number == 3)
+    assert area3.max == 100 and area3.score == SCORES[2] // 2 and area3.score_source == "questions"
+    assert any(f.code == "question_max_mismatch" and "area 3: sub-question maxima sum to 50 but the area "
+               "maximum is 100" in f.message for f in r.flags)

@@ -17,6 +17,7 @@ from .metadata import find_evaluators, find_municipality_in, find_printed_totals
 from .model import AreaScore, Finding, FindingKind, Flag, QuestionScore, Report, Section, Severity
 from .reference import domain_of, frameworks, revision_areas
 from .structure import AREA_NUMBER, AreaTitles, Segment, Unit, assign_areas, overview_of, segment, to_units
+from .tables import AREA_MAX
 from .text import num, similarity
 
 __all__ = [
@@ -186,10 +187,15 @@ def extract_report(doc: Document) -> Report:
             report.questions.append(QuestionScore(r.area, r.number, r.title or "", r.score, r.max, r.percent))
         else:
             totals_by_area.setdefault(r.area, r)
-    if overview.inferred:
-        report.flag(Severity.WARNING, "question_number_inferred",
-                    f"sub-question number(s) {', '.join(overview.inferred)} could not be read in the overview and "
-                    "were taken from the rows around them (the previous and next numbers)")
+    if overview.inferred or overview.misread:
+        said = []
+        if overview.inferred:
+            said.append(f"sub-question number(s) {', '.join(overview.inferred)} could not be read in the overview "
+                        "and were taken from the rows around them (the previous and next numbers)")
+        if overview.misread:
+            said.append(f"sub-question number(s) {', '.join(f'{t} (read as {r})' for r, t in overview.misread)} "
+                        "stood out of the sequence around them and were given the area of the rows around them")
+        report.flag(Severity.WARNING, "question_number_inferred", "; ".join(said))
     if overview.unplaced:
         report.flag(Severity.WARNING, "question_number_unreadable",
                     f"{len(overview.unplaced)} overview row(s) whose sub-question number could not be read, nor "
@@ -214,7 +220,10 @@ def extract_report(doc: Document) -> Report:
             score, source = q_sum, "questions"
             report.flag(Severity.INFO, "area_score_from_questions",
                         f"area {a}: no area score printed; stored the sum of its sub-question points ({num(q_sum)})")
-        max_ = total_row.max if total_row is not None and total_row.max else (q_max or (100.0 if score is not None else None))
+        # without a total row the area's maximum is the framework's, never
+        # the sum of the maxima read (a row lost would shrink it unseen)
+        max_ = total_row.max if total_row is not None and total_row.max else (
+            float(AREA_MAX) if score is not None or q_max else None)
         if score is None and not qs and a not in seen_areas:
             report.flag(Severity.ERROR, "missing_area", f"area {a}: no score, sub-questions or section found")
             continue

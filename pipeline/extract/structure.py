@@ -146,6 +146,7 @@ def overview_of(units: list[Unit], doc: Document) -> Overview:
             merged.area_titles.update(u.data.area_titles)
             merged.inferred.extend(u.data.inferred)
             merged.unplaced.extend(u.data.unplaced)
+            merged.misread.extend(u.data.misread)
     if not merged.rows:
         from .tables import read_overview_lines
 

@@ -15,6 +15,7 @@ moves them around still reads.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from ..document import Paragraph, Table
@@ -50,6 +51,9 @@ class Overview:
     #: question rows left out: their number unreadable, and the rows around
     #: them do not say it (their titles, for the flag)
     unplaced: list[str] = field(default_factory=list)
+    #: question numbers read with another area's digit, out of the sequence
+    #: around them ("1.5" after 7.4, before area 7's total): (read, taken)
+    misread: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _numbers(cells: list[str]) -> tuple[list[float], float | None]:
@@ -141,6 +145,7 @@ def read_overview(table: Table, current_area: int | None = None) -> Overview | N
                 continue  # an area's total row into which a question's title ran over, not a question
             unread.append(len(out.rows))
             out.rows.append(OverviewRow(area or 0, "?", title, score, max_, pct))
+    _correct_misread_areas(out, starts)
     # runs of consecutive unreadable rows take the numbers the rows around them
     # leave: between N.k and N.k+m+1, before N.m+1 at an area's start, after
     # N.k at its end (before its total row or the table's end), or all of an
@@ -183,6 +188,63 @@ def read_overview(table: Table, current_area: int | None = None) -> Overview | N
     if questions == 0:
         return None
     return out
+
+
+def _minor(row: OverviewRow) -> int:
+    return int(row.number.split(".")[1])
+
+
+def _segments(out: Overview, starts: dict[int, int]) -> list[tuple[int | None, list[int]]]:
+    """The overview's question rows in runs: from an area's header or a total
+    row to the next; each with the area its header names (or None)."""
+    segments: list[tuple[int | None, list[int]]] = []
+    header, rows = None, []
+    for i, r in enumerate(out.rows):
+        if i in starts or r.number is None:
+            if rows:
+                segments.append((header, rows))
+            header, rows = starts.get(i), []
+        if r.number is not None:
+            rows.append(i)
+    if rows:
+        segments.append((header, rows))
+    return segments
+
+
+def _correct_misread_areas(out: Overview, starts: dict[int, int]) -> None:
+    """A question number whose area digit was misread (OCR: "1.2" for 7.2,
+    "3.1" for 8.1) takes the area of the run of rows it stands in, when its
+    own question number is the one its place in the run gives. A run's area
+    is its header's; without one, the area most of its rows are read with;
+    at a tie, the one after the previous run's (areas follow in order).
+    Otherwise every number stays as read."""
+    previous = None
+    for header, rows in _segments(out, starts):
+        read = [out.rows[i] for i in rows if out.rows[i].number != "?"]
+        counts = Counter(r.area for r in read)
+        top = max(counts.values(), default=0)
+        leaders = sorted(a for a, c in counts.items() if c == top)
+        area = header
+        if len(leaders) == 1 and top >= 2 and 2 * top > len(read):
+            area = leaders[0] if header is None or not counts.get(header) else header
+        elif header is None and previous is not None and previous + 1 in leaders:
+            area = previous + 1
+        previous = area
+        if area is None:
+            continue
+        # the run's first row is question 1 + offset (a run that goes on from
+        # the page before starts further on): all its rows of the area agree
+        offsets = {_minor(out.rows[i]) - k for k, i in enumerate(rows, 1)
+                   if out.rows[i].number != "?" and out.rows[i].area == area}
+        if len(offsets) != 1:
+            continue
+        offset = offsets.pop()
+        for k, i in enumerate(rows, 1):
+            r = out.rows[i]
+            if r.number != "?" and r.area != area and _minor(r) == k + offset:
+                taken = f"{area}.{k + offset}"
+                out.misread.append((r.number, taken))
+                r.area, r.number = area, taken
 
 
 def read_overview_lines(paragraphs: list[Paragraph]) -> Overview | None:
