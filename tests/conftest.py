@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,18 @@ def linked(tmp_path_factory):
     update = update_links(db)
     db.close()
     return {"db": db_path, "base": base, "update": update, "other": other}
+
+
+#: set by .ci/run, where Tesseract is installed: a missing Tesseract fails there
+REQUIRE_OCR = os.environ.get("KOMPASS_REQUIRE_OCR") == "1"
+
+
+@pytest.fixture(scope="session")
+def tesseract():
+    from pipeline.readers.pdf.ocr import tesseract_missing
+
+    missing = tesseract_missing()
+    if missing:
+        if REQUIRE_OCR:
+            pytest.fail(missing)
+        pytest.skip(missing)

@@ -5,7 +5,6 @@ sample report against its born-digital original."""
 from __future__ import annotations
 
 import difflib
-import os
 from pathlib import Path
 
 import pytest
@@ -18,8 +17,6 @@ from pipeline.readers.pdf.ocr import X_SIZE_PER_POINT, _agreed, _drop_bullet_rea
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SCANS = FIXTURES / "scans"
-#: set by .ci/run, where Tesseract is installed: a missing Tesseract fails there
-REQUIRE_OCR = os.environ.get("KOMPASS_REQUIRE_OCR") == "1"
 
 
 def _hocr(lines: list[tuple[int, int, float, list[str]]]) -> str:
@@ -97,17 +94,6 @@ def test_a_number_read_again_takes_what_two_readings_agree_on():
     assert _agreed(["i", "1", "i"]) is None
 
 
-@pytest.fixture(scope="module")
-def tesseract():
-    from pipeline.readers.pdf.ocr import tesseract_missing
-
-    missing = tesseract_missing()
-    if missing:
-        if REQUIRE_OCR:
-            pytest.fail(missing)
-        pytest.skip(missing)
-
-
 def test_a_report_with_a_scanned_page_reads_as_its_born_digital_original(tesseract, tmp_path):
     """The 2017 sample with pages 4 (area 1, its findings) and 11 (the first
     page of the overview) replaced by those pages printed and scanned (250
@@ -152,3 +138,4 @@ def test_a_report_with_a_scanned_page_reads_as_its_born_digital_original(tessera
     assert ocr.severity == "warning"
     assert ocr.message.startswith("pages 4, 11 read by OCR") and "mean word confidence" in ocr.message
     assert "-0.6°" in ocr.message and "+0.4°" in ocr.message
+

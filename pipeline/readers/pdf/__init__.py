@@ -133,9 +133,12 @@ def reader_notes(layout: Layout, st: PdfSettings | None = None) -> list[ReaderNo
         confs = [p.ocr_confidence for p in ocr if p.ocr_confidence is not None]
         mean = sum(confs) / len(confs) if confs else 0.0
         turned = [f"page {p.number} by {p.ocr_skew:+.1f}°" for p in ocr if p.ocr_skew]
+        upright = [f"page {p.number} by {p.ocr_turned}°" for p in ocr if p.ocr_turned]
         notes.append(ReaderNote("warning", "ocr",
                                 f"{_pages([p.number for p in ocr])} read by OCR (Tesseract, Swedish, {OCR_DPI} dpi): "
                                 f"mean word confidence {mean:.1f} of 100"
+                                + (f"; scanned sideways or upside down, turned upright (clockwise): {', '.join(upright)}"
+                                   if upright else "")
                                 + (f"; scanned askew, straightened: {', '.join(turned)}" if turned else "")
                                 + ". Machine-read text: check numbers against the sums flagged"))
         low = [p.number for p in ocr if p.ocr_confidence is not None and p.ocr_confidence < LOW_CONFIDENCE]

@@ -100,6 +100,9 @@ def _recognise_scans(pdf, pages: list[PageContent], st: PdfSettings) -> None:
         if got.words:  # a grey or blank image stays a page without text
             p.words, p.ocr_confidence, p.ocr_skew, p.ocr = got.words, got.confidence, got.skew, True
             p.edges, p.shapes = got.edges, got.shapes
+            if got.size is not None:  # turned upright: a sheet fed sideways is a landscape page
+                p.width, p.height = got.size
+                p.ocr_turned = got.turned
 
 
 def read_page(page: "pdfium.PdfPage", number: int, st: PdfSettings, tagged: bool = False) -> PageContent:

@@ -110,9 +110,11 @@ class PageContent:
     #: on a page without text: the share of it its largest image covers (a scan)
     image_share: float = 0.0
     #: for a page read by OCR: the mean word confidence (0-100) and the angle
-    #: (degrees) the page was turned back by
+    #: (degrees) the page was turned back by; a page fed sideways or upside
+    #: down is first turned upright by a quarter turns (degrees clockwise)
     ocr_confidence: float | None = None
     ocr_skew: float = 0.0
+    ocr_turned: int = 0
     ocr: bool = False
 
 

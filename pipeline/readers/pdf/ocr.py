@@ -66,6 +66,13 @@ OCR_LOW_CONFIDENCE = "ocr_low_confidence"
 MIN_SKEW_DEGREES = 0.05
 #: lines shorter than this share of the page width say little about the angle
 SKEW_LINE_SHARE = 0.3
+#: a page read with a mean word confidence below this (or with no word) may
+#: have been fed sideways or upside down: its orientation is checked
+ORIENTATION_CHECK_CONFIDENCE = 70.0
+#: ... and it is turned when Tesseract's orientation detection is at least
+#: this confident (its scale; upright and turned pages of our scans give 10-20,
+#: a page without enough text below 2)
+ORIENTATION_MIN_CONFIDENCE = 2.0
 #: seconds one page may take (a page is recognised in a few seconds)
 PAGE_TIME_LIMIT = 120
 INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-swe"
@@ -115,6 +122,10 @@ class PageOcr:
     #: each word's box in the image (pixels, as recognised), for a second look
     pixel_boxes: list[tuple[int, int, int, int]] = field(default_factory=list)
     frame: "_Frame | None" = None
+    #: degrees (clockwise) the page image was turned to stand upright, and the
+    #: page's size (points) as turned: a sheet fed sideways is a landscape page
+    turned: int = 0
+    size: tuple[float, float] | None = None
 
 
 @lru_cache(maxsize=1)
@@ -140,20 +151,24 @@ def recognise_pages(images: list[tuple[int, Path]], page_heights: dict[int, tupl
 
     def one(item: tuple[int, Path]) -> tuple[int, PageOcr]:
         number, png = item
-        width, height = page_heights[number]
         from PIL import Image
 
         image = Image.open(png).convert("L")
-        # Tesseract reads a ruled table's cells better without the rules (it
-        # takes a rule for a "=" or a dash, and may skip a cell's lone number)
-        clean = png.with_name(png.stem + "-clean.png")
-        clean_image, rules = _without_rules(image, width)
-        clean_image.save(clean)
-        got = page_words(_hocr(clean), number, width, height)
-        _reread_numbers(got, clean_image, rules, png.parent, number)
-        if got.words:
-            got.edges, got.shapes = image_marks(image, got.skew, width)
-            got.words = _drop_bullet_readings(got.words, got.shapes)
+        got = _recognise(image, png, number, *page_heights[number])
+        if got.confidence is None or got.confidence < ORIENTATION_CHECK_CONFIDENCE:
+            # a sheet fed sideways or upside down reads as noise: Tesseract's
+            # orientation detection says how far to turn it; the turned page
+            # is read again and kept if it reads better
+            turn = _orientation(png)
+            if turn:
+                turned = image.rotate(-turn, expand=True, fillcolor=255)
+                path = png.with_name(f"{png.stem}-turned.png")
+                turned.save(path)
+                width, height = page_heights[number]
+                size = (height, width) if turn in (90, 270) else (width, height)
+                again = _recognise(turned, path, number, *size)
+                if (again.confidence or 0) > (got.confidence or 0):
+                    got, again.turned, again.size = again, turn, size
         return number, got
 
     out: dict[int, PageOcr] = {}
@@ -164,6 +179,36 @@ def recognise_pages(images: list[tuple[int, Path]], page_heights: dict[int, tupl
             if on_page_recognised is not None:  # called from this thread only
                 on_page_recognised(len(out), len(images))
     return out
+
+
+def _recognise(image, png: Path, number: int, width: float, height: float) -> PageOcr:
+    """One page image's words (``png`` is ``image`` saved), its rules and bullets."""
+    # Tesseract reads a ruled table's cells better without the rules (it
+    # takes a rule for a "=" or a dash, and may skip a cell's lone number)
+    clean = png.with_name(png.stem + "-clean.png")
+    clean_image, rules = _without_rules(image, width)
+    clean_image.save(clean)
+    got = page_words(_hocr(clean), number, width, height)
+    _reread_numbers(got, clean_image, rules, png.parent, number)
+    if got.words:
+        got.edges, got.shapes = image_marks(image, got.skew, width)
+        got.words = _drop_bullet_readings(got.words, got.shapes)
+    return got
+
+
+def _orientation(png: Path) -> int:
+    """How far (degrees clockwise: 0, 90, 180 or 270) the page image is to be
+    turned for its text to stand upright, by Tesseract's orientation
+    detection; 0 when it is unsure."""
+    try:
+        out = _tesseract(png, "--psm", "0")
+    except subprocess.TimeoutExpired:
+        return 0
+    text = _stdout(out)
+    turn, conf = re.search(r"Rotate: (\d+)", text), re.search(r"Orientation confidence: ([\d.]+)", text)
+    if out.returncode != 0 or not turn or not conf or float(conf.group(1)) < ORIENTATION_MIN_CONFIDENCE:
+        return 0
+    return int(turn.group(1)) % 360
 
 
 def _tesseract(png: Path, *args: str) -> subprocess.CompletedProcess:
