@@ -13,7 +13,8 @@ from PIL import Image, ImageDraw
 from pipeline.extract import extract_report
 from pipeline.readers.pdf import read_pdf
 from pipeline.readers.pdf.model import Shape, Word
-from pipeline.readers.pdf.ocr import X_SIZE_PER_POINT, _agreed, _drop_bullet_readings, image_marks, page_words
+from pipeline.readers.pdf.ocr import (X_SIZE_PER_POINT, PageOcr, _agreed, _drop_bullet_readings, _image_skew,
+                                      _mostly_vertical, image_marks, page_words)
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SCANS = FIXTURES / "scans"
@@ -78,6 +79,37 @@ def test_what_tesseract_makes_of_a_bullet_goes_and_a_full_stop_is_no_bullet():
     kept = _drop_bullet_readings(words, shapes)
     assert [w.text for w in kept] == ["Information", "m.m.", "—"]  # a dash inside the text stays
     assert shapes == [bullet]
+
+
+@pytest.mark.parametrize("angle", [2.5, -3.5, 0.0])
+def test_a_page_laid_askew_has_its_angle_found_from_its_lines_of_ink(angle):
+    """Lines of "text" (dashes of ink of uneven length, as words), laid
+    askew by a few degrees: the angle that turns them straight is found to a
+    tenth of a degree (positive when the lines fall to the right, as the
+    baselines' slope is given)."""
+    import random
+
+    rng = random.Random(1)
+    image = Image.new("L", (2480, 3508), 255)
+    draw = ImageDraw.Draw(image)
+    for y in range(300, 3200, 60):
+        x = 250
+        while x < 2100:
+            w = rng.randint(60, 260)
+            draw.rectangle((x, y, x + w, y + 28), fill=0)
+            x += w + 25
+    turned = image.rotate(angle, fillcolor=255)  # counter-clockwise: the lines rise to the right
+    assert _image_skew(turned) == pytest.approx(-angle, abs=0.1)
+
+
+def test_words_standing_on_end_say_the_page_was_fed_sideways():
+    words = [Word(t, 0, 1, 0, 1, 11) for t in ("Styrkor", "och", "förbättringar", "i", "kommunen")]
+    upright = PageOcr(words, 90.0, 0.0, pixel_boxes=[(0, 0, 300, 40), (0, 0, 90, 40), (0, 0, 500, 40),
+                                                     (0, 0, 10, 40), (0, 0, 320, 40)])
+    on_end = PageOcr(words, 90.0, 0.0, pixel_boxes=[(0, 0, 40, 300), (0, 0, 40, 90), (0, 0, 40, 500),
+                                                    (0, 0, 40, 10), (0, 0, 320, 40)])
+    assert not _mostly_vertical(upright) and _mostly_vertical(on_end)
+    assert not _mostly_vertical(PageOcr([], None, 0.0))
 
 
 def test_a_number_read_again_takes_what_two_readings_agree_on():
