@@ -328,3 +328,35 @@ def test_an_area_without_a_total_row_keeps_the_frameworks_maximum_and_says_when_
     assert area3.max == 100 and area3.score == SCORES[2] // 2 and area3.score_source == "questions"
     assert any(f.code == "question_max_mismatch" and "area 3: sub-question maxima sum to 50 but the area "
                "maximum is 100" in f.message for f in r.flags)
+
+
+def test_a_long_label_read_with_a_letter_wrong_still_announces_its_findings():
+    """OCR reads "FÖRBÄTTRINGSOMRÅDEN" as "FÖRBÄLTRINGSOMRÅDEN": one letter in
+    ten may be wrong in a long label, and its list is still the area's
+    improvements; a short label, or a word two letters off, is no label."""
+    from pipeline.extract.text import finding_label
+
+    assert finding_label("FÖRBÄLTRINGSOMRÅDEN") == finding_label("Förbättringsområden:") == "improvement"
+    assert finding_label("Utvecklingsomraden") == "improvement"
+    assert finding_label("STYRKDR") is None and finding_label("Förbättringar") is None
+    assert finding_label("Förbättringsområdena inom") is None
+    blocks = FRONT + [Heading("Område 1 Samspel mellan förtroendevalda och medborgare", 2),
+                      Paragraph("STYRKOR"), Paragraph("En styrka", list_marker="•"),
+                      Paragraph("FÖRBÄLTRINGSOMRÅDEN"), Paragraph("En förbättring", list_marker="•"),
+                      overview(SCORES)]
+    r = extract_report(doc(blocks))
+    assert [(f.area, f.kind, f.text) for f in r.findings] == [(1, "strength", "En styrka"),
+                                                              (1, "improvement", "En förbättring")]
+
+
+def test_an_area_with_one_kind_of_finding_stands_out_where_the_others_give_both():
+    blocks = list(FRONT)
+    for a in range(1, 6):
+        blocks += [Heading(f"Område {a} {TITLES_2020[a - 1]}", 2), Paragraph("Styrkor"),
+                   Paragraph(f"Styrka {a}", list_marker="•")]
+        if a != 3:
+            blocks += [Paragraph("Förbättringsområden"), Paragraph(f"Förbättring {a}", list_marker="•")]
+    blocks.append(overview(SCORES))
+    flags = [f for f in extract_report(doc(blocks)).flags if f.code == "area_findings_one_kind"]
+    assert [f.message.split(":")[0] for f in flags] == ["area 3"]
+    assert "improvements not found, though 4 other areas give both" in flags[0].message

@@ -30,6 +30,30 @@ class NotAReport(ValueError):
     """The document holds no Kommunkompassen scores or findings."""
 
 
+#: areas with both strengths and improvements it takes for an area with only
+#: one kind to stand out (the report's way is to give both)
+BOTH_KINDS_MIN_AREAS = 4
+
+
+def _flag_areas_of_one_kind(report: Report) -> None:
+    """An area with strengths but no improvements (or the reverse) where the
+    report gives most areas both: a label may have been misread (OCR's
+    "FÖRBÄLTRINGSOMRÅDEN") and its list lost, or the area has none."""
+    kinds: dict[int, set[str]] = defaultdict(set)
+    for f in report.findings:
+        if f.area is not None:
+            kinds[f.area].add(f.kind)
+    both = [a for a, k in kinds.items() if len(k) > 1]
+    if len(both) < BOTH_KINDS_MIN_AREAS:
+        return
+    for a in sorted(a for a, k in kinds.items() if len(k) == 1):
+        (only,) = kinds[a]
+        missing = "improvements" if only == "strength" else "strengths"
+        report.flag(Severity.WARNING, "area_findings_one_kind",
+                    f"area {a}: {missing} not found, though {len(both)} other areas give both; a label may have "
+                    "been misread and its list lost")
+
+
 def _detect_framework(candidates: list[str], year: int | None) -> tuple[str | None, str]:
     scores: dict[str, float] = {}
     for rev in frameworks()["revisions"]:
@@ -256,6 +280,7 @@ def extract_report(doc: Document) -> Report:
             report.flag(Severity.WARNING, "area_without_findings", f"area {a}: no strengths or improvements found")
         elif a not in seen_areas:
             report.flag(Severity.WARNING, "area_without_section", f"area {a}: no section of text found for this area")
+    _flag_areas_of_one_kind(report)
 
     scored = [ar for ar in report.areas if ar.score is not None]
     area_sum = sum(ar.score for ar in scored)

@@ -26,10 +26,32 @@ FINDING_LABELS = {
 NUMBER = re.compile(r"^\s*(\d{1,3}(?:[.,]\d+)?)\s*(%?)\s*$")
 
 
+#: a long label (ten letters or more) read with one letter wrong in ten
+#: ("FÖRBÄLTRINGSOMRÅDEN", by OCR) is still the label; short ones must be exact
+LABEL_LETTERS_PER_TYPO = 10
+
+
 def finding_label(text: str) -> str | None:
     """The finding kind a label ("STYRKOR", "Förbättringsmöjligheter:") announces."""
     key = re.sub(r"[\s:.\-–]+$", "", text.strip()).lower()
-    return FINDING_LABELS.get(key)
+    kind = FINDING_LABELS.get(key)
+    if kind is not None or len(key) < LABEL_LETTERS_PER_TYPO or " " in key or len(key) > 30:
+        return kind
+    for label, kind in FINDING_LABELS.items():
+        allowed = len(label) // LABEL_LETTERS_PER_TYPO
+        if allowed and abs(len(label) - len(key)) <= allowed and _edits(key, label) <= allowed:
+            return kind
+    return None
+
+
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance (letters inserted, deleted or changed)."""
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
+    return row[-1]
 
 
 def parse_number(text: str) -> tuple[float, bool] | None:
