@@ -360,3 +360,39 @@ def test_an_area_with_one_kind_of_finding_stands_out_where_the_others_give_both(
     flags = [f for f in extract_report(doc(blocks)).flags if f.code == "area_findings_one_kind"]
     assert [f.message.split(":")[0] for f in flags] == ["area 3"]
     assert "improvements not found, though 4 other areas give both" in flags[0].message
+
+
+def test_a_sub_question_row_that_disagrees_with_itself_is_flagged():
+    """OCR reads "7" as "74" (of 20) and "1" as "4" (of 10, printed 10%):
+    more points than the maximum, and points no rounding of the printed
+    percent gives, are flagged by row; a row whose points are its percent
+    rounded (8 of 15 printed 50%: 7.5) is not. The area's sum then differs
+    by more than rounding, and the message no longer calls it rounding."""
+    table = overview(SCORES)
+    table.rows[1] = cells("1.1", QUESTIONS[1][0], "74", "20", "36%")
+    table.rows[2] = cells("1.2", QUESTIONS[1][1], "4", "10", "10%")
+    table.rows[5] = cells("2.1", QUESTIONS[2][0], "8", "15", "50%")
+    blocks = FRONT + [Heading("Område 1 Samspel mellan förtroendevalda och medborgare", 2),
+                      Paragraph("Styrkor"), Paragraph("En styrka", list_marker="•"), table]
+    flags = {f.code: f.message for f in extract_report(doc(blocks)).flags}
+    assert flags["question_score_above_max"].startswith("sub-question(s) 1.1 (74 of 20)")
+    assert flags["question_percent_mismatch"].startswith("sub-question(s) 1.2 (4 of 10, printed as 10%)")
+    assert "2.1" not in flags["question_percent_mismatch"]
+    sums = [f.message for f in extract_report(doc(blocks)).flags if f.code == "question_sum_mismatch"]
+    assert any(m.startswith("area 1:") and "no rounding of the area score" in m for m in sums)
+
+
+def test_areas_without_sub_questions_are_flagged_where_others_have_them():
+    table = overview(SCORES)
+    del table.rows[4 * 6 + 1:4 * 6 + 3]  # area 7's two question rows lost
+    blocks = FRONT + [Heading("Område 1 Samspel mellan förtroendevalda och medborgare", 2),
+                      Paragraph("Styrkor"), Paragraph("En styrka", list_marker="•"), table]
+    flags = {f.code: f.message for f in extract_report(doc(blocks)).flags}
+    assert flags["area_without_questions"].startswith("area(s) 7: no sub-question scores read, though 7 other")
+    # no question row read at all (a scanned table whose numbers were skipped)
+    headers_and_totals = Table([r for i, r in enumerate(overview(SCORES).rows) if i % 4 in (0, 3)])
+    blocks = FRONT + [Heading("Område 1 Samspel mellan förtroendevalda och medborgare", 2),
+                      Paragraph("Styrkor"), Paragraph("En styrka", list_marker="•"), headers_and_totals]
+    r = extract_report(doc(blocks))
+    assert not r.questions
+    assert {f.code: f.message for f in r.flags}["questions_not_found"].startswith("no sub-question scores were read")

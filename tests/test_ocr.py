@@ -120,6 +120,7 @@ def test_a_number_read_again_takes_what_two_readings_agree_on():
     assert _agreed(["", "7", "7"]) == "7"
     assert _agreed(["5:5", "5.5", "5.5"]) == "5.5"
     assert _agreed(["4890", "48%", "4890"]) == "48%"
+    assert _agreed(["30940", "30%", "17"]) == "30%"  # not "309%": the digits are the English reading's
     assert _agreed(["2017"] * 3) is None  # four digits: a year, never a score to change
     assert _agreed(["Zz", "7", "3"]) is None
     assert _agreed(["Max", "Max", "Max"]) is None

@@ -261,8 +261,12 @@ def extract_report(doc: Document) -> Report:
             detail = ""
             if len(pct) == len(qs):
                 exact = sum(q.percent * q.max / 100 for q in qs)
+                # each percent is printed rounded (half a percent of its
+                # maximum), the area's points rounded to a whole (a half)
+                slack = 0.5 + sum(PERCENT_ROUNDING * q.max for q in qs)
                 detail = (f"; from the printed percentages the sub-questions give {exact:.1f}, "
-                          f"so the overview's points are rounded")
+                          + ("so the overview's points are rounded" if abs(exact - score) <= slack else
+                             "which is no rounding of the area score either: a number may be misread"))
             report.flag(Severity.WARNING, "question_sum_mismatch",
                         f"area {a}: sub-question points sum to {num(q_sum)} but the area score is {num(score)}{detail}")
         if q_max is not None and max_ is not None and abs(q_max - max_) > 1e-6:
@@ -308,9 +312,46 @@ def extract_report(doc: Document) -> Report:
         if q.score is None:
             report.flag(Severity.ERROR, "question_score_missing",
                         f"sub-question {q.number}: no points read from its row of the overview")
+    _flag_question_rows(report)
+    with_questions = {q.area for q in report.questions}
+    if not with_questions:
+        report.flag(Severity.WARNING, "questions_not_found",
+                    "no sub-question scores were read: no overview table of them was found")
+    elif len(with_questions) >= BOTH_KINDS_MIN_AREAS:
+        lacking = [a.number for a in report.areas if a.number not in with_questions]
+        if lacking:
+            report.flag(Severity.WARNING, "area_without_questions",
+                        f"area(s) {', '.join(map(str, lacking))}: no sub-question scores read, though "
+                        f"{len(with_questions)} other areas have them; their rows may have been misread")
     for note in doc.notes:  # what the reader itself was unsure of
         report.flag(note.severity, note.code, note.message)
     return report
+
+
+#: a printed percent is rounded to a whole: it may be off by half a percent
+#: of its maximum
+PERCENT_ROUNDING = 0.005
+
+
+def _flag_question_rows(report: Report) -> None:
+    """A sub-question's own row disagreeing with itself: more points than its
+    maximum, or points that no rounding of its printed percent gives (4 of
+    10 printed as 10%): one of the numbers is misread or misprinted."""
+    above, off = [], []
+    for q in report.questions:
+        if q.score is None or not q.max:
+            continue
+        if q.score > q.max:
+            above.append(f"{q.number} ({num(q.score)} of {num(q.max)})")
+        elif q.percent is not None and abs(q.score - q.percent * q.max / 100) > 0.5 + PERCENT_ROUNDING * q.max + 1e-9:
+            off.append(f"{q.number} ({num(q.score)} of {num(q.max)}, printed as {num(q.percent)}%)")
+    if above:
+        report.flag(Severity.ERROR, "question_score_above_max",
+                    f"sub-question(s) {', '.join(above)}: more points than the maximum; a number is misread")
+    if off:
+        report.flag(Severity.WARNING, "question_percent_mismatch",
+                    f"sub-question(s) {', '.join(off)}: the points are no rounding of the printed percent; "
+                    "one of them is misread or misprinted")
 
 
 #: words a Swedish sentence does not end on: a finding ending on one was cut

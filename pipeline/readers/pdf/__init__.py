@@ -111,7 +111,7 @@ def _pages(numbers: list[int]) -> str:
 
 def reader_notes(layout: Layout, st: PdfSettings | None = None) -> list[ReaderNote]:
     """What the reader could not read, read by OCR or had to guess, for the report's flags."""
-    from .ocr import LOW_CONFIDENCE, OCR_DPI, tesseract_missing
+    from .ocr import LOW_CONFIDENCE, OCR_DPI, PAGE_CONFIDENCE_MIN_WORDS, tesseract_missing
 
     st = st or PdfSettings()
     notes: list[ReaderNote] = []
@@ -141,7 +141,8 @@ def reader_notes(layout: Layout, st: PdfSettings | None = None) -> list[ReaderNo
                                    if upright else "")
                                 + (f"; scanned askew, straightened: {', '.join(turned)}" if turned else "")
                                 + ". Machine-read text: check numbers against the sums flagged"))
-        low = [p.number for p in ocr if p.ocr_confidence is not None and p.ocr_confidence < LOW_CONFIDENCE]
+        low = [p.number for p in ocr if p.ocr_confidence is not None and p.ocr_confidence < LOW_CONFIDENCE
+               and len(p.words) >= PAGE_CONFIDENCE_MIN_WORDS]
         if low:
             notes.append(ReaderNote("warning", "ocr_low_confidence",
                                     f"{_pages(low)} recognised with low confidence (mean below {LOW_CONFIDENCE:g}): "

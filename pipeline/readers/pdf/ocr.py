@@ -59,6 +59,10 @@ X_SIZE_PER_POINT = 0.92
 #: a paragraph whose words' mean confidence is below this is marked as doubtful
 #: (clean print scores 90-97; a smudge or a misread word pulls a line below 80)
 LOW_CONFIDENCE = 80.0
+#: a page of fewer words (a cover's title in a large face, which Tesseract
+#: reads with middling confidence) is not called doubtful as a whole: its
+#: paragraphs and findings still are, each on its own words
+PAGE_CONFIDENCE_MIN_WORDS = 20
 #: the paragraphs' doubt code (``Paragraph.doubt``, then ``findings.doubt``)
 OCR_LOW_CONFIDENCE = "ocr_low_confidence"
 #: baselines sloping less than this (degrees) are left as they are: a line's
@@ -426,10 +430,10 @@ NUMBER_MARGIN_POINTS = 3.0
 #: white space (pixels) between crops laid one under another on a sheet
 SHEET_GAP = 30
 #: Tesseract's Swedish model has no good "%": it reads "48%" as "4890",
-#: "4896" or "4820"; the English model reads it. A Swedish reading of the
-#: English one's digits and two more characters is the same reading
-_PERCENT_MISREAD = re.compile(r"^(\d{1,3})(?:\d\d|9o|%o)$")
+#: "4820" or "30940"; the English model reads it. A Swedish reading of the
+#: English one's digits and two or three more characters is the same reading
 _PERCENT = re.compile(r"^(\d{1,3})\s?%$")
+_PERCENT_SIGN_MISREAD = re.compile(r"^[\d%o]{2,3}$")
 
 
 def _cells(rules, scale: float) -> list[tuple[int, int, int, int]]:
@@ -541,12 +545,16 @@ def _text(lines: list[_HocrLine]) -> str:
 
 def _agreed(readings: list[str]) -> str | None:
     """The number at least two of the readings agree on, or None. A Swedish
-    reading "4890" agrees with an English "48%" (see ``_PERCENT_MISREAD``)."""
+    reading "4890" agrees with an English "48%" (see ``_PERCENT``)."""
     percents = {m.group(1) for r in readings if (m := _PERCENT.match(r))}
 
     def same(r: str) -> str:
-        m = _PERCENT_MISREAD.match(r)
-        return f"{m.group(1)}%" if m and m.group(1) in percents else r.replace(" ", "")
+        # "4890" or "30940" is "48%" or "30%" when another reading says so
+        # (the "%" read as two or three characters)
+        for p in percents:
+            if r.startswith(p) and _PERCENT_SIGN_MISREAD.match(r[len(p):]):
+                return f"{p}%"
+        return r.replace(" ", "")
 
     votes = [same(r) for r in readings if r]
     return next((r for r in votes if votes.count(r) >= 2 and _NUMBER.match(r)), None)
