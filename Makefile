@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 REPORTS ?= raw_reports
 DB ?= findings.db
 
-.PHONY: ingest test install renditions clean eval bench serve
+.PHONY: ingest test install renditions clean eval bench bench-scans serve
 
 # The environment is (re)built when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -50,6 +50,12 @@ bench: $(VENV)/.installed
 	$(BIN)/python tools/bench_themes.py
 	@# seconds per scanned page, and the OCR reading against the born-digital one (needs Tesseract)
 	$(BIN)/python tools/bench_ocr.py
+
+# scans as different scanners make them (resolution, colour, black and white,
+# skew, turned sheets, blur): built once into build/scan-variants/, each read
+# and compared with its born-digital PDF; about 20 minutes
+bench-scans: $(VENV)/.installed
+	$(BIN)/python tools/bench_ocr_variants.py
 
 # Rebuild the Word and PDF renditions of the seed reports (needs LibreOffice:
 # apt-get install libreoffice-writer-nogui). CI does not: the results are committed.

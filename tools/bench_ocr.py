@@ -59,9 +59,29 @@ def main(argv=None) -> int:
     print(f"{scan.relative_to(ROOT)}: {r['pages']} scanned pages ({args.dpi} dpi, 0.6° askew, noise)")
     print(f"  reading by OCR: {r['seconds']:.1f} s, {r['seconds'] / r['pages']:.2f} s a page "
           f"({r['cpu'] / r['pages']:.2f} CPU s a page)")
-    got, want = extract_report(read_pdf(scan)), extract_report(read_pdf(args.pdf))
-    areas = sum(a.score == b.score for a, b in zip(sorted(got.areas, key=lambda a: a.number),
-                                                   sorted(want.areas, key=lambda a: a.number)))
+    c = compare(extract_report(read_pdf(scan)), extract_report(read_pdf(args.pdf)))
+    print(f"  total: {c['total']} (born-digital {c['total_want']})")
+    print(f"  area scores exact: {c['areas_exact']} of {c['areas_want']}; sub-questions exact: "
+          f"{c['questions_exact']} of {c['questions_want']}")
+    print(f"  findings: {c['findings']} read, {c['findings_want']} born-digital; "
+          f"{c['findings_found']} found at text similarity >= {FINDING_SIMILARITY:g}")
+    print(f"  flags where numbers disagree: {', '.join(c['number_flags']) or 'none'}")
+    return 0
+
+
+#: a finding read from a scan counts as found when its text is this similar
+#: to the born-digital one's (same area and kind)
+FINDING_SIMILARITY = 0.9
+#: the flags that say numbers disagree
+NUMBER_FLAG_PREFIXES = ("question_", "total_", "area_score")
+
+
+def compare(got, want) -> dict:
+    """How a report read from a scan compares with the born-digital one
+    (both :class:`pipeline.extract.Report`): total, area scores and
+    sub-questions read exactly, findings found again, the flags on numbers."""
+    scores = {a.number: a.score for a in got.areas}  # by number: an area missed does not shift the rest
+    areas = sum(a.number in scores and scores[a.number] == a.score for a in want.areas)
     qs = {q.number: (q.score, q.max) for q in got.questions}
     questions = sum(qs.get(q.number) == (q.score, q.max) for q in want.questions)
     sims = []
@@ -69,14 +89,12 @@ def main(argv=None) -> int:
         best = max((difflib.SequenceMatcher(None, f.text, g.text).ratio() for g in got.findings
                     if (g.area, g.kind) == (f.area, f.kind)), default=0.0)
         sims.append(best)
-    flagged = sorted({f.code for f in got.flags if f.code.startswith(("question_", "total_", "area_score"))})
-    print(f"  total: {got.total_score} (born-digital {want.total_score})")
-    print(f"  area scores exact: {areas} of {len(want.areas)}; sub-questions exact: {questions} of "
-          f"{len(want.questions)}")
-    print(f"  findings: {len(got.findings)} read, {len(want.findings)} born-digital; "
-          f"{sum(s >= 0.9 for s in sims)} found at text similarity >= 0.9")
-    print(f"  flags where numbers disagree: {', '.join(flagged) or 'none'}")
-    return 0
+    return {"total": got.total_score, "total_want": want.total_score,
+            "areas_exact": areas, "areas_want": len(want.areas),
+            "questions_exact": questions, "questions_want": len(want.questions),
+            "findings": len(got.findings), "findings_want": len(want.findings),
+            "findings_found": sum(s >= FINDING_SIMILARITY for s in sims), "similarities": sims,
+            "number_flags": sorted({f.code for f in got.flags if f.code.startswith(NUMBER_FLAG_PREFIXES)})}
 
 
 if __name__ == "__main__":
