@@ -172,3 +172,28 @@ def test_a_report_with_a_scanned_page_reads_as_its_born_digital_original(tessera
     assert ocr.message.startswith("pages 4, 11 read by OCR") and "mean word confidence" in ocr.message
     assert "-0.6°" in ocr.message and "+0.4°" in ocr.message
 
+
+
+def test_once_a_page_was_found_turned_the_next_are_turned_before_their_first_reading(tmp_path, monkeypatch):
+    """A file scanned upside down: its first page is read, found noise,
+    asked its orientation and read again turned; the pages after it are asked
+    first and read once, turned (recognition stubbed: a page reads well only
+    turned)."""
+    from pipeline.readers.pdf import ocr
+
+    reads: list[tuple[int, bool]] = []
+
+    def recognise(image, png, number, width, height):
+        turned = png.stem.endswith("-turned")
+        reads.append((number, turned))
+        return PageOcr([], 90.0 if turned else 30.0, 0.0)
+
+    monkeypatch.setattr(ocr, "_recognise", recognise)
+    monkeypatch.setattr(ocr, "_orientation", lambda png: 180)
+    images = []
+    for n in (1, 2, 3):
+        Image.new("L", (60, 80), 255).save(tmp_path / f"page-{n}.png")
+        images.append((n, tmp_path / f"page-{n}.png"))
+    got = ocr.recognise_pages(images, {n: (595.0, 842.0) for n in (1, 2, 3)}, workers=1)
+    assert reads == [(1, False), (1, True), (2, True), (3, True)]
+    assert all(got[n].turned == 180 and got[n].size == (595.0, 842.0) for n in (1, 2, 3))

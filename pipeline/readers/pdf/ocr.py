@@ -165,12 +165,21 @@ def recognise_pages(images: list[tuple[int, Path]], page_heights: dict[int, tupl
     Tesseract process per page, one thread each, as many at once as cores."""
     workers = workers or max(1, os.cpu_count() or 1)
 
+    # a sheet turned one way is seldom alone: once a page was found turned,
+    # the next ones are asked their orientation before their first reading
+    turned_before: list[int] = []
+
     def one(item: tuple[int, Path]) -> tuple[int, PageOcr]:
         number, png = item
         from PIL import Image
 
         image = Image.open(png).convert("L")
-        got = _recognise(image, png, number, *page_heights[number])
+        width, height = page_heights[number]
+        if turned_before:
+            turn = _orientation(png)
+            if turn in turned_before:  # turned as a page before it: read turned at once
+                return number, _turned(image, png, number, turn, width, height)
+        got = _recognise(image, png, number, width, height)
         if got.confidence is None or got.confidence < ORIENTATION_CHECK_CONFIDENCE or _mostly_vertical(got):
             # a sheet fed upside down reads as noise, one fed sideways as
             # words standing on end: Tesseract's orientation detection says
@@ -178,15 +187,11 @@ def recognise_pages(images: list[tuple[int, Path]], page_heights: dict[int, tupl
             # it reads better
             turn = _orientation(png)
             if turn:
-                turned = image.rotate(-turn, expand=True, fillcolor=255)
-                path = png.with_name(f"{png.stem}-turned.png")
-                turned.save(path)
-                width, height = page_heights[number]
-                size = (height, width) if turn in (90, 270) else (width, height)
-                again = _recognise(turned, path, number, *size)
+                again = _turned(image, png, number, turn, width, height)
                 if (again.confidence or 0) > (got.confidence or 0) or (
                         _mostly_vertical(got) and not _mostly_vertical(again) and again.words):
-                    got, again.turned, again.size = again, turn, size
+                    got = again
+                    turned_before.append(turn)
         return number, got
 
     out: dict[int, PageOcr] = {}
@@ -197,6 +202,17 @@ def recognise_pages(images: list[tuple[int, Path]], page_heights: dict[int, tupl
             if on_page_recognised is not None:  # called from this thread only
                 on_page_recognised(len(out), len(images))
     return out
+
+
+def _turned(image, png: Path, number: int, turn: int, width: float, height: float) -> PageOcr:
+    """The page turned ``turn`` degrees clockwise, read: a sheet fed sideways
+    is a landscape page."""
+    turned = image.rotate(-turn, expand=True, fillcolor=255)
+    path = png.with_name(f"{png.stem}-turned.png")
+    size = (height, width) if turn in (90, 270) else (width, height)
+    got = _recognise(turned, path, number, *size)
+    got.turned, got.size = turn, size
+    return got
 
 
 def _recognise(image, png: Path, number: int, width: float, height: float) -> PageOcr:
