@@ -443,6 +443,12 @@ _NUMBER = re.compile(r"^\d{1,3}(?:[.,]\d{1,2})?\.?\s?%?$")
 #: in its whole cell or at a crop's edge, a lone digit comes out wrong ("38"
 #: for 8, "3" for 7), cropped close with a margin it reads as printed
 NUMBER_MARGIN_POINTS = 3.0
+#: ink no word covers is looked for beyond each word's box plus this margin
+#: (points), its letters joined across gaps up to this wide (points) ...
+UNREAD_PAD_POINTS, UNREAD_JOIN_POINTS = 1.0, 2.0
+#: ... in blobs as tall as a digit or a word (points; smaller is a speck or a
+#: full stop, larger a picture) and no wider than a short number's column
+UNREAD_MIN_POINTS, UNREAD_MAX_POINTS, UNREAD_MAX_WIDTH_POINTS = 4.0, 20.0, 60.0
 #: white space (pixels) between crops laid one under another on a sheet
 SHEET_GAP = 30
 #: Tesseract's Swedish model has no good "%": it reads "48%" as "4890",
@@ -482,6 +488,9 @@ class _Number:
     box: tuple[int, int, int, int]
     words: list[int]
     page: str
+    #: an empty cell's reading is taken even when it is no number (a header's
+    #: "Max"); ink outside the cells is taken only as a number
+    any_text: bool = True
 
 
 def _ink_box(ink, box: tuple[int, int, int, int]) -> tuple[int, int, int, int] | None:
@@ -518,6 +527,36 @@ def _numbers_to_read_again(got: PageOcr, ink, cells: list) -> list[_Number]:
         box = _ink_box(ink, got.pixel_boxes[i]) if _number_like(got.words[i].text) else None
         if box is not None:
             out.append(_Number(box, [i], got.words[i].text))
+    return out
+
+
+def _unread_ink(got: PageOcr, ink, cells: list) -> list[_Number]:
+    """Ink that no recognised word covers, outside the ruled cells (read cell
+    by cell), in blobs the size of a short word: what page segmentation passed
+    over in a table without rules (its question numbers, a lone score). Read
+    again like an empty cell, and taken only as a number."""
+    import numpy as np
+    from scipy import ndimage
+
+    scale = got.frame.scale
+    covered = np.zeros_like(ink)
+    pad = max(1, round(UNREAD_PAD_POINTS / scale))
+    for b in got.pixel_boxes:
+        covered[max(0, b[1] - pad):b[3] + pad, max(0, b[0] - pad):b[2] + pad] = True
+    for c in cells:
+        covered[c[1]:c[3], c[0]:c[2]] = True
+    rest = ink & ~covered
+    join = np.ones((1, 2 * max(1, round(UNREAD_JOIN_POINTS / scale)) + 1), bool)
+    labels, _ = ndimage.label(ndimage.binary_dilation(rest, structure=join))
+    out = []
+    for ys, xs in ndimage.find_objects(labels):
+        box = _ink_box(rest, (xs.start, ys.start, xs.stop, ys.stop))
+        if box is None:
+            continue
+        height, width = (box[3] - box[1]) * scale, (box[2] - box[0]) * scale
+        if (UNREAD_MIN_POINTS <= height <= UNREAD_MAX_POINTS and width <= UNREAD_MAX_WIDTH_POINTS
+                and rest[box[1]:box[3], box[0]:box[2]].sum() >= CELL_MIN_INK_PIXELS):
+            out.append(_Number(box, [], "", any_text=False))
     return out
 
 
@@ -589,7 +628,8 @@ def _reread_numbers(got: PageOcr, image, rules, folder: Path, number: int) -> No
     if got.frame is None:
         return
     ink = np.asarray(image) < INK_LEVEL
-    todo = _numbers_to_read_again(got, ink, _cells(rules, got.frame.scale))
+    cells = _cells(rules, got.frame.scale)
+    todo = _numbers_to_read_again(got, ink, cells) + _unread_ink(got, ink, cells)
     if not todo:
         return
     margin = max(1, round(NUMBER_MARGIN_POINTS / got.frame.scale))
@@ -607,7 +647,7 @@ def _reread_numbers(got: PageOcr, image, rules, folder: Path, number: int) -> No
                                 "--psm", "7", "-c", "tessedit_char_whitelist=0123456789.,%")[0]
             readings.append((_text(alone), alone))
             winner = _agreed([r for r, _ in readings])
-        if winner is None and not n.words:
+        if winner is None and not n.words and n.any_text:
             # an empty cell with ink: what it holds, if not a number (a header's "Max")
             lines = swedish[k] or english[k]
         elif winner is None or winner == n.page:
