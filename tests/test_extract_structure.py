@@ -333,11 +333,14 @@ def test_an_area_without_a_total_row_keeps_the_frameworks_maximum_and_says_when_
 def test_a_long_label_read_with_a_letter_wrong_still_announces_its_findings():
     """OCR reads "FÖRBÄTTRINGSOMRÅDEN" as "FÖRBÄLTRINGSOMRÅDEN": one letter in
     ten may be wrong in a long label, and its list is still the area's
-    improvements; a short label, or a word two letters off, is no label."""
+    improvements (two letters wrong in one of 16 or more: "FÖRBÄLLRINGSOMRÅDEN");
+    a short label one letter off, or another word, is no label."""
     from pipeline.extract.text import finding_label
 
     assert finding_label("FÖRBÄLTRINGSOMRÅDEN") == finding_label("Förbättringsområden:") == "improvement"
-    assert finding_label("Utvecklingsomraden") == "improvement"
+    assert finding_label("Utvecklingsomraden") == finding_label("FÖRBÄLLRINGSOMRÅDEN") == "improvement"
+    assert finding_label("FORBATTRINGSOMRADEN") == "improvement"  # the dots and rings lost
+    assert finding_label("Förbättringsarbete") is None and finding_label("Utvecklingsarbete") is None
     assert finding_label("STYRKDR") is None and finding_label("Förbättringar") is None
     assert finding_label("Förbättringsområdena inom") is None
     blocks = FRONT + [Heading("Område 1 Samspel mellan förtroendevalda och medborgare", 2),

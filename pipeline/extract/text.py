@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # Words that carry no distinguishing meaning in area and question titles.
 _TITLE_STOP = {
@@ -26,9 +27,9 @@ FINDING_LABELS = {
 NUMBER = re.compile(r"^\s*(\d{1,3}(?:[.,]\d+)?)\s*(%?)\s*$")
 
 
-#: a long label (ten letters or more) read with one letter wrong in ten
+#: a long label (eight letters or more) read with one letter wrong in eight
 #: ("FÖRBÄLTRINGSOMRÅDEN", by OCR) is still the label; short ones must be exact
-LABEL_LETTERS_PER_TYPO = 10
+LABEL_LETTERS_PER_TYPO = 8
 
 
 def finding_label(text: str) -> str | None:
@@ -37,11 +38,17 @@ def finding_label(text: str) -> str | None:
     kind = FINDING_LABELS.get(key)
     if kind is not None or len(key) < LABEL_LETTERS_PER_TYPO or " " in key or len(key) > 30:
         return kind
+    folded = _fold(key)  # OCR loses the dots and rings: "FORBATTRINGSOMRADEN"
     for label, kind in FINDING_LABELS.items():
         allowed = len(label) // LABEL_LETTERS_PER_TYPO
-        if allowed and abs(len(label) - len(key)) <= allowed and _edits(key, label) <= allowed:
+        if allowed and abs(len(label) - len(key)) <= allowed and _edits(folded, _fold(label)) <= allowed:
             return kind
     return None
+
+
+def _fold(text: str) -> str:
+    """Letters without their diacritics (å ä ö as a a o)."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 
 def _edits(a: str, b: str) -> int:
