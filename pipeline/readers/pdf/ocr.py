@@ -609,7 +609,8 @@ def _agreed(readings: list[str]) -> str | None:
         for p in percents:
             if r.startswith(p) and _PERCENT_SIGN_MISREAD.match(r[len(p):]):
                 return f"{p}%"
-        return r.replace(" ", "")
+        # a full stop read as a colon or a comma ("3:" and "3." are one reading)
+        return re.sub(r"[:;,]", ".", r.replace(" ", ""))
 
     votes = [same(r) for r in readings if r]
     return next((r for r in votes if votes.count(r) >= 2 and _NUMBER.match(r)), None)
@@ -621,7 +622,7 @@ def _reread_numbers(got: PageOcr, image, rules, folder: Path, number: int) -> No
     but no word (Tesseract's page segmentation skips a lone short number in a
     narrow cell), is cropped close to its ink and read again by the English
     and the Swedish model. The number two of the three readings agree on is
-    taken; when none do, one more reading of the crop alone, digits only,
+    taken; when none do, the crop read alone (digits only, and any letter)
     decides; when still none agree, the page's reading stays."""
     import numpy as np
 
@@ -643,9 +644,12 @@ def _reread_numbers(got: PageOcr, image, rules, folder: Path, number: int) -> No
         readings = [(n.page, []), (_text(english[k]), english[k]), (_text(swedish[k]), swedish[k])]
         winner = _agreed([r for r, _ in readings])
         if winner is None and (english[k] or swedish[k]):
-            alone = _read_sheet(image, [n.box], margin, folder / f"number-{number}-{k}.png", "-l", "eng",
-                                "--psm", "7", "-c", "tessedit_char_whitelist=0123456789.,%")[0]
-            readings.append((_text(alone), alone))
+            # read alone as one line, with digits alone allowed and with any
+            # letter (the digits-only mode drops a lone "7" it is unsure of)
+            for i, extra in enumerate((["-c", "tessedit_char_whitelist=0123456789.,%"], [])):
+                alone = _read_sheet(image, [n.box], margin, folder / f"number-{number}-{k}-{i}.png", "-l", "eng",
+                                    "--psm", "7", *extra)[0]
+                readings.append((_text(alone), alone))
             winner = _agreed([r for r, _ in readings])
         if winner is None and not n.words and n.any_text:
             # an empty cell with ink: what it holds, if not a number (a header's "Max")
