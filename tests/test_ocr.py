@@ -13,8 +13,9 @@ from PIL import Image, ImageDraw
 from pipeline.extract import extract_report
 from pipeline.readers.pdf import read_pdf
 from pipeline.readers.pdf.model import Shape, Word
-from pipeline.readers.pdf.ocr import (X_SIZE_PER_POINT, PageOcr, _agreed, _drop_bullet_readings, _image_skew,
-                                      _mostly_vertical, image_marks, page_words)
+from pipeline.readers.pdf.ocr import (X_SIZE_PER_POINT, PageOcr, _drop_bullet_readings, _image_skew, _mostly_vertical,
+                                      image_marks, page_words)
+from pipeline.readers.pdf.ocr_numbers import _agreed
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SCANS = FIXTURES / "scans"

@@ -1,0 +1,268 @@
+"""The second look a scanned page's short numbers get (:mod:`.ocr`): where
+page recognition fails most, on the scores and question numbers in a
+table's cells.
+
+Each short number the page reading gave, each ruled cell with ink but no
+word, and each blob of ink the size of a number that no word covers is
+cropped close to its ink and read again by the English and the Swedish
+model, the crops laid one under another on a sheet (one Tesseract run per
+model and page). The number two readings agree on is taken
+(:func:`reread_numbers`).
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .model import Word
+from .ocr import INK_LEVEL, LANGUAGE, _hocr_lines, _HocrLine, _sheet, _stdout, _tesseract
+
+if TYPE_CHECKING:
+    from .ocr import PageOcr
+
+#: a table cell (a space the rules enclose) holding ink but no recognised
+#: word is read again on its own: Tesseract's page segmentation skips a lone
+#: short number in a narrow cell ("5.1", "9"), the very cells that carry scores
+CELL_MIN_INK_PIXELS = 30
+#: ... cells are at most this tall (points); a larger enclosed space is a frame
+CELL_MAX_POINTS = 150.0
+CELL_MIN_POINTS = 5.0
+#: a cell's short reading, whatever it is ("ih" for 7), and a short word
+#: outside the cells holding digits or only letters that digits are misread
+#: as ("TT" for 11, "To" for 1.1, "Zz" for 7), may be a number: read again
+NUMBER_MAX_CHARS = 6
+_DIGIT_LOOKALIKES = set("TIlLiOoQDSsZzBbGgq|!:;.,%")
+_NUMBER = re.compile(r"^\d{1,3}(?:[.,]\d{1,2})?\.?\s?%?$")
+#: a number read again is cropped to its ink with this margin (points): read
+#: in its whole cell or at a crop's edge, a lone digit comes out wrong ("38"
+#: for 8, "3" for 7), cropped close with a margin it reads as printed
+NUMBER_MARGIN_POINTS = 3.0
+#: ink no word covers is looked for beyond each word's box plus this margin
+#: (points), its letters joined across gaps up to this wide (points) ...
+UNREAD_PAD_POINTS, UNREAD_JOIN_POINTS = 1.0, 2.0
+#: ... in blobs as tall as a digit or a word (points; smaller is a speck or a
+#: full stop, larger a picture) and no wider than a short number's column
+UNREAD_MIN_POINTS, UNREAD_MAX_POINTS, UNREAD_MAX_WIDTH_POINTS = 4.0, 20.0, 60.0
+#: white space (pixels) between crops laid one under another on a sheet
+SHEET_GAP = 30
+#: Tesseract's Swedish model has no good "%": it reads "48%" as "4890",
+#: "4820" or "30940"; the English model reads it. A Swedish reading of the
+#: English one's digits and two or three more characters is the same reading
+_PERCENT = re.compile(r"^(\d{1,3})\s?%$")
+_PERCENT_SIGN_MISREAD = re.compile(r"^[\d%o]{2,3}$")
+
+
+def _cells(rules, scale: float) -> list[tuple[int, int, int, int]]:
+    """Table cells: the spaces the rules enclose (pixels), the page around the
+    tables and frames taller than a cell left out."""
+    from scipy import ndimage
+
+    labels, _ = ndimage.label(~rules)
+    h_img, w_img = rules.shape
+    out = []
+    for sl in ndimage.find_objects(labels):
+        ys, xs = sl
+        if ys.start == 0 or xs.start == 0 or ys.stop >= h_img or xs.stop >= w_img:
+            continue  # the page around the tables
+        hp, wp = (ys.stop - ys.start) * scale, (xs.stop - xs.start) * scale
+        if CELL_MIN_POINTS <= hp <= CELL_MAX_POINTS and wp >= CELL_MIN_POINTS:
+            out.append((xs.start, ys.start, xs.stop, ys.stop))
+    return out
+
+
+def _number_like(text: str) -> bool:
+    return len(text) <= NUMBER_MAX_CHARS and (any(ch.isdigit() for ch in text) or set(text) <= _DIGIT_LOOKALIKES)
+
+
+@dataclass
+class _Number:
+    """A short number to read again: its ink's box (pixels), the page words it
+    replaces and what the page's recognition made of them ("" for none)."""
+
+    box: tuple[int, int, int, int]
+    words: list[int]
+    page: str
+    #: an empty cell's reading is taken even when it is no number (a header's
+    #: "Max"); ink outside the cells is taken only as a number
+    any_text: bool = True
+
+
+def _ink_box(ink, box: tuple[int, int, int, int]) -> tuple[int, int, int, int] | None:
+    """The box of the ink inside ``box`` (rows and columns with two inked
+    pixels or more: a speck of noise does not widen it), or None."""
+    x0, y0, x1, y1 = box
+    sub = ink[y0:y1, x0:x1]
+    rows, cols = (sub.sum(axis=1) >= 2).nonzero()[0], (sub.sum(axis=0) >= 2).nonzero()[0]
+    if not len(rows) or not len(cols):
+        return None
+    return x0 + int(cols[0]), y0 + int(rows[0]), x0 + int(cols[-1]) + 1, y0 + int(rows[-1]) + 1
+
+
+def _numbers_to_read_again(got: PageOcr, ink, cells: list) -> list[_Number]:
+    """The table cells holding a short number or ink without a word, and the
+    short number-like words outside any cell (a table without rules)."""
+    inside: dict[tuple, list[int]] = {c: [] for c in cells}
+    loose: list[int] = []
+    for i, b in enumerate(got.pixel_boxes):
+        x, y = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
+        home = next((c for c in cells if c[0] <= x < c[2] and c[1] <= y < c[3]), None)
+        (inside[home] if home is not None else loose).append(i)
+    out = []
+    for c, words in inside.items():
+        text = "".join(got.words[i].text for i in words)
+        if words and len(text) > NUMBER_MAX_CHARS:
+            continue
+        if not words and ink[c[1]:c[3], c[0]:c[2]].sum() < CELL_MIN_INK_PIXELS:
+            continue
+        box = _ink_box(ink, c)
+        if box is not None:
+            out.append(_Number(box, words, text))
+    for i in loose:
+        box = _ink_box(ink, got.pixel_boxes[i]) if _number_like(got.words[i].text) else None
+        if box is not None:
+            out.append(_Number(box, [i], got.words[i].text))
+    return out
+
+
+def _unread_ink(got: PageOcr, ink, cells: list) -> list[_Number]:
+    """Ink that no recognised word covers, outside the ruled cells (read cell
+    by cell), in blobs the size of a short word: what page segmentation passed
+    over in a table without rules (its question numbers, a lone score). Read
+    again like an empty cell, and taken only as a number."""
+    import numpy as np
+    from scipy import ndimage
+
+    scale = got.frame.scale
+    covered = np.zeros_like(ink)
+    pad = max(1, round(UNREAD_PAD_POINTS / scale))
+    for b in got.pixel_boxes:
+        covered[max(0, b[1] - pad):b[3] + pad, max(0, b[0] - pad):b[2] + pad] = True
+    for c in cells:
+        covered[c[1]:c[3], c[0]:c[2]] = True
+    rest = ink & ~covered
+    join = np.ones((1, 2 * max(1, round(UNREAD_JOIN_POINTS / scale)) + 1), bool)
+    labels, _ = ndimage.label(ndimage.binary_dilation(rest, structure=join))
+    out = []
+    for ys, xs in ndimage.find_objects(labels):
+        box = _ink_box(rest, (xs.start, ys.start, xs.stop, ys.stop))
+        if box is None:
+            continue
+        height, width = (box[3] - box[1]) * scale, (box[2] - box[0]) * scale
+        if (UNREAD_MIN_POINTS <= height <= UNREAD_MAX_POINTS and width <= UNREAD_MAX_WIDTH_POINTS
+                and rest[box[1]:box[3], box[0]:box[2]].sum() >= CELL_MIN_INK_PIXELS):
+            out.append(_Number(box, [], "", any_text=False))
+    return out
+
+
+def _read_sheet(image, boxes: list, margin: int, path: Path, *args: str) -> list[list[_HocrLine]]:
+    """Read the crops ``boxes`` (plus ``margin``) of ``image`` in one Tesseract
+    run, laid one under another on a sheet read as one block of text: per
+    crop, the lines read on it, in the page's pixels."""
+    crops = [(b[0] - margin, b[1] - margin, b[2] + margin, b[3] + margin) for b in boxes]
+    sheet, tops = _sheet([image.crop(c) for c in crops], SHEET_GAP)
+    sheet.save(path)
+    try:
+        out = _tesseract(path, *args, "hocr")
+    except subprocess.TimeoutExpired:
+        return [[] for _ in boxes]
+    if out.returncode != 0:
+        return [[] for _ in boxes]
+    found: list[list[_HocrLine]] = [[] for _ in boxes]
+    for ln in _hocr_lines(_stdout(out))[1]:
+        if not ln.words:
+            continue
+        mid = (min(b[1] for _, b, _ in ln.words) + max(b[3] for _, b, _ in ln.words)) / 2
+        k = next((k for k, (top, c) in enumerate(zip(tops, crops)) if top <= mid <= top + c[3] - c[1]), None)
+        if k is not None:
+            found[k].append(ln.shifted(crops[k][0] - SHEET_GAP, crops[k][1] - tops[k]))
+    return found
+
+
+def _one_word(lines: list[_HocrLine], text: str) -> _HocrLine:
+    """A crop's reading as one line of one word, ``text`` (a number read "1 5" is 15)."""
+    words = [w for ln in lines for w in ln.words]
+    box = (min(b[0] for _, b, _ in words), min(b[1] for _, b, _ in words),
+           max(b[2] for _, b, _ in words), max(b[3] for _, b, _ in words))
+    first = lines[0]
+    return _HocrLine(first.x0, first.bottom, first.slope, first.offset, first.x_size, first.descent,
+                     [(text, box, min(c for _, _, c in words))])
+
+
+def _text(lines: list[_HocrLine]) -> str:
+    return "".join(t for ln in lines for t, _, _ in ln.words)
+
+
+def _agreed(readings: list[str]) -> str | None:
+    """The number at least two of the readings agree on, or None. A Swedish
+    reading "4890" agrees with an English "48%" (see ``_PERCENT``)."""
+    percents = {m.group(1) for r in readings if (m := _PERCENT.match(r))}
+
+    def same(r: str) -> str:
+        # "4890" or "30940" is "48%" or "30%" when another reading says so
+        # (the "%" read as two or three characters)
+        for p in percents:
+            if r.startswith(p) and _PERCENT_SIGN_MISREAD.match(r[len(p):]):
+                return f"{p}%"
+        # a full stop read as a colon or a comma ("3:" and "3." are one reading)
+        return re.sub(r"[:;,]", ".", r.replace(" ", ""))
+
+    votes = [same(r) for r in readings if r]
+    return next((r for r in votes if votes.count(r) >= 2 and _NUMBER.match(r)), None)
+
+
+def reread_numbers(got: PageOcr, image, rules, folder: Path, number: int) -> None:
+    """A second look at the short numbers, where page recognition fails most
+    (the scores in a table's cells): each number, and each table cell with ink
+    but no word (Tesseract's page segmentation skips a lone short number in a
+    narrow cell), is cropped close to its ink and read again by the English
+    and the Swedish model. The number two of the three readings agree on is
+    taken; when none do, the crop read alone (digits only, and any letter)
+    decides; when still none agree, the page's reading stays."""
+    import numpy as np
+
+    if got.frame is None:
+        return
+    ink = np.asarray(image) < INK_LEVEL
+    cells = _cells(rules, got.frame.scale)
+    todo = _numbers_to_read_again(got, ink, cells) + _unread_ink(got, ink, cells)
+    if not todo:
+        return
+    margin = max(1, round(NUMBER_MARGIN_POINTS / got.frame.scale))
+    boxes = [n.box for n in todo]
+    english = _read_sheet(image, boxes, margin, folder / f"numbers-{number}-eng.png", "-l", "eng", "--psm", "6")
+    swedish = _read_sheet(image, boxes, margin, folder / f"numbers-{number}-swe.png", "-l", LANGUAGE, "--psm", "6")
+    drop: set[int] = set()
+    new_words: list[Word] = []
+    new_boxes: list = []
+    for k, n in enumerate(todo):
+        readings = [(n.page, []), (_text(english[k]), english[k]), (_text(swedish[k]), swedish[k])]
+        winner = _agreed([r for r, _ in readings])
+        if winner is None and (english[k] or swedish[k]):
+            # read alone as one line, with digits alone allowed and with any
+            # letter (the digits-only mode drops a lone "7" it is unsure of)
+            for i, extra in enumerate((["-c", "tessedit_char_whitelist=0123456789.,%"], [])):
+                alone = _read_sheet(image, [n.box], margin, folder / f"number-{number}-{k}-{i}.png", "-l", "eng",
+                                    "--psm", "7", *extra)[0]
+                readings.append((_text(alone), alone))
+            winner = _agreed([r for r, _ in readings])
+        if winner is None and not n.words and n.any_text:
+            # an empty cell with ink: what it holds, if not a number (a header's "Max")
+            lines = swedish[k] or english[k]
+        elif winner is None or winner == n.page:
+            continue
+        else:
+            lines = next(([_one_word(lns, winner)] for r, lns in readings if lns and _agreed([r, winner]) == winner),
+                         [])
+        if not lines:
+            continue
+        drop.update(n.words)
+        for ln in lines:
+            new_words += got.frame.words(ln, number)
+            new_boxes += [b for _, b, _ in ln.words]
+    keep = [i for i in range(len(got.words)) if i not in drop]
+    got.words = [got.words[i] for i in keep] + new_words
+    got.pixel_boxes = [got.pixel_boxes[i] for i in keep] + new_boxes
