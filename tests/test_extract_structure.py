@@ -399,3 +399,21 @@ def test_areas_without_sub_questions_are_flagged_where_others_have_them():
     r = extract_report(doc(blocks))
     assert not r.questions
     assert {f.code: f.message for f in r.flags}["questions_not_found"].startswith("no sub-question scores were read")
+
+
+def test_misread_numbers_that_repeat_earlier_ones_do_not_outvote_the_area_they_stand_in():
+    """Area 7's header garbled and its first two numbers read as 1.1 and 1.2
+    (area 1's, given before): they have no vote, so the run is area 7's,
+    not area 1's, and 7.3 is not 'corrected' to 1.3."""
+    table = overview(SCORES)
+    table.rows[4 * 6] = cells("Ta", TITLES_2020[6], "Uppnått", "Max")
+    table.rows[4 * 6 + 1] = cells("1.1", QUESTIONS[7][0], "10", "30")
+    table.rows[4 * 6 + 2] = cells("1.2", QUESTIONS[7][1], "10", "30")
+    table.rows.insert(4 * 6 + 3, cells("7.3", "En tredje fråga", "12", "40"))
+    blocks = FRONT + [Heading("Område 1 Samspel mellan förtroendevalda och medborgare", 2),
+                      Paragraph("Styrkor"), Paragraph("En styrka", list_marker="•"), table]
+    r = extract_report(doc(blocks))
+    by_number = {q.number: q for q in r.questions}
+    assert [by_number[n].title for n in ("7.1", "7.2", "7.3")] == [*QUESTIONS[7], "En tredje fråga"]
+    assert [by_number[n].title for n in ("1.1", "1.2")] == QUESTIONS[1]
+    assert "7.1 (read as 1.1), 7.2 (read as 1.2)" in {f.code: f.message for f in r.flags}["question_number_inferred"]

@@ -219,24 +219,30 @@ def _correct_misread_areas(out: Overview, starts: dict[int, int]) -> None:
     at a tie, the one after the previous run's (areas follow in order).
     Otherwise every number stays as read."""
     previous = None
+    seen: set[str] = set()
     for header, rows in _segments(out, starts):
         read = [out.rows[i] for i in rows if out.rows[i].number != "?"]
-        counts = Counter(r.area for r in read)
+        # a number the overview gave before, or of an area before the previous
+        # run's, is itself a misreading (areas follow in order): it has no vote
+        voters = [r for r in read if r.number not in seen and (previous is None or r.area > previous)]
+        counts = Counter(r.area for r in voters)
         top = max(counts.values(), default=0)
         leaders = sorted(a for a, c in counts.items() if c == top)
         area = header
-        if len(leaders) == 1 and top >= 2 and 2 * top > len(read):
+        if len(leaders) == 1 and top >= 2 and 2 * top > len(voters):
             area = leaders[0] if header is None or not counts.get(header) else header
-        elif header is None and previous is not None and previous + 1 in leaders:
+        elif header is None and previous is not None and (previous + 1 in leaders or not voters):
             area = previous + 1
         previous = area
         if area is None:
+            seen.update(r.number for r in read)
             continue
         # the run's first row is question 1 + offset (a run that goes on from
         # the page before starts further on): all its rows of the area agree
         offsets = {_minor(out.rows[i]) - k for k, i in enumerate(rows, 1)
                    if out.rows[i].number != "?" and out.rows[i].area == area}
         if len(offsets) != 1:
+            seen.update(r.number for r in read)
             continue
         offset = offsets.pop()
         for k, i in enumerate(rows, 1):
@@ -245,6 +251,7 @@ def _correct_misread_areas(out: Overview, starts: dict[int, int]) -> None:
                 taken = f"{area}.{k + offset}"
                 out.misread.append((r.number, taken))
                 r.area, r.number = area, taken
+        seen.update(out.rows[i].number for i in rows if out.rows[i].number != "?")
 
 
 def read_overview_lines(paragraphs: list[Paragraph]) -> Overview | None:
