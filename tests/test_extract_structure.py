@@ -383,6 +383,12 @@ def test_a_sub_question_row_that_disagrees_with_itself_is_flagged():
     assert "2.1" not in flags["question_percent_mismatch"]
     sums = [f.message for f in extract_report(doc(blocks)).flags if f.code == "question_sum_mismatch"]
     assert any(m.startswith("area 1:") and "no rounding of the area score" in m for m in sums)
+    # area 3: the percentages agree with the area score, one row's points do not: misread, not rounded
+    table.rows[9] = cells("3.1", QUESTIONS[3][0], "45", "50", "70%")  # 35 printed, read 45
+    table.rows[10] = cells("3.2", QUESTIONS[3][1], "35", "50", "70%")
+    sums = [f.message for f in extract_report(doc(blocks)).flags if f.code == "question_sum_mismatch"]
+    (area3,) = [m for m in sums if m.startswith("area 3:")]
+    assert "give 70.0, as the area score says: a sub-question's points are misread" in area3
 
 
 def test_areas_without_sub_questions_are_flagged_where_others_have_them():

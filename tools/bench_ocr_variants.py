@@ -152,7 +152,8 @@ def wrong_numbers(got, want) -> list[str]:
         g = gq.get(num)
         if g is None or (g.score, g.max) != (q.score, q.max):
             read = "missing" if g is None else f"{_num(g.score)}/{_num(g.max)}"
-            own = [f.code for f in got.flags if f.message.startswith(f"sub-question {num}:")]
+            own = [f.code for f in got.flags if f.message.startswith(f"sub-question {num}:")
+                   or (f.message.startswith("sub-question(s) ") and re.search(rf"[ ,]{re.escape(num)} \(", f.message))]
             warn = ("flag: " + ", ".join(own)) if own else warnings_for_area(q.area, got, want)
             over = g is not None and g.score is not None and g.max is not None and g.score > g.max
             lines.append(f"  {num}: {read}{' (over its max)' if over else ''}, born-digital "

@@ -264,9 +264,13 @@ def extract_report(doc: Document) -> Report:
                 # each percent is printed rounded (half a percent of its
                 # maximum), the area's points rounded to a whole (a half)
                 slack = 0.5 + sum(PERCENT_ROUNDING * q.max for q in qs)
-                detail = (f"; from the printed percentages the sub-questions give {exact:.1f}, "
-                          + ("so the overview's points are rounded" if abs(exact - score) <= slack else
-                             "which is no rounding of the area score either: a number may be misread"))
+                if abs(exact - score) > slack:
+                    why = "which is no rounding of the area score either: a number may be misread"
+                elif all(_rounds_to(q) for q in qs):
+                    why = "so the overview's points are rounded"
+                else:
+                    why = "as the area score says: a sub-question's points are misread (question_percent_mismatch)"
+                detail = f"; from the printed percentages the sub-questions give {exact:.1f}, {why}"
             report.flag(Severity.WARNING, "question_sum_mismatch",
                         f"area {a}: sub-question points sum to {num(q_sum)} but the area score is {num(score)}{detail}")
         if q_max is not None and max_ is not None and abs(q_max - max_) > 1e-6:
@@ -333,6 +337,12 @@ def extract_report(doc: Document) -> Report:
 PERCENT_ROUNDING = 0.005
 
 
+def _rounds_to(q) -> bool:
+    """Whether a sub-question's points are its printed percent of its maximum, rounded."""
+    return q.score is None or q.percent is None or not q.max or (
+        q.score <= q.max and abs(q.score - q.percent * q.max / 100) <= 0.5 + PERCENT_ROUNDING * q.max + 1e-9)
+
+
 def _flag_question_rows(report: Report) -> None:
     """A sub-question's own row disagreeing with itself: more points than its
     maximum, or points that no rounding of its printed percent gives (4 of
@@ -343,7 +353,7 @@ def _flag_question_rows(report: Report) -> None:
             continue
         if q.score > q.max:
             above.append(f"{q.number} ({num(q.score)} of {num(q.max)})")
-        elif q.percent is not None and abs(q.score - q.percent * q.max / 100) > 0.5 + PERCENT_ROUNDING * q.max + 1e-9:
+        elif not _rounds_to(q):
             off.append(f"{q.number} ({num(q.score)} of {num(q.max)}, printed as {num(q.percent)}%)")
     if above:
         report.flag(Severity.ERROR, "question_score_above_max",
