@@ -340,6 +340,7 @@ def test_a_long_label_read_with_a_letter_wrong_still_announces_its_findings():
     assert finding_label("FÖRBÄLTRINGSOMRÅDEN") == finding_label("Förbättringsområden:") == "improvement"
     assert finding_label("Utvecklingsomraden") == finding_label("FÖRBÄLLRINGSOMRÅDEN") == "improvement"
     assert finding_label("FORBATTRINGSOMRADEN") == "improvement"  # the dots and rings lost
+    assert finding_label("FÖRBÄLTTRKRINGSOMRÅDEN") == "improvement"
     assert finding_label("Förbättringsarbete") is None and finding_label("Utvecklingsarbete") is None
     assert finding_label("STYRKDR") is None and finding_label("Förbättringar") is None
     assert finding_label("Förbättringsområdena inom") is None

@@ -27,20 +27,22 @@ FINDING_LABELS = {
 NUMBER = re.compile(r"^\s*(\d{1,3}(?:[.,]\d+)?)\s*(%?)\s*$")
 
 
-#: a long label (eight letters or more) read with one letter wrong in eight
-#: ("FÖRBÄLTRINGSOMRÅDEN", by OCR) is still the label; short ones must be exact
-LABEL_LETTERS_PER_TYPO = 8
+#: a long label (ten letters or more) read with one letter wrong in six
+#: ("FÖRBÄLTTRKRINGSOMRÅDEN", by OCR, is three letters off its 19) is still
+#: the label; short ones ("Styrkor") must be exact
+FUZZY_LABEL_MIN_LETTERS = 10
+LABEL_LETTERS_PER_TYPO = 6
 
 
 def finding_label(text: str) -> str | None:
     """The finding kind a label ("STYRKOR", "Förbättringsmöjligheter:") announces."""
     key = re.sub(r"[\s:.\-–]+$", "", text.strip()).lower()
     kind = FINDING_LABELS.get(key)
-    if kind is not None or len(key) < LABEL_LETTERS_PER_TYPO or " " in key or len(key) > 30:
+    if kind is not None or len(key) < FUZZY_LABEL_MIN_LETTERS or " " in key or len(key) > 30:
         return kind
     folded = _fold(key)  # OCR loses the dots and rings: "FORBATTRINGSOMRADEN"
     for label, kind in FINDING_LABELS.items():
-        allowed = len(label) // LABEL_LETTERS_PER_TYPO
+        allowed = len(label) // LABEL_LETTERS_PER_TYPO if len(label) >= FUZZY_LABEL_MIN_LETTERS else 0
         if allowed and abs(len(label) - len(key)) <= allowed and _edits(folded, _fold(label)) <= allowed:
             return kind
     return None
