@@ -63,6 +63,9 @@ X_SIZE_PER_POINT = 0.92
 #: a paragraph whose words' mean confidence is below this is marked as doubtful
 #: (clean print scores 90-97; a smudge or a misread word pulls a line below 80)
 LOW_CONFIDENCE = 80.0
+#: a table cell's line whose size is read within this share of the cells'
+#: usual size has the usual size (see _snap_cell_sizes)
+SIZE_SNAP_SHARE = 0.3
 #: a page of fewer words (a cover's title in a large face, which Tesseract
 #: reads with middling confidence) is not called doubtful as a whole: its
 #: paragraphs and findings still are, each on its own words
@@ -239,14 +242,37 @@ def _recognise(image, png: Path, number: int, width: float, height: float) -> Pa
     clean_image, rules = _without_rules(image, width)
     clean_image.save(clean)
     got = page_words(_hocr(clean), number, width, height)
+    from .ocr_numbers import _cells as cells_of
     from .ocr_numbers import reread_numbers
 
     reread_numbers(got, clean_image, rules, png.parent, number)
     if got.words:
+        _snap_cell_sizes(got, cells_of(rules, got.frame.scale) if got.frame else [])
         got.edges, got.shapes = image_marks(image, got.skew, width)
         got.words = _drop_bullet_readings(got.words, got.shapes)
     got.skew = round(got.skew + turn, 2)  # the whole angle, for the report
     return got
+
+
+def _snap_cell_sizes(got: PageOcr, cells: list) -> None:
+    """Words in a ruled table's cells whose size is within SIZE_SNAP_SHARE of
+    the cells' usual size take that size. Tesseract sizes a line from its
+    letters' height, and a line it ran across two columns of a table, or one
+    without tall letters, comes out a point or three off: read as a change
+    of style, that split every finding of a findings table at each line.
+    (Outside tables sizes stay as read: a sub-heading is set only a little
+    larger than the text.)"""
+    inside = []
+    for w, b in zip(got.words, got.pixel_boxes):
+        x, y = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
+        if any(c[0] <= x < c[2] and c[1] <= y < c[3] for c in cells):
+            inside.append(w)
+    if not inside:
+        return
+    usual = statistics.median(w.size for w in inside)
+    for w in inside:
+        if abs(w.size - usual) <= SIZE_SNAP_SHARE * usual:
+            w.size = usual
 
 
 def _image_skew(image) -> float:
