@@ -175,7 +175,8 @@ def recognise_pages(images: list[tuple[int, Path]], page_heights: dict[int, tupl
     workers = workers or max(1, os.cpu_count() or 1)
 
     # a sheet turned one way is seldom alone: once a page was found turned,
-    # the next ones are asked their orientation before their first reading
+    # the next ones are asked their orientation before their first reading;
+    # so is a landscape page (a report's portrait sheet fed sideways makes one)
     turned_before: list[int] = []
 
     def one(item: tuple[int, Path]) -> tuple[int, PageOcr]:
@@ -184,10 +185,10 @@ def recognise_pages(images: list[tuple[int, Path]], page_heights: dict[int, tupl
 
         image = Image.open(png).convert("L")
         width, height = page_heights[number]
-        if turned_before:
+        if turned_before or width > height:
             turn = _orientation(png)
-            if turn in turned_before:  # turned as a page before it: read turned at once
-                return number, _turned(image, png, number, turn, width, height)
+            if turn in turned_before or (width > height and turn in (90, 270)):
+                return number, _turned(image, png, number, turn, width, height)  # read turned at once
         got = _recognise(image, png, number, width, height)
         if got.confidence is None or got.confidence < ORIENTATION_CHECK_CONFIDENCE or _mostly_vertical(got):
             # a sheet fed upside down reads as noise, one fed sideways as
