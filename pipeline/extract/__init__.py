@@ -30,9 +30,9 @@ class NotAReport(ValueError):
     """The document holds no Kommunkompassen scores or findings."""
 
 
-#: areas with both strengths and improvements it takes for an area with only
-#: one kind to stand out (the report's way is to give both)
-BOTH_KINDS_MIN_AREAS = 4
+#: areas that share a pattern (both kinds of finding, sub-question rows) it
+#: takes for an area without it to stand out as a likely misreading
+PATTERN_MIN_AREAS = 4
 
 
 def _flag_areas_of_one_kind(report: Report) -> None:
@@ -44,7 +44,7 @@ def _flag_areas_of_one_kind(report: Report) -> None:
         if f.area is not None:
             kinds[f.area].add(f.kind)
     both = [a for a, k in kinds.items() if len(k) > 1]
-    if len(both) < BOTH_KINDS_MIN_AREAS:
+    if len(both) < PATTERN_MIN_AREAS:
         return
     for a in sorted(a for a, k in kinds.items() if len(k) == 1):
         (only,) = kinds[a]
@@ -321,7 +321,7 @@ def extract_report(doc: Document) -> Report:
     if not with_questions:
         report.flag(Severity.WARNING, "questions_not_found",
                     "no sub-question scores were read: no overview table of them was found")
-    elif len(with_questions) >= BOTH_KINDS_MIN_AREAS:
+    elif len(with_questions) >= PATTERN_MIN_AREAS:
         lacking = [a.number for a in report.areas if a.number not in with_questions]
         if lacking:
             report.flag(Severity.WARNING, "area_without_questions",

@@ -234,24 +234,27 @@ def _correct_misread_areas(out: Overview, starts: dict[int, int]) -> None:
         elif header is None and previous is not None and (previous + 1 in leaders or not voters):
             area = previous + 1
         previous = area
-        if area is None:
-            seen.update(r.number for r in read)
-            continue
-        # the run's first row is question 1 + offset (a run that goes on from
-        # the page before starts further on): all its rows of the area agree
-        offsets = {_minor(out.rows[i]) - k for k, i in enumerate(rows, 1)
-                   if out.rows[i].number != "?" and out.rows[i].area == area}
-        if len(offsets) != 1:
-            seen.update(r.number for r in read)
-            continue
-        offset = offsets.pop()
-        for k, i in enumerate(rows, 1):
-            r = out.rows[i]
-            if r.number != "?" and r.area != area and _minor(r) == k + offset:
-                taken = f"{area}.{k + offset}"
-                out.misread.append((r.number, taken))
-                r.area, r.number = area, taken
-        seen.update(out.rows[i].number for i in rows if out.rows[i].number != "?")
+        if area is not None:
+            _give_run_its_area(out, rows, area)
+        seen.update(r.number for r in read)  # as read, or as corrected
+
+
+def _give_run_its_area(out: Overview, rows: list[int], area: int) -> None:
+    """The rows of a run read with another area's digit take ``area`` where
+    their question number is the one their place gives. The run's first row
+    is question 1 + offset (a run that goes on from the page before starts
+    further on): all its rows of the area must agree on the offset."""
+    offsets = {_minor(out.rows[i]) - k for k, i in enumerate(rows, 1)
+               if out.rows[i].number != "?" and out.rows[i].area == area}
+    if len(offsets) != 1:
+        return
+    offset = offsets.pop()
+    for k, i in enumerate(rows, 1):
+        r = out.rows[i]
+        if r.number != "?" and r.area != area and _minor(r) == k + offset:
+            taken = f"{area}.{k + offset}"
+            out.misread.append((r.number, taken))
+            r.area, r.number = area, taken
 
 
 def read_overview_lines(paragraphs: list[Paragraph]) -> Overview | None:

@@ -243,12 +243,12 @@ def _recognise(image, png: Path, number: int, width: float, height: float) -> Pa
     clean_image, rules = _without_rules(image, width)
     clean_image.save(clean)
     got = page_words(_hocr(clean), number, width, height)
-    from .ocr_numbers import _cells as cells_of
-    from .ocr_numbers import reread_numbers
+    from .ocr_numbers import reread_numbers, table_cells
 
-    reread_numbers(got, clean_image, rules, png.parent, number)
+    cells = table_cells(rules, got.frame.scale) if got.frame else []
+    reread_numbers(got, clean_image, cells, png.parent, number)
     if got.words:
-        _snap_cell_sizes(got, cells_of(rules, got.frame.scale) if got.frame else [])
+        _snap_cell_sizes(got, cells)
         got.edges, got.shapes = image_marks(image, got.skew, width)
         got.words = _drop_bullet_readings(got.words, got.shapes)
     got.skew = round(got.skew + turn, 2)  # the whole angle, for the report

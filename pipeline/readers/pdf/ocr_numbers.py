@@ -56,7 +56,7 @@ _PERCENT = re.compile(r"^(\d{1,3})\s?%$")
 _PERCENT_SIGN_MISREAD = re.compile(r"^[\d%o]{2,3}$")
 
 
-def _cells(rules, scale: float) -> list[tuple[int, int, int, int]]:
+def table_cells(rules, scale: float) -> list[tuple[int, int, int, int]]:
     """Table cells: the spaces the rules enclose (pixels), the page around the
     tables and frames taller than a cell left out."""
     from scipy import ndimage
@@ -214,11 +214,12 @@ def _agreed(readings: list[str]) -> str | None:
     return next((r for r in votes if votes.count(r) >= 2 and _NUMBER.match(r)), None)
 
 
-def reread_numbers(got: PageOcr, image, rules, folder: Path, number: int) -> None:
+def reread_numbers(got: PageOcr, image, cells: list, folder: Path, number: int) -> None:
     """A second look at the short numbers, where page recognition fails most
     (the scores in a table's cells): each number, and each table cell with ink
     but no word (Tesseract's page segmentation skips a lone short number in a
-    narrow cell), is cropped close to its ink and read again by the English
+    narrow cell; ``cells`` are the page's ruled cells, from
+    :func:`table_cells`), is cropped close to its ink and read again by the English
     and the Swedish model. The number two of the three readings agree on is
     taken; when none do, the crop read alone (digits only, and any letter)
     decides; when still none agree, the page's reading stays."""
@@ -227,7 +228,6 @@ def reread_numbers(got: PageOcr, image, rules, folder: Path, number: int) -> Non
     if got.frame is None:
         return
     ink = np.asarray(image) < INK_LEVEL
-    cells = _cells(rules, got.frame.scale)
     todo = _numbers_to_read_again(got, ink, cells) + _unread_ink(got, ink, cells)
     if not todo:
         return
