@@ -111,7 +111,8 @@ def ingest(folder: Path, db_path: Path, extracted_dir: Path | None, no_json: boo
             else:
                 click.echo(f"Rebuilt {o.report_id} from {o.path}: {o.message or 'its kept file is gone'}.")
         if not no_themes:
-            for name, step, echo in (("Themes", _update_themes, _echo_update),
+            for name, step, echo in (("Vectors", _update_vectors, _echo_vectors),
+                                     ("Themes", _update_themes, _echo_update),
                                      ("Follow-up", _update_links, _echo_links)):
                 status = _StepStatus(name, shown=show_bar)
                 kwargs = {"models_dir": models_dir} if step is _update_themes else {}
@@ -193,6 +194,25 @@ def _update_themes(db_path: Path, models_dir: Path | None, **kwargs):
         return update_themes(db, _models_dir(db_path, models_dir), **kwargs)
     finally:
         db.close()  # the last connection to close folds the WAL into the file
+
+
+def _update_vectors(db_path: Path, **kwargs):
+    from .nlp.vectors import update_vectors
+    from .store import open_db
+
+    db = open_db(db_path)
+    try:
+        return update_vectors(db, **kwargs)
+    finally:
+        db.close()
+
+
+def _echo_vectors(update, seconds: float | None = None) -> None:
+    took = f" ({seconds:.1f} s)" if seconds is not None else ""
+    rate = f", {update.rate:.0f} a second" if update.encoded else ""
+    reused = f", {update.reused} given the vector of the same text" if update.reused else ""
+    click.echo(f"Vectors: {update.encoded} findings encoded{rate}{reused}; {update.stored} findings have "
+               f"sentence vectors.{took}")
 
 
 def _update_links(db_path: Path, **kwargs):

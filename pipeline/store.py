@@ -26,7 +26,8 @@ import sqlite_utils
 from .extract.model import Report
 from .extract.reference import municipalities
 
-SCHEMA_VERSION = 5  # 2: themes; 3: reports.reader, findings.doubt; 4: links; 5: findings_long, municipality key
+SCHEMA_VERSION = 6  # 2: themes; 3: reports.reader, findings.doubt; 4: links; 5: findings_long, municipality key;
+# 6: finding_vectors
 
 # Which source of one report to keep: the published PDF is what researchers
 # cite, and only it gives page numbers; then the Word original, then a text export.
@@ -136,6 +137,15 @@ CREATE TABLE IF NOT EXISTS links (
     evidence TEXT
 );
 CREATE INDEX IF NOT EXISTS links_source ON links(source_id, kind, rank);
+-- sentence vectors (pipeline.nlp.vectors): one float32 blob per finding and
+-- encoder, so that nothing is encoded twice and a copied database carries them
+CREATE TABLE IF NOT EXISTS finding_vectors (
+    finding_id INTEGER NOT NULL,
+    encoder TEXT NOT NULL,
+    dimensions INTEGER NOT NULL,
+    vector BLOB NOT NULL,
+    PRIMARY KEY (finding_id, encoder)
+);
 -- small facts about the database's derived data (what the links were computed from)
 CREATE TABLE IF NOT EXISTS kompass_state (key TEXT PRIMARY KEY, value TEXT);
 CREATE INDEX IF NOT EXISTS links_target ON links(target_id);
@@ -597,6 +607,57 @@ def links_state(db: sqlite_utils.Database, method: str = "") -> str:
 
 def report_ids(db: sqlite_utils.Database) -> set[str]:
     return {r[0] for r in db.execute("select id from reports")}
+
+
+# -- sentence vectors ----------------------------------------------------------
+def findings_without_vectors(db: sqlite_utils.Database, encoder: str) -> list[dict]:
+    return list(db.query(
+        "select f.id, f.text from findings f where not exists (select 1 from finding_vectors v "
+        "where v.finding_id = f.id and v.encoder = ?) order by f.id", [encoder]))
+
+
+def vectors_by_text(db: sqlite_utils.Database, encoder: str, texts: set[str]) -> dict[str, bytes]:
+    """A stored vector for each of ``texts`` that some finding with a vector has."""
+    out: dict[str, bytes] = {}
+    for row in db.execute("select f.text, v.vector from findings f join finding_vectors v "
+                          "on v.finding_id = f.id and v.encoder = ? order by f.id", [encoder]):
+        if row[0] in texts:
+            out.setdefault(row[0], row[1])
+    return out
+
+
+def save_vectors(db: sqlite_utils.Database, encoder: str, rows) -> None:
+    """``rows``: (finding id, float32 array or its bytes), in one transaction."""
+    import numpy as np
+
+    values = []
+    for fid, vector in rows:
+        blob = vector if isinstance(vector, bytes) else np.asarray(vector, dtype="<f4").tobytes()
+        values.append((fid, encoder, len(blob) // 4, blob))
+    with db.atomic():
+        db.conn.executemany("insert or replace into finding_vectors (finding_id, encoder, dimensions, vector) "
+                            "values (?, ?, ?, ?)", values)
+
+
+def load_vectors(db: sqlite_utils.Database, encoder: str, ids) -> dict:
+    """finding id -> float32 vector, for those of ``ids`` that have one."""
+    import numpy as np
+
+    wanted = set(ids)
+    return {fid: np.frombuffer(blob, dtype="<f4") for fid, blob in
+            db.execute("select finding_id, vector from finding_vectors where encoder = ?", [encoder])
+            if fid in wanted}
+
+
+def prune_vectors(db: sqlite_utils.Database) -> int:
+    """Drop the vectors of findings no longer in the database."""
+    with db.atomic():
+        cursor = db.execute("delete from finding_vectors where finding_id not in (select id from findings)")
+    return cursor.rowcount
+
+
+def vector_count(db: sqlite_utils.Database, encoder: str) -> int:
+    return db.execute("select count(*) from finding_vectors where encoder = ?", [encoder]).fetchone()[0]
 
 
 # -- themes ------------------------------------------------------------------
