@@ -329,20 +329,45 @@ def themes(db_path: Path, models_dir: Path | None, show: str | None, refit: bool
 @cli.command("follow-up", help="What became of a municipality's improvement recommendations: for each "
                               "recommendation of the earlier report, the outcome in the later one (addressed: "
                               "a later strength says so; persisting: recommended again; no_match: nothing "
-                              "close, with a sentence of the later narrative where one speaks of it), the "
-                              "later finding(s) and the similarity; then the score change per domain. "
-                              "MUNICIPALITY is a name (Torsås) or kommunkod (0834).")
-@click.argument("municipality")
+                              "close, with a sentence of the later narrative where one speaks of it), its three "
+                              "best later findings with their similarity (candidate: below the threshold); then "
+                              "the score change per domain. MUNICIPALITY is a name (Torsås) or kommunkod (0834). "
+                              "--review FILE.csv writes the recommendations and their candidates for a "
+                              "researcher to mark; --accept FILE.csv stores the verdicts marked in it, which "
+                              "every output then shows as reviewed and no recomputation changes.")
+@click.argument("municipality", required=False)
 @click.option("--db", "db_path", default="findings.db", show_default=True,
               type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--from", "year_from", type=int, default=None, help="Year of the earlier report [default: the "
                                                                  "one before the latest].")
 @click.option("--to", "year_to", type=int, default=None, help="Year of the later report [default: the latest].")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-def follow_up(municipality: str, db_path: Path, year_from: int | None, year_to: int | None, fmt: str) -> None:
+@click.option("--review", "review_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write a CSV of the recommendations and their candidates, with columns to mark the verdict.")
+@click.option("--accept", "accept_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Store the verdicts of a marked review CSV (no MUNICIPALITY needed).")
+def follow_up(municipality: str | None, db_path: Path, year_from: int | None, year_to: int | None, fmt: str,
+              review_path: Path | None, accept_path: Path | None) -> None:
     from . import queries
     from .store import open_db
 
+    if accept_path is not None:
+        from .review import ReviewError, accept_review
+        from .store import writer_lock
+
+        if review_path is not None:
+            raise click.UsageError("--review writes a file to mark and --accept reads a marked one: one at a time")
+        with writer_lock(db_path, lambda: click.echo(f"{db_path}: an ingest is writing to it; waiting", err=True)):
+            db = open_db(db_path)
+            try:
+                n = accept_review(db, accept_path)
+            except ReviewError as exc:
+                raise click.ClickException(str(exc)) from None
+        click.echo(f"{accept_path}: {n} verdict{'' if n == 1 else 's'} stored as reviewed in {db_path}; "
+                   "rows without a verdict left as computed.")
+        return
+    if municipality is None:
+        raise click.UsageError("name the MUNICIPALITY (or give --accept FILE.csv)")
     db = open_db(db_path, readonly=True)
     _require_links(db, db_path)
     reports = queries.municipality_reports(db, municipality)
@@ -360,6 +385,14 @@ def follow_up(municipality: str, db_path: Path, year_from: int | None, year_to: 
         raise click.ClickException(f"{municipality}: evaluations in {', '.join(map(str, years))}; choose "
                                    "--from and --to among them, earlier first")
     early, late = by_year[frm], by_year[to]
+    if review_path is not None:
+        from .review import write_review
+
+        n = write_review(db, early, late, review_path)
+        click.echo(f"wrote {review_path}: {n} recommendations of {frm} with their {to} candidates; fill in "
+                   "verdict (addressed, persisting, no_match) and verdict_target (1-3 or a finding id), then "
+                   f"kompass follow-up --accept {review_path}")
+        return
     rows = queries.follow_up(db, early["id"], late["id"])
     changes = queries.domain_changes(db, early["id"], late["id"])
     if fmt != "table":
@@ -373,22 +406,29 @@ def follow_up(municipality: str, db_path: Path, year_from: int | None, year_to: 
     from tabulate import tabulate
 
     click.echo(f"{early['municipality']}: what became of the {frm} recommendations by {to}")
-    table, seen = [], set()
+    table, seen, outcomes = [], set(), {}
     for r in rows:
         first = r["recommendation_id"] not in seen
         seen.add(r["recommendation_id"])
-        later = (f"{r['target_kind']} (area {r['target_area']}): {r['target']}" if r["target"]
-                 else (f"narrative: {r['evidence']}" if r["evidence"] else ""))
+        if first:
+            outcome = r["outcome"] + (" (reviewed)" if r["outcome_method"] == "reviewed" else "")
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+        if r["link_kind"] == "no_match":
+            if not r["evidence"]:
+                if first:
+                    table.append([r["area"], r["recommendation"], outcome, "", ""])
+                continue
+            later = f"narrative: {r['evidence']}"
+        else:
+            mark = " *" if r["outcome_method"] == "reviewed" and r["target_id"] == r["reviewed_target_id"] else ""
+            later = f"{r['link_kind']}{mark}: {r['target_kind']} (area {r['target_area']}): {r['target']}"
         table.append([r["area"] if first else "", r["recommendation"] if first else "",
-                      r["outcome"] if first else "  also", "" if r["score"] is None else f"{r['score']:.2f}",
-                      later])
+                      outcome if first else "", "" if r["score"] is None else f"{r['score']:.2f}", later])
     click.echo(tabulate(table, headers=["area", f"recommendation {frm}", "outcome", "score", f"in {to}"],
-                        maxcolwidths=[None, 48, None, None, 60], disable_numparse=True))
-    outcomes: dict = {}
-    for r in rows:
-        if r["rank"] in (None, 1):
-            outcomes[r["outcome"]] = outcomes.get(r["outcome"], 0) + 1
-    click.echo(f"{len(seen)} recommendations: " + ", ".join(f"{v} {k}" for k, v in sorted(outcomes.items())))
+                        maxcolwidths=[None, 44, None, None, 64], disable_numparse=True))
+    click.echo(f"{len(seen)} recommendations: " + ", ".join(f"{v} {k}" for k, v in sorted(outcomes.items()))
+               + f". Each shows its {3} best later findings; candidate: below the threshold"
+               + ("; *: the finding a reviewer chose" if any(k.endswith("(reviewed)") for k in outcomes) else "") + ".")
     click.echo("")
     frameworks = {early["framework"], late["framework"]}
     caveat = (f" (framework {early['framework']} -> {late['framework']}: the areas differ, so compare domains "

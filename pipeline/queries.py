@@ -62,19 +62,23 @@ def municipality_reports(db: sqlite_utils.Database, name_or_code: str) -> list[d
 
 FOLLOW_UP = """
 select s.id as recommendation_id, s.area, s.text as recommendation,
-       l.kind as outcome, l.score, l.rank, l.evidence,
+       o.outcome, o.method as outcome_method, o.computed_outcome, o.reviewed_target_id, o.review_note,
+       l.kind as link_kind, l.score, l.rank, l.evidence,
        t.id as target_id, t.area as target_area, t.kind as target_kind, t.text as target
 from findings s
 join links l on l.source_id = s.id and l.target_report_id = :later and l.kind != 'similar'
+left join follow_up_outcomes o on o.source_id = s.id and o.target_report_id = :later
 left join findings t on t.id = l.target_id
 where s.report_id = :earlier and s.kind = 'improvement'
-order by s.area, s.position, s.id, l.rank
+order by s.area, s.position, s.id, l.rank is not null, l.rank
 """
 
 
 def follow_up(db: sqlite_utils.Database, earlier: str, later: str) -> list[dict]:
     """Every improvement recommendation of report ``earlier`` with what became of
-    it in ``later``: outcome, score and the later finding(s), best first."""
+    it in ``later``: its outcome (a researcher's verdict where there is one,
+    ``outcome_method`` reviewed, else computed), and its ranked later
+    candidates with their link kind and score, best first."""
     return list(db.query(FOLLOW_UP, {"earlier": earlier, "later": later}))
 
 
@@ -235,19 +239,23 @@ order by 1, 2, 5, 8
         "follow-up", "What became of a municipality's recommendations",
         "Each improvement recommendation of a municipality's evaluation (name or kommunkod) and its outcome at "
         "a later one: addressed (a later strength), persisting (recommended again) or no_match (with a sentence "
-        "of the later narrative where one speaks of it); the later finding(s), best first, and the similarity.",
+        "of the later narrative where one speaks of it), computed or reviewed by a researcher; then its three "
+        "best later findings, best first, each with its link kind (addressed/persisting above the threshold, "
+        "candidate below it) and similarity.",
         """
-select r1.year as year_from, r2.year as year_to, s.area, s.text as recommendation, l.kind as outcome, l.rank,
+select r1.year as year_from, r2.year as year_to, s.area, s.text as recommendation, o.outcome,
+       o.method as outcome_method, l.kind as link_kind, l.rank,
        l.score, t.kind as later_kind, t.area as later_area, coalesce(t.text, l.evidence) as later,
        s.id as recommendation_id, t.id as later_finding_id
 from links l
 join findings s on s.id = l.source_id
 join reports r1 on r1.id = s.report_id
 join reports r2 on r2.id = l.target_report_id
+left join follow_up_outcomes o on o.source_id = l.source_id and o.target_report_id = l.target_report_id
 left join findings t on t.id = l.target_id
 where l.kind != 'similar' and """ + _BY_MUNICIPALITY.format(r="r1") + """
   and (:year_from = '' or r1.year = :year_from) and (:year_to = '' or r2.year = :year_to)
-order by r1.year, r2.year, s.area, s.position, s.id, l.rank
+order by r1.year, r2.year, s.area, s.position, s.id, l.rank is not null, l.rank
 """, (_MUNICIPALITY,
       Parameter("year_from", "year of the earlier evaluation (empty: every one)", "", kind="int"),
       Parameter("year_to", "year of the later evaluation (empty: every one)", "", kind="int"))),

@@ -27,7 +27,7 @@ from .extract.model import Report
 from .extract.reference import municipalities
 
 SCHEMA_VERSION = 6  # 2: themes; 3: reports.reader, findings.doubt; 4: links; 5: findings_long, municipality key;
-# 6: finding_vectors
+# 6: finding_vectors, links.kind candidate, follow_up_reviews
 
 # Which source of one report to keep: the published PDF is what researchers
 # cite, and only it gives page numbers; then the Word original, then a text export.
@@ -124,19 +124,31 @@ CREATE TABLE IF NOT EXISTS themes (
     model_version TEXT NOT NULL
 );
 -- follow-up: a recommendation (source) and what it became (target, NULL for
--- no_match) in a later report of the same municipality, or a similar
--- recommendation elsewhere; kind addressed | persisting | no_match | similar
+-- no_match) in a later report of the same municipality, its ranked later
+-- candidates below the threshold, or a similar recommendation elsewhere;
+-- kind addressed | persisting | candidate | no_match | similar
 CREATE TABLE IF NOT EXISTS links (
     source_id INTEGER NOT NULL,
     target_id INTEGER,
     target_report_id TEXT NOT NULL,
-    kind TEXT NOT NULL CHECK (kind IN ('addressed', 'persisting', 'no_match', 'similar')),
+    kind TEXT NOT NULL CHECK (kind IN ('addressed', 'persisting', 'candidate', 'no_match', 'similar')),
     score REAL,
     rank INTEGER,
     method TEXT NOT NULL,
     evidence TEXT
 );
 CREATE INDEX IF NOT EXISTS links_source ON links(source_id, kind, rank);
+-- a researcher's verdict on what became of a recommendation at a later
+-- evaluation (kompass follow-up --accept); links are recomputed, these never
+CREATE TABLE IF NOT EXISTS follow_up_reviews (
+    source_id INTEGER NOT NULL,
+    target_report_id TEXT NOT NULL,
+    outcome TEXT NOT NULL CHECK (outcome IN ('addressed', 'persisting', 'no_match')),
+    target_id INTEGER,
+    note TEXT,
+    reviewed_at TEXT NOT NULL,
+    PRIMARY KEY (source_id, target_report_id)
+);
 -- sentence vectors (pipeline.nlp.vectors): one float32 blob per finding and
 -- encoder, so that nothing is encoded twice and a copied database carries them
 CREATE TABLE IF NOT EXISTS finding_vectors (
@@ -182,6 +194,26 @@ LEFT JOIN areas a ON a.report_id = f.report_id AND a.number = f.area
 LEFT JOIN themes t ON t.id = f.theme_id
 """
 FINDINGS_LONG = "CREATE VIEW IF NOT EXISTS findings_long AS" + FINDINGS_LONG_SELECT
+
+#: one row per recommendation and later evaluation: the computed outcome, the
+#: researcher's verdict where there is one, and the outcome to use
+FOLLOW_UP_OUTCOMES = """
+CREATE VIEW IF NOT EXISTS follow_up_outcomes AS
+SELECT p.source_id, p.target_report_id,
+       p.computed_outcome, p.computed_target_id, p.computed_score,
+       v.outcome AS reviewed_outcome, v.target_id AS reviewed_target_id, v.note AS review_note,
+       coalesce(v.outcome, p.computed_outcome) AS outcome,
+       CASE WHEN v.outcome IS NULL THEN coalesce(p.computed_target_id, NULL) ELSE v.target_id END AS target_id,
+       CASE WHEN v.outcome IS NULL THEN 'computed' ELSE 'reviewed' END AS method
+FROM (SELECT l.source_id, l.target_report_id,
+             CASE WHEN max(l.kind = 'no_match') THEN 'no_match'
+                  ELSE max(CASE WHEN l.rank = 1 THEN l.kind END) END AS computed_outcome,
+             CASE WHEN max(l.kind = 'no_match') THEN NULL
+                  ELSE max(CASE WHEN l.rank = 1 THEN l.target_id END) END AS computed_target_id,
+             max(CASE WHEN l.rank = 1 THEN l.score END) AS computed_score
+      FROM links l WHERE l.kind != 'similar' GROUP BY l.source_id, l.target_report_id) p
+LEFT JOIN follow_up_reviews v ON v.source_id = p.source_id AND v.target_report_id = p.target_report_id
+"""
 
 
 @dataclass
@@ -312,8 +344,18 @@ def _ensure_schema(db: sqlite_utils.Database) -> None:
     if not any(fk.column == "municipality_code" for fk in db["reports"].foreign_keys):
         # so that Datasette and other tools link a report to its municipality
         db["reports"].add_foreign_key("municipality_code", "municipalities", "code")
+    links_sql = db.execute("select sql from sqlite_master where name = 'links'").fetchone()[0]
+    if "'candidate'" not in links_sql:
+        # links are derived data: a table from before ranked candidates is
+        # made anew, and the next ingest computes them again
+        with db.atomic():
+            db.execute("drop view if exists follow_up_outcomes")
+            db.execute("drop table links")
+            db.execute("delete from kompass_state where key = 'links_state'")
+            db.executescript(SCHEMA)
     db.execute(THEME_PREVALENCE)
     db.execute(FINDINGS_LONG)
+    db.execute(FOLLOW_UP_OUTCOMES)
     for table, columns in FTS_COLUMNS.items():
         triggers = {t.name for t in db[table].triggers}
         complete = {f"{table}{s}" for s in ("_ai", "_ad", "_au")} <= triggers
@@ -584,6 +626,14 @@ def replace_links(db: sqlite_utils.Database, rows: list[dict], state: str) -> No
         db["kompass_state"].upsert({"key": "links_state", "value": state}, pk="key")
 
 
+def save_reviews(db: sqlite_utils.Database, rows: list[dict]) -> None:
+    """A researcher's verdicts, each replacing an earlier one on the same
+    recommendation and later report, in one transaction."""
+    with db.atomic():
+        db["follow_up_reviews"].upsert_all(
+            ({**r, "reviewed_at": _now()} for r in rows), pk=("source_id", "target_report_id"))
+
+
 def stored_links_state(db: sqlite_utils.Database) -> str | None:
     if not db["kompass_state"].exists() or not db["links"].exists():
         return None
@@ -668,6 +718,17 @@ def findings_for_themes(db: sqlite_utils.Database, unthemed_only: bool = False) 
     return list(db.query(
         "select f.id, f.text, f.kind, f.report_id, f.theme_id, a.domain from findings f "
         f"left join areas a on a.report_id = f.report_id and a.number = f.area {where} order by f.id"))
+
+
+def themes_by_text(db: sqlite_utils.Database, texts: set[str]) -> dict[str, tuple[int | None, float]]:
+    """(theme id, score) of a finding already given a theme (or found an
+    outlier), for each of ``texts`` some such finding prints."""
+    out: dict[str, tuple[int | None, float]] = {}
+    for text, theme, score in db.execute("select text, theme_id, theme_score from findings "
+                                         "where theme_score is not null order by id"):
+        if text in texts:
+            out.setdefault(text, (theme, score))
+    return out
 
 
 def report_text(db: sqlite_utils.Database) -> list[str]:

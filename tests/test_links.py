@@ -41,10 +41,10 @@ def test_the_two_known_pairs(linked):
 def test_every_recommendation_has_one_outcome(linked):
     db = sqlite_utils.Database(linked["db"])
     recs = [r["id"] for r in db.query("select id from findings where report_id = '0834-2017' and kind = 'improvement'")]
-    firsts = list(db.query(
-        "select source_id, kind from links where target_report_id = '0834-2021' and kind != 'similar' "
-        "and (rank = 1 or kind = 'no_match')"))
+    firsts = list(db.query("select source_id, outcome from follow_up_outcomes where target_report_id = '0834-2021'"))
     assert sorted(r["source_id"] for r in firsts) == sorted(recs)
+    counts = {o: sum(r["outcome"] == o for r in firsts) for o in ("addressed", "persisting", "no_match")}
+    assert counts == {o: linked["update"].outcomes.get(o, 0) for o in counts}
     assert linked["update"].recommendations == len(recs) and sum(linked["update"].outcomes.values()) == len(recs)
     # no outcome links across municipalities: Emmaboda is never a follow-up of Torsås
     assert db.execute("select count(*) from links where kind != 'similar' "
@@ -120,7 +120,7 @@ def test_a_pairs_outcomes_do_not_depend_on_other_municipalities(linked):
     findings, sections = store.findings_for_links(db), store.sections_for_links(db)
     db.close()
     alone = [f for f in findings if f["municipality_code"] == "0834"]
-    key = lambda rows: sorted((r["source_id"], r["target_id"], r["kind"], r["score"]) for r in rows  # noqa: E731
+    key = lambda rows: sorted((r["source_id"], r["target_id"] or 0, r["kind"], r["score"] or 0) for r in rows  # noqa: E731
                               if r["kind"] != "similar")
     assert key(compute_links(findings, sections)[0]) == key(compute_links(alone, sections)[0])
 
@@ -152,3 +152,89 @@ def test_evidence_is_the_municipalitys_own_narrative():
     assert evidence([area("Allmänt", general), area("Spridning", one_word)]) is None
     assert evidence([area("Spridning", shared), area("Spridning", shared, "B-2021")]) is None
     assert evidence([area("Spridning", shared), area("Nätverk", own)]) == shared
+
+
+def test_every_recommendation_keeps_its_three_best_later_findings(linked):
+    """Ranked candidates whatever the outcome: the evidence is never empty,
+    and a link's kind says whether it passed the threshold."""
+    from pipeline.nlp.links import MAX_TARGETS, THRESHOLD
+
+    db = sqlite_utils.Database(linked["db"])
+    recs = [r["id"] for r in db.query("select id from findings where report_id = '0834-2017' and kind = 'improvement'")]
+    for rec in recs:
+        ranked = list(db.query("select l.kind, l.rank, l.score, t.kind as target_kind from links l join findings t "
+                               "on t.id = l.target_id where l.source_id = ? and l.target_report_id = '0834-2021' "
+                               "and l.kind != 'similar' order by l.rank", [rec]))
+        assert [r["rank"] for r in ranked] == list(range(1, MAX_TARGETS + 1))
+        assert [r["score"] for r in ranked] == sorted((r["score"] for r in ranked), reverse=True)
+        for r in ranked:
+            expected = ("candidate" if r["score"] < THRESHOLD
+                        else "addressed" if r["target_kind"] == "strength" else "persisting")
+            assert r["kind"] == expected
+        no_match = db.execute("select count(*) from links where source_id = ? and kind = 'no_match' "
+                              "and target_report_id = '0834-2021'", [rec]).fetchone()[0]
+        assert no_match == (ranked[0]["score"] < THRESHOLD)
+
+
+def _marked(path, out, marks):
+    import csv
+
+    rows = list(csv.DictReader(path.open(encoding="utf-8-sig")))
+    for k, (verdict, target) in marks.items():
+        rows[k]["verdict"], rows[k]["verdict_target"] = verdict, target
+    with out.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    return rows
+
+
+def test_a_researchers_review_is_stored_and_survives_recomputation(linked, tmp_path):
+    db_path = tmp_path / "k.db"
+    shutil.copy(linked["db"], db_path)
+    review = tmp_path / "review.csv"
+    res = run("follow-up", "Torsås", "--db", db_path, "--review", review)
+    assert res.exit_code == 0, res.output
+    rows = _marked(review, tmp_path / "marked.csv", {0: ("addressed", "2"), 1: ("no_match", "")})
+    assert rows[0]["candidate2_id"] and rows[0]["computed_outcome"] in ("addressed", "persisting", "no_match")
+    res = run("follow-up", "--accept", tmp_path / "marked.csv", "--db", db_path)
+    assert res.exit_code == 0 and "2 verdicts stored" in res.output, res.output
+    db = open_db(db_path)
+    update_links(db, force=True)  # recomputing the links leaves the verdicts alone
+    got = {r["source_id"]: r for r in db.query("select * from follow_up_outcomes where method = 'reviewed'")}
+    db.close()
+    first, second = int(rows[0]["recommendation_id"]), int(rows[1]["recommendation_id"])
+    assert set(got) == {first, second}
+    assert got[first]["outcome"] == "addressed" and got[first]["target_id"] == int(rows[0]["candidate2_id"])
+    assert got[second]["outcome"] == "no_match" and got[second]["target_id"] is None
+    out = run("follow-up", "Torsås", "--db", db_path).output
+    assert "addressed (reviewed)" in out and "no_match (reviewed)" in out
+
+
+def test_a_bad_review_file_is_one_line_and_stores_nothing(linked, tmp_path):
+    db_path = tmp_path / "k.db"
+    shutil.copy(linked["db"], db_path)
+    review = tmp_path / "review.csv"
+    run("follow-up", "Torsås", "--db", db_path, "--review", review)
+    bad = {"verdict.csv": {0: ("addressed", "1"), 3: ("maybe", "")},
+           "target.csv": {0: ("persisting", "")},
+           "elsewhere.csv": {0: ("addressed", rows_id := "1")}}
+    _marked(review, tmp_path / "verdict.csv", bad["verdict.csv"])
+    _marked(review, tmp_path / "target.csv", bad["target.csv"])
+    rows = _marked(review, tmp_path / "elsewhere.csv", {0: ("addressed", rows_id)})
+    rows[0]["verdict_target"] = rows[0]["recommendation_id"]  # a 2017 finding is no later finding
+    import csv
+    with (tmp_path / "elsewhere.csv").open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    (tmp_path / "latin1.csv").write_bytes("verdict;å\n".encode("latin-1"))
+    (tmp_path / "other.csv").write_text("a,b\n1,2\n", "utf-8")
+    expected = {"verdict.csv": "line 5: verdict 'maybe'", "target.csv": "needs verdict_target",
+                "elsewhere.csv": "is not in the later report", "latin1.csv": "not UTF-8",
+                "other.csv": "not a kompass review file"}
+    for name, message in expected.items():
+        res = run("follow-up", "--accept", tmp_path / name, "--db", db_path)
+        assert res.exit_code == 1 and message in res.output and str(tmp_path / name) in res.output, (name, res.output)
+        assert "Traceback" not in res.output and len(res.output.strip().splitlines()) == 1
+    assert sqlite_utils.Database(db_path)["follow_up_reviews"].count == 0

@@ -59,7 +59,9 @@ def test_ingest_fits_themes_beside_the_database(grown):
         assert t["size"] == len(members) >= 2
         assert t["representative_finding_id"] in members
         assert t["model_version"] == grown["version"]
-        assert json.loads(t["terms"]) and t["label"].split(", ")[0] == json.loads(t["terms"])[0]
+        terms = json.loads(t["terms"])
+        # the label's words are the theme's terms, as lemmas or as the members write them
+        assert terms and all(any(w[:5] == term[:5] for term in terms) for w in t["label"].replace(",", " ").split())
 
 
 def test_adding_a_report_assigns_without_reshuffling(grown):

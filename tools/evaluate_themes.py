@@ -3,7 +3,7 @@
     python tools/evaluate_themes.py [--coding ../shared/annotations/themes-A.json]
 
 Reads the sample reports (``raw_reports/*.txt``) into a scratch database, fits
-the themes exactly as ``make ingest`` does, and compares them with the coding
+the themes exactly as ``make ingest`` does (five seeds), and compares them with the coding
 by adjusted Rand index (ARI) and normalised mutual information (NMI). The
 baseline is TF-IDF on raw words + k-means with the same number of themes. An
 outlier counts as a theme of its own (it agrees with no one). Every method is
@@ -32,7 +32,11 @@ sys.path.insert(0, str(ROOT))
 from pipeline import store  # noqa: E402
 from pipeline.ingest import ingest  # noqa: E402
 from pipeline.nlp.features import FindingVectorizer  # noqa: E402
-from pipeline.nlp.themes import ThemeModel  # noqa: E402
+from pipeline.extract.reference import frameworks  # noqa: E402
+from pipeline.nlp.representation import ViewWeights, centred, combine, domain_matrix, unit_rows  # noqa: E402
+from pipeline.nlp.update import update_themes  # noqa: E402
+from pipeline.nlp.vectors import finding_vectors, update_vectors  # noqa: E402
+from sklearn.preprocessing import normalize  # noqa: E402
 
 SEEDS = range(5)
 
@@ -52,6 +56,7 @@ def load(coding_path: Path, reports: Path):
     tmp = Path(tempfile.mkdtemp())
     ingest(sorted(reports.glob("*.txt")), tmp / "eval.db", None)
     db = store.open_db(tmp / "eval.db")
+    update_vectors(db)
     rows = list(db.query("select f.id, f.text, r.year, a.domain from findings f join reports r on r.id = f.report_id "
                          "left join areas a on a.report_id = f.report_id and a.number = f.area order by f.id"))
     by_key = {(r["year"], r["text"]): r for r in rows}
@@ -59,9 +64,8 @@ def load(coding_path: Path, reports: Path):
     if missing:
         raise SystemExit(f"{len(missing)} coded findings not found in the reports, e.g. {missing[:3]}")
     order = {(f["year"], f["text"]): coding["assignments"][f["id"]] for f in findings}
-    texts = [r["text"] for r in rows]
     gold = [order[(r["year"], r["text"])] for r in rows]
-    return texts, gold, store.report_text(db), len(coding["themes"]), [r["domain"] for r in rows]
+    return db, tmp, rows, gold, len(coding["themes"])
 
 
 def score(gold, labels) -> tuple[float, float]:
@@ -81,42 +85,50 @@ def main(argv=None) -> None:
     parser.add_argument("--reports", type=Path, default=ROOT / "raw_reports")
     parser.add_argument("--no-ablation", action="store_true")
     args = parser.parse_args(argv)
-    texts, gold, corpus, n_coded, domains = load(args.coding, args.reports)
+    db, tmp, rows, gold, n_coded = load(args.coding, args.reports)
+    texts, domains = [r["text"] for r in rows], [r["domain"] for r in rows]
+    corpus = store.report_text(db)
+    vectors = finding_vectors(db, [r["id"] for r in rows])
     print(f"{len(texts)} findings, coded into {n_coded} themes ({args.coding.name}).\n")
-    print(f"{'method':52} {'themes':>6} {'outliers':>8}  {'ARI mean (range)':19}  NMI mean (range)")
+    print(f"{'method':58} {'themes':>6} {'outliers':>8}  {'ARI mean (range)':19}  NMI mean (range)")
 
-    project, ks, outs, criteria = [], [], [], set()
+    project, ks, outs = [], [], []
     for seed in SEEDS:
-        model = ThemeModel(random_state=seed).fit(texts, corpus, domains)
-        project.append(score(gold, model.labels_))
-        ks.append(len(model.themes_))
-        outs.append(int((model.labels_ < 0).sum()))
-        criteria.add(model.k_criterion_used_)
+        update = update_themes(db, tmp / "models", refit=True, random_state=seed)
+        theme_of = {r["id"]: r["theme_id"] for r in db.query("select id, theme_id from findings")}
+        labels = [theme_of[r["id"]] if theme_of[r["id"]] is not None else -1 for r in rows]
+        project.append(score(gold, labels))
+        ks.append(update.themes)
+        outs.append(update.outliers)
     baseline = []
     for seed, k in zip(SEEDS, ks):
         X = TfidfVectorizer().fit_transform(texts)
         baseline.append(score(gold, KMeans(k, n_init=10, random_state=seed).fit_predict(X)))
     span = lambda xs: f"{min(xs)}-{max(xs)}" if min(xs) != max(xs) else str(xs[0])  # noqa: E731
-    print(summary(f"kompass themes (k by {'/'.join(sorted(criteria))})", project, span(ks), span(outs)))
+    print(summary("kompass themes, as make ingest fits them", project, span(ks), span(outs)))
     print(summary("baseline: TF-IDF raw words + k-means, same k", baseline, span(ks), "0"))
     if args.no_ablation:
         return
     k = ks[0]
-    print(f"\nWhat each part adds, all at k = {k}, no outliers (k-means on the features):")
+    print(f"\nWhat each view adds, all at k = {k}, no outliers (k-means on the joined rows):")
+    lexical = normalize(FindingVectorizer(domain_view=False).fit_transform(texts, corpus).toarray())
+    meaning = centred(vectors, vectors.mean(axis=0))
+    doms = domain_matrix(domains, list(frameworks()["domains"]))
+    default = ViewWeights()
     variants = [
-        ("lemmas, stop words", dict(split_compounds=False, char_ngrams=False, domain_view=False)),
-        ("+ compound parts", dict(char_ngrams=False, domain_view=False)),
-        ("+ compound parts + char n-grams", dict(domain_view=False)),
-        ("+ compound parts + char n-grams + domain (default)", dict()),
-        ("+ compound parts + domain", dict(char_ngrams=False)),
-        ("+ compound parts + associations", dict(char_ngrams=False, associations=True, domain_view=False)),
-        ("all four views", dict(associations=True)),
+        ("lexical (lemmas, compound parts, char n-grams)", None, lexical, None, ViewWeights(0, 1, 0)),
+        ("former kompass: lexical + domain as an equal view",
+         None, FindingVectorizer().fit_transform(texts, corpus, domains).toarray(), None, ViewWeights(0, 1, 0)),
+        ("meaning (E5 sentence vectors, centred)", meaning, lexical, None, ViewWeights(1, 0, 0)),
+        ("meaning, not centred", unit_rows(vectors), lexical, None, ViewWeights(1, 0, 0)),
+        ("meaning + lexical", meaning, lexical, None, default.without_domain()),
+        (f"meaning + lexical + domain (default: {default.describe()})", meaning, lexical, doms, default),
+        ("meaning + domain", meaning, lexical, doms, ViewWeights(default.meaning, 0, default.domain)),
+        ("lexical + domain", None, lexical, doms, ViewWeights(0, 1, default.domain)),
     ]
-    for name, params in variants:
-        runs = []
-        for seed in SEEDS:
-            X = FindingVectorizer(random_state=seed, **params).fit_transform(texts, corpus, domains)
-            runs.append(score(gold, KMeans(k, n_init=10, random_state=seed).fit_predict(X)))
+    for name, m, lex, dom, weights in variants:
+        X = unit_rows(combine(m, lex, dom, weights))
+        runs = [score(gold, KMeans(k, n_init=10, random_state=seed).fit_predict(X)) for seed in SEEDS]
         print(summary(name, runs, str(k), "0"))
 
 

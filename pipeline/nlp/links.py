@@ -3,28 +3,32 @@ else was told the same.
 
 For every pair of reports on one municipality (earlier, later), each
 improvement recommendation of the earlier report is compared with every
-finding of the later one. The comparison is the cosine similarity of the
-findings' vectors (:class:`~.features.FindingVectorizer`: TF-IDF over lemmas
-and compound parts, and over character n-grams of them, so "samordna" meets
-"samordning" and "ledarskapet" meets "ledarskap"), plus a small bonus when
-both sit in areas of the same framework-independent domain (the crosswalk is
-a cue, never a filter: subjects move between areas across revisions).
+finding of the later one on the joined representation
+(:mod:`.representation`): the meaning of the two sentences (their E5 vectors,
+centred on the pair's findings), their words (TF-IDF over lemmas, compound
+parts and character n-grams, fitted on the pair's two reports), and a small
+weight when both sit in areas of the same framework-independent domain (the
+crosswalk is a cue, never a filter: subjects move between areas across
+revisions).
 
-* The words' weights (TF-IDF) come from the two reports of the pair alone,
-  so a pair's outcomes do not change when other municipalities are added.
-* The later findings scoring at least ``threshold`` are linked, best first:
-  a strength as ``addressed``, an improvement as ``persisting``; the best one
+* Everything is fitted on the two reports of the pair alone, so a pair's
+  outcomes do not change when other municipalities are added.
+* Every recommendation keeps its :data:`MAX_TARGETS` best later findings as
+  ranked links, whatever their score, so the evidence is never empty: those
+  scoring at least ``threshold`` as ``addressed`` (a strength) or
+  ``persisting`` (an improvement), the others as ``candidate``. The best one
   gives the recommendation its outcome.
-* None that close: one ``no_match`` link (target NULL), absence being a
-  result; where a sentence of the later report's narrative scores above the
-  threshold, it is kept as ``evidence``.
+* None above the threshold: a ``no_match`` row (target NULL) besides the
+  candidates, absence being a result; where a sentence of the later report's
+  narrative speaks of the recommendation, it is kept as ``evidence``.
 * Across municipalities, each improvement recommendation is linked as
   ``similar`` to its nearest improvement recommendations in other
   municipalities' reports.
 
 Every run recomputes all links from the database, in one transaction, so they
 agree with the reports whatever was added, replaced or removed; links are
-keyed on the stable finding ids.
+keyed on the stable finding ids. A researcher's verdicts
+(``follow_up_reviews``) are another table, which recomputing never touches.
 """
 
 from __future__ import annotations
@@ -37,7 +41,9 @@ import numpy as np
 from .. import store
 from typing import TYPE_CHECKING
 
+from .representation import ViewWeights, centred, similarity, unit_rows
 from .threads import Progress, limited_threads
+from .vectors import ENCODER
 
 if TYPE_CHECKING:
     from .features import FindingVectorizer
@@ -45,16 +51,20 @@ if TYPE_CHECKING:
 # The vectors (scikit-learn, spaCy: over a second to import) are imported where
 # links are computed, so that checking that they are current stays quick.
 
-#: similarity (cosine, 0-1) from which a later finding speaks of the same
-#: thing: chosen on the gold reading of the seed pair (README, "Follow-up")
-THRESHOLD = 0.30
-#: added when both findings sit in areas of the same domain (crosswalk)
-DOMAIN_BONUS = 0.05
+#: joined score from which a later finding speaks of the same thing: chosen on
+#: the project's own reading of the seed pair, and checked leave-one-out
+#: (tools/evaluate_links.py; README, "Follow-up")
+THRESHOLD = 0.28
+#: the views and their weights (the domain weight is added for the same domain)
+WEIGHTS = ViewWeights()
+DOMAIN_BONUS = WEIGHTS.domain
+#: lexical similarity from which a narrative sentence is evidence (sentences are not encoded)
+EVIDENCE_THRESHOLD = 0.30
 #: later findings linked per recommendation, at most
 MAX_TARGETS = 3
 #: "similar" links per recommendation, at most, and the similarity they need
 MAX_SIMILAR = 5
-SIMILAR_THRESHOLD = 0.35
+SIMILAR_THRESHOLD = THRESHOLD
 #: recommendations compared with all others at a time (bounds memory)
 SIMILAR_BLOCK = 1000
 #: terms (lemmas or compound parts) a narrative sentence must share with a
@@ -66,9 +76,9 @@ EVIDENCE_MIN_SHARED = 2
 #: the framework's text rather than the evaluators' view of the municipality
 GENERAL_HEADING = "allmänt"
 
-METHOD = (f"cosine of lemma+compound-part and character n-gram TF-IDF; +{DOMAIN_BONUS} same domain; "
-          f"threshold {THRESHOLD}; evidence: a sentence (ending before a capital) of the areas' own narrative sharing "
-          f"{EVIDENCE_MIN_SHARED} terms")
+METHOD = (f"{ENCODER} centred on the pair + lemma/compound-part/char n-gram TF-IDF of the pair, weights "
+          f"{WEIGHTS.describe()}; threshold {THRESHOLD}; {MAX_TARGETS} ranked candidates kept; evidence: a sentence "
+          f"of the areas' own narrative sharing {EVIDENCE_MIN_SHARED} terms, TF-IDF >= {EVIDENCE_THRESHOLD}")
 
 
 @dataclass
@@ -104,16 +114,17 @@ def _analyzer():
 
 
 def compute_links(findings: list[dict], sections: list[dict], vectorizer: FindingVectorizer | None = None,
-                  threshold: float = THRESHOLD, domain_bonus: float = DOMAIN_BONUS,
-                  progress: Progress | None = None) -> tuple[list[dict], LinkUpdate]:
+                  threshold: float = THRESHOLD, weights: ViewWeights = WEIGHTS,
+                  progress: Progress | None = None, vectors: dict | None = None) -> tuple[list[dict], LinkUpdate]:
     """Links for every report pair of every municipality, and "similar" links.
 
     ``findings``: id, report_id, municipality_code, year, kind, text, domain;
     ``sections``: report_id, domain, text, the narrative of the reports'
     areas (an introduction to the method or a chart's caption is no
-    evidence). ``vectorizer`` lends its analyzer (the vectors are fitted per
-    pair of reports, and once for "similar"). Returns rows for the ``links``
-    table; ``progress(stage, done, total)`` is told where the work stands."""
+    evidence); ``vectors``: finding id -> sentence vector (None: words and
+    domain alone). ``vectorizer`` lends its analyzer (the word vectors are
+    fitted per pair of reports, and once for "similar"). Returns rows for the
+    ``links`` table; ``progress(stage, done, total)`` is told where the work stands."""
     from .features import FindingVectorizer
 
     findings = sorted(findings, key=lambda f: f["id"])
@@ -123,16 +134,14 @@ def compute_links(findings: list[dict], sections: list[dict], vectorizer: Findin
     analyzer = _Memo((vectorizer.analyzer if vectorizer is not None else None) or _analyzer())
 
     def new_vectorizer() -> FindingVectorizer:
-        # the domain is a bonus here, not a view
+        # the domain is a weight of its own here, not a view of the words
         return FindingVectorizer(char_ngrams=True, domain_view=False, analyzer=analyzer)
 
-    index = {f["id"]: k for k, f in enumerate(findings)}
-    domains = np.array([f.get("domain") or "" for f in findings], dtype=object)
-
-    def scores(matrix, rows: list[int], cols: list[int], rix: dict, cix: dict) -> np.ndarray:
-        sim = (matrix[[rix[r] for r in rows]] @ matrix[[cix[c] for c in cols]].T).toarray()
-        same = (domains[rows][:, None] == domains[cols][None, :]) & (domains[rows][:, None] != "")
-        return sim + domain_bonus * same
+    def meaning(group: list[dict]):
+        if vectors is None:
+            return None
+        m = np.vstack([vectors[f["id"]] for f in group]).astype(np.float32)
+        return centred(m, m.mean(axis=0))
 
     reports: dict[str, dict] = {}
     by_report: dict[str, list[dict]] = defaultdict(list)
@@ -158,33 +167,34 @@ def compute_links(findings: list[dict], sections: list[dict], vectorizer: Findin
                     continue
                 update.pairs += 1
                 targets = by_report[late]
-                # the words' weights from these two reports alone: a pair's
-                # outcomes do not change when other municipalities are added
-                pair = sorted(by_report[early] + targets, key=lambda f: f["id"])
+                pair = recs + targets
                 vec = new_vectorizer()
-                matrix = vec.fit_transform([f["text"] for f in pair])
-                pix = {index[f["id"]]: k for k, f in enumerate(pair)}
-                sim = scores(matrix, [index[f["id"]] for f in recs], [index[t["id"]] for t in targets], pix, pix)
+                lexical = vec.fit_transform([f["text"] for f in pair])
+                sense = meaning(pair)
+                domains = np.array([f.get("domain") or "" for f in pair], dtype=object)
+                r_rows, t_rows = slice(0, len(recs)), slice(len(recs), len(pair))
+                sim = similarity(None if sense is None else sense[r_rows], None if sense is None else sense[t_rows],
+                                 lexical[r_rows], lexical[t_rows], domains[r_rows], domains[t_rows], weights)
                 narrative = text_of.get(late, [])
                 ev = vec.transform([t for t, _ in narrative]) if narrative else None
                 for r, rec in enumerate(recs):
                     order = sorted(range(len(targets)), key=lambda c: (-sim[r, c], targets[c]["id"]))
-                    hits = [c for c in order[:MAX_TARGETS] if sim[r, c] >= threshold]
+                    best = order[:MAX_TARGETS]
                     update.recommendations += 1
-                    if hits:
-                        outcomes["addressed" if targets[hits[0]]["kind"] == "strength" else "persisting"] += 1
-                    for rank, c in enumerate(hits, 1):
+                    for rank, c in enumerate(best, 1):
+                        kind = "addressed" if targets[c]["kind"] == "strength" else "persisting"
                         rows_out.append({"source_id": rec["id"], "target_id": targets[c]["id"],
                                          "target_report_id": late,
-                                         "kind": "addressed" if targets[c]["kind"] == "strength" else "persisting",
+                                         "kind": kind if sim[r, c] >= threshold else "candidate",
                                          "score": round(float(sim[r, c]), 4), "rank": rank, "method": METHOD,
                                          "evidence": None})
-                    if not hits:
+                    if best and sim[r, best[0]] >= threshold:
+                        outcomes["addressed" if targets[best[0]]["kind"] == "strength" else "persisting"] += 1
+                    else:
                         outcomes["no_match"] += 1
                         evidence = None
                         if ev is not None:
-                            evidence = _evidence(rec, matrix[pix[index[rec["id"]]]], ev, narrative, analyzer,
-                                                 threshold, domain_bonus)
+                            evidence = _evidence(rec, lexical[r], ev, narrative, analyzer, weights.domain)
                         rows_out.append({"source_id": rec["id"], "target_id": None, "target_report_id": late,
                                          "kind": "no_match", "score": None, "rank": None, "method": METHOD,
                                          "evidence": evidence})
@@ -193,19 +203,19 @@ def compute_links(findings: list[dict], sections: list[dict], vectorizer: Findin
     # who else was told the same: improvements of other municipalities
     imps = [f for f in findings if f["kind"] == "improvement" and f["municipality_code"]]
     if len({f["municipality_code"] for f in imps}) > 1:
-        matrix = new_vectorizer().fit_transform([f["text"] for f in imps]).tocsr()
-        # block by block, with municipalities and domains as integers: the full
-        # n x n similarity of 10,000 recommendations would take gigabytes
+        lexical = new_vectorizer().fit_transform([f["text"] for f in imps]).tocsr()
+        sense = meaning(imps)
+        # block by block, with municipalities as integers: the full n x n
+        # similarity of 10,000 recommendations would take gigabytes
         _, codes = np.unique(np.array([f["municipality_code"] for f in imps], dtype=object), return_inverse=True)
-        dom_values = [f.get("domain") or "" for f in imps]
-        _, doms = np.unique(np.array(dom_values, dtype=object), return_inverse=True)
-        has_dom = np.array([bool(d) for d in dom_values])
+        domains = np.array([f.get("domain") or "" for f in imps], dtype=object)
         ids = np.array([f["id"] for f in imps], dtype=np.int64)
         for start in range(0, len(imps), SIMILAR_BLOCK):
             progress("recommendations compared across municipalities", start, len(imps))
             stop = min(start + SIMILAR_BLOCK, len(imps))
-            sim = (matrix[start:stop] @ matrix.T).toarray().astype(np.float32)
-            sim += domain_bonus * ((doms[start:stop, None] == doms[None, :]) & has_dom[start:stop, None])
+            block = slice(start, stop)
+            sim = similarity(None if sense is None else sense[block], sense, lexical[block], lexical,
+                             domains[block], domains, weights)
             sim[codes[start:stop, None] == codes[None, :]] = -1.0  # not the same municipality
             for r in range(stop - start):
                 row = sim[r]
@@ -242,7 +252,7 @@ def _narrative(sections: list[dict], municipality_of: dict[str, str]) -> dict[st
 
 
 def _evidence(rec: dict, vector, narrative_vectors, narrative: list[tuple[str, str]], analyzer,
-              threshold: float, domain_bonus: float) -> str | None:
+              domain_bonus: float, threshold: float = EVIDENCE_THRESHOLD) -> str | None:
     """The later narrative's sentence that speaks most closely of a
     recommendation nothing in the later findings matched, if any does: scored
     like a finding (cosine, plus the bonus within the same domain), and
@@ -266,8 +276,12 @@ def update_links(db, force: bool = False, progress: Progress | None = None) -> L
     state = store.links_state(db, METHOD)
     if not force and state == store.stored_links_state(db):
         return None
+    from .vectors import finding_vectors
+
+    findings = store.findings_for_links(db)
     with limited_threads():
-        rows, update = compute_links(store.findings_for_links(db), store.sections_for_links(db), progress=progress)
+        vectors = dict(zip((f["id"] for f in findings), finding_vectors(db, [f["id"] for f in findings])))
+        rows, update = compute_links(findings, store.sections_for_links(db), progress=progress, vectors=vectors)
     store.replace_links(db, rows, state)
     return update
 
@@ -278,4 +292,4 @@ def links_current(db) -> bool:
     return state is not None and state == store.links_state(db, METHOD)
 
 
-__all__ = ["DOMAIN_BONUS", "LinkUpdate", "METHOD", "THRESHOLD", "compute_links", "links_current", "update_links"]
+__all__ = ["DOMAIN_BONUS", "LinkUpdate", "METHOD", "THRESHOLD", "WEIGHTS", "compute_links", "links_current", "update_links"]

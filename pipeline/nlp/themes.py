@@ -3,7 +3,13 @@
 :class:`ThemeModel` follows scikit-learn: parameters in ``__init__``, checked
 early; ``fit`` learns, ``predict`` assigns; what is learned ends in ``_``.
 
-* **Clustering**: k-means on the unit-length finding vectors (so it groups by
+* **Representation**: each finding's meaning (its sentence vector), its
+  words (lemmas, compound parts, character n-grams, projected on their first
+  200 singular vectors) and its area's domain, joined as weighted views
+  (:mod:`.representation`, ``weights``). One text is one row, whatever the
+  number of findings that print it, with its domains as shares: the same
+  sentence in two municipalities always gets the same theme.
+* **Clustering**: k-means on the unit-length rows (so it groups by
   cosine similarity), ``n_init`` restarts, fixed ``random_state``.
 * **How many themes**: unless ``n_themes`` is given, every k from
   ``n/20`` to ``n/4`` (at most ``max_themes``, 150: a frame a reader can hold)
@@ -49,10 +55,12 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.metrics import adjusted_rand_score, silhouette_score
 from sklearn.preprocessing import normalize
 
+from ..extract.reference import frameworks
 from .features import FindingVectorizer
+from .representation import ViewWeights, centred, combine, domain_matrix, unit_rows
 from .threads import Progress, limited_threads
 
-MODEL_FORMAT = 1
+MODEL_FORMAT = 2
 OUTLIER = -1
 DIMENSIONS = 200
 #: from this many findings the k search runs on a sample and the final fit on fewer restarts
@@ -80,7 +88,8 @@ class ThemeModel:
     def __init__(self, n_themes: int | None = None, min_similarity: float = 0.2,
                  max_themes: int = 150, n_init: int = 10, random_state: int = 0,
                  vectorizer: FindingVectorizer | None = None, n_terms: int = 8,
-                 k_criterion: str = "auto"):
+                 k_criterion: str = "auto", weights: ViewWeights | dict | None = None,
+                 encoder: str | None = None):
         if n_themes is not None and n_themes < 2:
             raise ValueError(f"n_themes must be at least 2, not {n_themes}")
         if not 0.0 <= min_similarity < 1.0:
@@ -90,13 +99,19 @@ class ThemeModel:
         if k_criterion not in K_CRITERIA:
             raise ValueError(f"k_criterion must be one of {', '.join(K_CRITERIA)}, not {k_criterion!r}")
         self.k_criterion = k_criterion
+        #: the sentence encoder the meaning view was fitted with (pipeline.nlp.vectors.ENCODER)
+        self.encoder = encoder
+        self.weights = ViewWeights(**weights) if isinstance(weights, dict) else (weights or ViewWeights())
         self.n_themes = n_themes
         self.min_similarity = min_similarity
         self.max_themes = max_themes
         self.n_init = n_init
         self.random_state = random_state
         self.n_terms = n_terms
-        self.vectorizer = vectorizer or FindingVectorizer(random_state=random_state)
+        self.vectorizer = vectorizer or FindingVectorizer(random_state=random_state, domain_view=False)
+        #: the mean sentence vector the meaning view is centred on (None: fitted without vectors)
+        self.mean_: np.ndarray | None = None
+        self.domains_: list[str] = list(frameworks()["domains"])
         self.centres_: np.ndarray | None = None
         self.projection_: np.ndarray | None = None
         self.themes_: list[Theme] | None = None
@@ -110,7 +125,9 @@ class ThemeModel:
     def get_params(self) -> dict:
         return {"n_themes": self.n_themes, "min_similarity": self.min_similarity,
                 "max_themes": self.max_themes, "n_init": self.n_init,
-                "random_state": self.random_state, "n_terms": self.n_terms, "k_criterion": self.k_criterion}
+                "random_state": self.random_state, "n_terms": self.n_terms, "k_criterion": self.k_criterion,
+                "encoder": self.encoder, "weights": {"meaning": self.weights.meaning, "lexical": self.weights.lexical,
+                            "domain": self.weights.domain}}
 
     # -- fitting -----------------------------------------------------------------
     def candidate_ks(self, n: int) -> list[int]:
@@ -173,31 +190,45 @@ class ThemeModel:
     def _project(self, X) -> np.ndarray:
         return normalize(np.asarray(X @ self.projection_.T, dtype=np.float32))
 
-    def fit(self, texts: list[str], corpus: list[str] | None = None,
-            domains: list[str | None] | None = None, progress: Progress | None = None) -> "ThemeModel":
-        """Learn the themes of ``texts`` (and their areas' ``domains``);
-        ``progress(stage, done, total)`` is told where the fit stands."""
-        with limited_threads():
-            return self._fit(texts, corpus, domains, progress or (lambda stage, done, total: None))
+    def _rows(self, sparse_X, vectors, domains, weights: ViewWeights) -> np.ndarray:
+        """The joined, unit-length rows of the findings (module docstring)."""
+        if vectors is None and self.mean_ is not None and weights.meaning:
+            raise ValueError("this themes model reads sentence vectors: give the findings' vectors")
+        meaning = centred(vectors, self.mean_) if vectors is not None and self.mean_ is not None else None
+        dom = domain_matrix(list(domains), self.domains_) if domains is not None else None
+        return unit_rows(combine(meaning, self._project(sparse_X), dom, weights))
 
-    def _fit(self, texts: list[str], corpus: list[str] | None, domains: list[str | None] | None,
-             progress: Progress) -> "ThemeModel":
+    def fit(self, texts: list[str], corpus: list[str] | None = None,
+            domains: list | None = None, progress: Progress | None = None,
+            vectors: np.ndarray | None = None) -> "ThemeModel":
+        """Learn the themes of ``texts`` (their areas' ``domains``: a domain,
+        None, or {domain: count} for a text printed in several areas, and
+        their sentence ``vectors``); ``progress(stage, done, total)`` is told
+        where the fit stands."""
+        with limited_threads():
+            return self._fit(texts, corpus, domains, progress or (lambda stage, done, total: None), vectors)
+
+    def _fit(self, texts: list[str], corpus: list[str] | None, domains: list | None,
+             progress: Progress, vectors: np.ndarray | None = None) -> "ThemeModel":
         if len(texts) < 8:
             raise ValueError(f"too few findings to find themes in: {len(texts)} (at least 8)")
+        if vectors is not None and len(vectors) != len(texts):
+            raise ValueError(f"{len(vectors)} sentence vectors for {len(texts)} findings")
         progress("vectors of the findings", 0, len(texts))
-        sparse_X = self.vectorizer.fit_transform(texts, corpus, domains)
+        sparse_X = self.vectorizer.fit_transform(texts, corpus)
         # k-means on sparse vectors with 10^5 character n-grams costs nnz * k per
         # step; projected on their first 200 singular vectors (at most n - 1,
         # which keeps a small collection's geometry whole) it is dense and fast.
         dims = max(2, min(DIMENSIONS, sparse_X.shape[0] - 1, sparse_X.shape[1] - 1))
         svd = TruncatedSVD(dims, algorithm="randomized", random_state=self.random_state).fit(sparse_X)
         self.projection_ = svd.components_.astype(np.float32)
-        X = self._project(sparse_X)
+        self.mean_ = np.asarray(vectors, dtype=np.float32).mean(axis=0) if vectors is not None else None
+        X = self._rows(sparse_X, vectors, domains, self.weights)
         # The number of themes is chosen on what the findings say alone: with
         # the domain view, the eight domains would be the clearest partition
         # (k = 8), while the domain is meant as a cue inside a subject's theme.
         k = self.n_themes or self.choose_k(
-            X if domains is None else self._project(self.vectorizer.without_domain(sparse_X).tocsr()), progress)
+            X if domains is None else self._rows(sparse_X, vectors, None, self.weights.without_domain()), progress)
         if k >= len(texts):
             raise ValueError(f"{k} themes for {len(texts)} findings: ask for fewer")
         progress(f"fitting {k} themes", 0, len(texts))
@@ -284,21 +315,27 @@ class ThemeModel:
         # Same input, same model, same version: a hash of what was learned.
         digest = hashlib.sha256(np.ascontiguousarray(self.centres_, dtype=np.float32).tobytes())
         digest.update(np.ascontiguousarray(self.projection_, dtype=np.float32).tobytes())
+        if self.mean_ is not None:
+            digest.update(np.ascontiguousarray(self.mean_, dtype=np.float32).tobytes())
         digest.update(json.dumps(self.get_params(), sort_keys=True).encode())
         digest.update(json.dumps([t.id for t in self.themes_]).encode())
         return digest.hexdigest()[:12]
 
     # -- using ---------------------------------------------------------------
-    def transform(self, texts: list[str], domains: list[str | None] | None = None) -> np.ndarray:
+    def transform(self, texts: list[str], domains: list | None = None,
+                  vectors: np.ndarray | None = None) -> np.ndarray:
         """Cosine similarity of each finding to each theme's centre."""
         self._check()
-        return self._project(self.vectorizer.transform(texts, domains)) @ self.centres_.T
+        return self._rows(self.vectorizer.transform(texts), vectors, domains, self.weights) @ self.centres_.T
 
-    def predict(self, texts: list[str], domains: list[str | None] | None = None) -> tuple[list[int | None], list[float]]:
-        """Theme id (None for an outlier) and similarity for each text (and its area's domain)."""
+    def predict(self, texts: list[str], domains: list | None = None,
+                vectors: np.ndarray | None = None) -> tuple[list[int | None], list[float]]:
+        """Theme id (None for an outlier) and similarity for each text (with
+        its area's domain and its sentence vector)."""
         self._check()
         with limited_threads():
-            labels, scores = self._nearest(self._project(self.vectorizer.transform(texts, domains)), self.centres_)
+            X = self._rows(self.vectorizer.transform(texts), vectors, domains, self.weights)
+            labels, scores = self._nearest(X, self.centres_)
         ids = [t.id for t in self.themes_]
         return ([ids[l] if l >= 0 else None for l in labels.tolist()],
                 [round(float(s), 6) for s in scores])
@@ -323,6 +360,8 @@ class ThemeModel:
         tmp.mkdir()
         np.save(tmp / "centres.npy", self.centres_.astype(np.float32))
         np.save(tmp / "projection.npy", self.projection_)
+        if self.mean_ is not None:
+            np.save(tmp / "meaning_mean.npy", self.mean_.astype(np.float32))
         self.vectorizer.save(tmp)
         themes = [{k: v for k, v in asdict(t).items() if k not in ("members", "representative")}
                   for t in self.themes_]
@@ -353,6 +392,8 @@ class ThemeModel:
         self = cls(**params, vectorizer=FindingVectorizer.load(folder))
         self.centres_ = np.load(folder / "centres.npy")
         self.projection_ = np.load(folder / "projection.npy")
+        if (folder / "meaning_mean.npy").exists():
+            self.mean_ = np.load(folder / "meaning_mean.npy")
         self.themes_ = [Theme(representative=-1, **t)
                         for t in json.loads((folder / "themes.json").read_text("utf-8"))]
         self.k_scores_ = {int(k): v for k, v in config.get("k_scores", config.get("silhouettes", {})).items()}

@@ -17,9 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import sqlite_utils
 
 from .. import store
+from . import vectors
 
 if TYPE_CHECKING:
     from .themes import ThemeModel
@@ -133,9 +135,11 @@ def _load(folder: Path) -> ThemeModel | None:
     from .themes import ThemeModel
 
     try:
-        return ThemeModel.load(folder)
+        model = ThemeModel.load(folder)
     except (OSError, ValueError, KeyError):
         return None
+    # a model fitted on another encoder's vectors cannot place these findings
+    return model if model.encoder == vectors.ENCODER else None
 
 
 def update_themes(db: sqlite_utils.Database, models_dir: str | Path = "models", refit: bool = False,
@@ -167,48 +171,67 @@ def update_themes(db: sqlite_utils.Database, models_dir: str | Path = "models", 
         elif other is not None:
             update.message = f"the model in {path} ({other}) was fitted for another database"
         return update
-    ids, scores = model.predict([r["text"] for r in rows], [r["domain"] for r in rows])
-    assignments = [(r["id"], t, s) for r, t, s in zip(rows, ids, scores)]
+    # a text some finding already has takes that finding's theme: one text, one theme
+    known = store.themes_by_text(db, {r["text"] for r in rows})
+    new = [r for r in rows if r["text"] not in known]
+    ids, scores = (model.predict([r["text"] for r in new], [r["domain"] for r in new],
+                                 vectors.finding_vectors(db, [r["id"] for r in new])) if new else ([], []))
+    assignments = [(r["id"], *known[r["text"]]) for r in rows if r["text"] in known]
+    assignments += [(r["id"], t, s) for r, t, s in zip(new, ids, scores)]
     store.save_themes(db, _theme_rows(model, None), assignments, replace=False)
-    return ThemeUpdate("assigned", len(model.themes_), len(rows), sum(t is None for t in ids),
+    return ThemeUpdate("assigned", len(model.themes_), len(rows), sum(a[1] is None for a in assignments),
                        model.version_)
 
 
 def _fit(db, path: Path, n_themes, random_state, progress=None) -> ThemeUpdate:
     rows = store.findings_for_themes(db)
-    texts = [r["text"] for r in rows]
     from .themes import ThemeModel
 
-    model = ThemeModel(n_themes=n_themes, random_state=random_state)
+    # One row per distinct text, with the domains of all its findings as
+    # shares: the same sentence in two reports is one item, so it weighs once
+    # in the fit and gets one theme.
+    first: dict[str, int] = {}
+    shares: dict[str, Counter] = defaultdict(Counter)
+    for r in rows:
+        first.setdefault(r["text"], r["id"])
+        if r["domain"]:
+            shares[r["text"]][r["domain"]] += 1
+    texts = list(first)
+    model = ThemeModel(n_themes=n_themes, random_state=random_state, encoder=vectors.ENCODER)
     try:
-        model.fit(texts, store.report_text(db), [r["domain"] for r in rows], progress=progress)
+        model.fit(texts, store.report_text(db), [shares[t] for t in texts], progress=progress,
+                  vectors=vectors.finding_vectors(db, [first[t] for t in texts]))
     except ValueError as exc:
         return ThemeUpdate("skipped", message=str(exc))
+    item = {t: k for k, t in enumerate(texts)}
+    labels = np.array([model.labels_[item[r["text"]]] for r in rows])
+    item_scores = [float(model.scores_[item[r["text"]]]) for r in rows]
+    first_ids = [first[t] for t in texts]
     lineage: dict = {}
     movements: list[Movement] = []
     old = {r["id"]: r["theme_id"] for r in rows}
     old_themes = {r["id"]: r["label"] for r in db.query("select id, label from themes")}
     if old_themes:
-        ids = _match_ids(old, model.labels_.tolist(), len(model.themes_), set(old_themes))
+        ids = _match_ids(old, labels.tolist(), len(model.themes_), set(old_themes))
         model.renumber(ids)
-        movements = _movements(old, model, old_themes)
+        movements = _movements(old, model, labels, old_themes)
         lineage = {"refit_of": store.themes_version(db),
                    "kept_ids": sorted(m.old_id for m in movements if m.new_id is not None)}
     # the model first, then the database: a crash in between leaves a model
     # whose version the database does not name yet, and the next run fits again
     model.save(path, lineage=lineage)
     theme_ids = [t.id for t in model.themes_]
-    assignments = [(r["id"], theme_ids[label] if label >= 0 else None, round(float(score), 6))
-                   for r, label, score in zip(rows, model.labels_.tolist(), model.scores_.tolist())]
-    store.save_themes(db, _theme_rows(model, [r["id"] for r in rows]), assignments, replace=True)
+    assignments = [(r["id"], theme_ids[label] if label >= 0 else None, round(score, 6))
+                   for r, label, score in zip(rows, labels.tolist(), item_scores)]
+    store.save_themes(db, _theme_rows(model, first_ids), assignments, replace=True)
     return ThemeUpdate("refitted" if old_themes else "fitted", len(model.themes_), len(rows),
-                       int((model.labels_ < 0).sum()), model.version_, movements=movements)
+                       int((labels < 0).sum()), model.version_, movements=movements)
 
 
-def _movements(old: dict[int, int | None], model: ThemeModel, old_labels: dict[int, str]) -> list[Movement]:
+def _movements(old: dict[int, int | None], model: ThemeModel, labels, old_labels: dict[int, str]) -> list[Movement]:
     theme_ids = [t.id for t in model.themes_]
     went: dict[int, Counter] = defaultdict(Counter)
-    for (fid, old_id), label in zip(old.items(), model.labels_.tolist()):
+    for (fid, old_id), label in zip(old.items(), labels.tolist()):
         if old_id is not None:
             went[old_id][theme_ids[label] if label >= 0 else None] += 1
     return [Movement(old_id, old_labels[old_id], sum(went[old_id].values()), dict(went[old_id]),

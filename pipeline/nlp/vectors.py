@@ -68,7 +68,7 @@ class SentenceEncoder:
 @dataclass
 class VectorUpdate:
     encoded: int = 0  # texts run through the encoder now
-    reused: int = 0  # findings given the vector of a stored finding with the same text
+    reused: int = 0  # findings given the vector of another finding with the same text
     stored: int = 0  # findings with a vector after the update
     removed: int = 0  # vectors of findings no longer in the database
     seconds: float = 0.0
@@ -91,8 +91,8 @@ def update_vectors(db, encoder: SentenceEncoder | None = None, progress: Progres
     reuse = [(r["id"], known[r["text"]]) for r in missing if r["text"] in known]
     if reuse:
         store.save_vectors(db, ENCODER, reuse)
-        update.reused = len(reuse)
     texts = sorted({r["text"] for r in missing if r["text"] not in known})
+    update.reused = len(missing) - len(texts)
     ids_of: dict[str, list[int]] = {}
     for r in missing:
         ids_of.setdefault(r["text"], []).append(r["id"])
