@@ -35,6 +35,8 @@ eval: $(VENV)/.installed
 	$(BIN)/python tools/evaluate_themes.py --coding $(CODING)
 	@# follow-up links against our own gold reading of the seed pair (README, "Follow-up")
 	$(BIN)/python tools/evaluate_links.py
+	@# a codebook made of the same coding's labels and glosses, applied (README, "Codebooks")
+	$(BIN)/python tools/evaluate_codebook.py --coding $(CODING)
 
 # Speed and memory: PDF reading against pdftotext over the fixture PDFs (several
 # producers; needs poppler-utils); the whole ingest of a 300-report corpus and its

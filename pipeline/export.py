@@ -27,9 +27,9 @@ from .dictionary import FINDINGS_LONG, TABLES
 from .store import FINDINGS_LONG_SELECT
 
 #: tables exported, in this order (kompass_state is bookkeeping, the FTS
-#: tables are indexes)
+#: tables are indexes, finding_vectors are blobs that only kompass reads)
 EXPORTED = ("reports", "areas", "questions", "findings", "sections", "flags", "themes", "links",
-            "municipalities", "sources")
+            "codebooks", "codebook_themes", "municipalities", "sources")
 
 _TYPES = {"INTEGER": "integer", "REAL": "number", "TEXT": "string"}
 

@@ -27,7 +27,7 @@ from .extract.model import Report
 from .extract.reference import municipalities
 
 SCHEMA_VERSION = 6  # 2: themes; 3: reports.reader, findings.doubt; 4: links; 5: findings_long, municipality key;
-# 6: finding_vectors, links.kind candidate, follow_up_reviews
+# 6: finding_vectors, links.kind candidate, follow_up_reviews, codebooks, codebook_themes
 
 # Which source of one report to keep: the published PDF is what researchers
 # cite, and only it gives page numbers; then the Word original, then a text export.
@@ -158,6 +158,25 @@ CREATE TABLE IF NOT EXISTS finding_vectors (
     vector BLOB NOT NULL,
     PRIMARY KEY (finding_id, encoder)
 );
+-- a researcher's codebooks (pipeline.nlp.codebook): the themes of each codebook
+-- file (codebook = the file's stem), and one row per finding and codebook with
+-- the theme it was coded to (NULL: none fits) and its score
+CREATE TABLE IF NOT EXISTS codebooks (
+    codebook TEXT NOT NULL,
+    theme TEXT NOT NULL,
+    label TEXT,
+    description TEXT,
+    keywords TEXT,
+    PRIMARY KEY (codebook, theme)
+);
+CREATE TABLE IF NOT EXISTS codebook_themes (
+    finding_id INTEGER NOT NULL,
+    codebook TEXT NOT NULL,
+    theme TEXT,
+    score REAL,
+    PRIMARY KEY (finding_id, codebook)
+);
+CREATE INDEX IF NOT EXISTS codebook_themes_theme ON codebook_themes(codebook, theme);
 -- small facts about the database's derived data (what the links were computed from)
 CREATE TABLE IF NOT EXISTS kompass_state (key TEXT PRIMARY KEY, value TEXT);
 CREATE INDEX IF NOT EXISTS links_target ON links(target_id);
@@ -770,3 +789,70 @@ def save_themes(db: sqlite_utils.Database, themes: list[dict],
                 order by f.theme_score desc, f.id limit 1)
             where representative_finding_id is null
                or representative_finding_id not in (select id from findings where theme_id = themes.id)""")
+
+
+# -- codebooks -----------------------------------------------------------------
+def findings_for_codebook(db: sqlite_utils.Database) -> list[dict]:
+    """Every finding to code, in id order: id and text."""
+    return list(db.query("select id, text from findings order by id"))
+
+
+def codebook_exists(db: sqlite_utils.Database, name: str) -> bool:
+    return db["codebooks"].exists() and db["codebooks"].count_where("codebook = ?", [name]) > 0
+
+
+def save_codebook(db: sqlite_utils.Database, name: str, themes: list[dict],
+                  assignments: list[tuple[int, str | None, float]]) -> None:
+    """A codebook's themes and every finding's theme under it, replacing what
+    the codebook had, in one transaction."""
+    with db.atomic():
+        db.execute("delete from codebook_themes where codebook = ?", [name])
+        db.execute("delete from codebooks where codebook = ?", [name])
+        db["codebooks"].insert_all({"codebook": name, **t} for t in themes)
+        db.conn.executemany("insert into codebook_themes (finding_id, codebook, theme, score) values (?, ?, ?, ?)",
+                            [(fid, name, theme, score) for fid, theme, score in assignments])
+
+
+def codebook_names(db: sqlite_utils.Database) -> list[str]:
+    if not db["codebooks"].exists():
+        return []
+    return [r[0] for r in db.execute("select distinct codebook from codebooks order by codebook")]
+
+
+def codebook_overview(db: sqlite_utils.Database) -> list[dict]:
+    """Per codebook: its themes, the themes given findings, the findings coded
+    to a theme and those to none (of findings still in the database)."""
+    if not db["codebooks"].exists():
+        return []
+    return list(db.query("""
+        select c.codebook, c.themes,
+               (select count(distinct ct.theme) from codebook_themes ct join findings f on f.id = ct.finding_id
+                where ct.codebook = c.codebook and ct.theme is not null) as themes_used,
+               (select count(*) from codebook_themes ct join findings f on f.id = ct.finding_id
+                where ct.codebook = c.codebook and ct.theme is not null) as assigned,
+               (select count(*) from codebook_themes ct join findings f on f.id = ct.finding_id
+                where ct.codebook = c.codebook and ct.theme is null) as unassigned
+        from (select codebook, count(*) as themes from codebooks group by codebook) c
+        order by c.codebook"""))
+
+
+def codebook_theme_counts(db: sqlite_utils.Database, name: str) -> list[dict]:
+    """A codebook's themes in the codebook's order of keys, with their number of findings."""
+    return list(db.query("""
+        select c.theme, c.label, c.description, c.keywords,
+               (select count(*) from codebook_themes ct join findings f on f.id = ct.finding_id
+                where ct.codebook = c.codebook and ct.theme = c.theme) as findings
+        from codebooks c where c.codebook = ? order by c.rowid""", [name]))
+
+
+def codebook_findings(db: sqlite_utils.Database, name: str) -> list[dict]:
+    """Every finding coded by codebook ``name``, best-fitting first within its
+    theme (the unassigned last), with its report's municipality and year."""
+    return list(db.query("""
+        select ct.finding_id, ct.theme, c.label, ct.score, r.municipality, r.year, f.area, f.kind, f.text
+        from codebook_themes ct
+        join findings f on f.id = ct.finding_id
+        join reports r on r.id = f.report_id
+        left join codebooks c on c.codebook = ct.codebook and c.theme = ct.theme
+        where ct.codebook = ?
+        order by ct.theme is null, c.rowid, ct.score desc, ct.finding_id""", [name]))
