@@ -40,7 +40,7 @@ FACETS = {
 LABEL_COLUMNS = {"reports": "id", "themes": "label", "municipalities": "name"}
 #: plain SQL for Datasette's canned-query form: a value left empty takes the
 #: named query's default (Datasette offers no defaults of its own)
-_HIDDEN = {"kompass_state"}
+_HIDDEN = {"kompass_state", "finding_vectors"}  # blobs: read through kompass or SQL
 
 
 def _canned_sql(query) -> str:
@@ -70,6 +70,10 @@ def metadata(db_name: str) -> dict:
     tables["theme_prevalence"] = {
         "description": "Each theme's findings, reports and municipalities by year, framework revision, "
                        "domain and kind.", "facets": FACETS["theme_prevalence"]}
+    tables["follow_up_outcomes"] = {
+        "description": "One row per recommendation and later evaluation: the computed outcome, the "
+                       "researcher's verdict where there is one, the outcome to use and its method "
+                       "(computed or reviewed).", "facets": ["outcome", "method"]}
     queries = {q.name: {"title": q.title, "description": q.description
                         + "".join(f" {p.name}: {p.help}." for p in q.parameters),
                         "sql": _canned_sql(q)} for q in NAMED_QUERIES}

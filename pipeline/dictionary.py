@@ -98,14 +98,25 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
     }),
     "links": ("A follow-up link: what became of a recommendation, or a similar one elsewhere.", {
         "source_id": "The recommendation (findings.id).",
-        "target_id": "A finding of a later report of the same municipality (addressed, persisting), or of "
-                     "another municipality (similar); NULL for no_match.",
+        "target_id": "A finding of a later report of the same municipality (addressed, persisting, candidate), "
+                     "or of another municipality (similar); NULL for no_match.",
         "target_report_id": "The later report (reports.id), or the similar finding's report.",
-        "kind": "addressed (a later strength), persisting (a later recommendation), no_match, or similar.",
-        "score": "Similarity, 0-1 (cosine, with a small bonus within the same domain).",
-        "rank": "1 for the best target.",
+        "kind": "addressed (a later strength above the threshold), persisting (a later recommendation above "
+                "it), candidate (one of the three best later findings, below it), no_match (nothing above it; "
+                "no target), or similar. The outcome to use is in the view follow_up_outcomes.",
+        "score": "Joined similarity: (2 x meaning + 1 x words) / 3, plus 0.1 within the same domain.",
+        "rank": "1 for the best later finding (1-3); NULL on a no_match row.",
         "method": "How the link was computed (threshold and all).",
         "evidence": "For no_match: a sentence of the later narrative on the subject, if any.",
+    }),
+    "follow_up_reviews": ("A researcher's verdict on what became of a recommendation at a later evaluation "
+                          "(kompass follow-up --accept); recomputing the links never changes it.", {
+        "source_id": "The recommendation (findings.id).",
+        "target_report_id": "The later report the verdict is about (reports.id).",
+        "outcome": "addressed, persisting or no_match, as the researcher judged it.",
+        "target_id": "The later finding the verdict rests on (findings.id); NULL for no_match.",
+        "note": "The researcher's note, if any.",
+        "reviewed_at": "When the verdict was stored (UTC, ISO 8601).",
     }),
     "finding_vectors": ("A finding's sentence vector, encoded once and kept (pipeline.nlp.vectors).", {
         "finding_id": "The finding (findings.id).",
