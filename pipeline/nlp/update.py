@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import sqlite_utils
 
 from .. import store
+from . import curation
 
 if TYPE_CHECKING:
     from .themes import ThemeModel
@@ -170,6 +171,7 @@ def update_themes(db: sqlite_utils.Database, models_dir: str | Path = "models", 
     ids, scores = model.predict([r["text"] for r in rows], [r["domain"] for r in rows])
     assignments = [(r["id"], t, s) for r, t, s in zip(rows, ids, scores)]
     store.save_themes(db, _theme_rows(model, None), assignments, replace=False)
+    curation.apply(db)
     return ThemeUpdate("assigned", len(model.themes_), len(rows), sum(t is None for t in ids),
                        model.version_)
 
@@ -186,10 +188,15 @@ def _fit(db, path: Path, n_themes, random_state, progress=None) -> ThemeUpdate:
         return ThemeUpdate("skipped", message=str(exc))
     lineage: dict = {}
     movements: list[Movement] = []
-    old = {r["id"]: r["theme_id"] for r in rows}
+    # where each finding was, as curation saw it (a merged or split theme's findings count for the
+    # theme the model had them in)
+    old = curation.lineage(db, {r["id"]: r["theme_id"] for r in rows})
     old_themes = {r["id"]: r["label"] for r in db.query("select id, label from themes")}
     if old_themes:
-        ids = _match_ids(old, model.labels_.tolist(), len(model.themes_), set(old_themes))
+        # ids a curation decision names are never given to a new theme (a
+        # merged-away id would pull it into the survivor)
+        ids = _match_ids(old, model.labels_.tolist(), len(model.themes_),
+                         set(old_themes) | store.referenced_theme_ids(db))
         model.renumber(ids)
         movements = _movements(old, model, old_themes)
         lineage = {"refit_of": store.themes_version(db),
@@ -201,6 +208,7 @@ def _fit(db, path: Path, n_themes, random_state, progress=None) -> ThemeUpdate:
     assignments = [(r["id"], theme_ids[label] if label >= 0 else None, round(float(score), 6))
                    for r, label, score in zip(rows, model.labels_.tolist(), model.scores_.tolist())]
     store.save_themes(db, _theme_rows(model, [r["id"] for r in rows]), assignments, replace=True)
+    curation.apply(db)
     return ThemeUpdate("refitted" if old_themes else "fitted", len(model.themes_), len(rows),
                        int((model.labels_ < 0).sum()), model.version_, movements=movements)
 
