@@ -513,9 +513,12 @@ def themes_curation(ctx: click.Context, db_path: Path | None, fmt: str) -> None:
             for d in curation_decisions(db)]
     db.close()
     if not rows:
-        click.echo(f"no curation decisions in {path}", err=fmt == "table")
         if fmt == "json":
             click.echo("[]")
+        elif fmt == "csv":
+            click.echo("seq,action,decision,status,created_at")
+        else:
+            click.echo(f"no curation decisions in {path}")
         return
     _output(rows, ["seq", "action", "decision", "status", "created_at"], fmt)
 
