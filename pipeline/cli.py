@@ -119,6 +119,8 @@ def ingest(folder: Path, db_path: Path, extracted_dir: Path | None, no_json: boo
                 result = step(db_path, progress=status, **kwargs)
                 status.clear()
                 echo(result, status.seconds())
+                if step is _update_themes:
+                    _echo_curation(db_path, result)
     if failures:
         sys.exit(1)
 
@@ -260,11 +262,14 @@ def _fmt_pct(value) -> str:
     return "" if value is None else f"{value:.0f}%"
 
 
-@cli.command(help="List the themes of the findings: size, share of strengths and of improvement "
-                  "recommendations, municipalities and years it spans, label and the finding most "
-                  "typical of it. --show ID lists one theme's findings (--show outliers: those in none). "
-                  "--refit fits the model anew and reports where each old theme went.")
-@click.option("--db", "db_path", default="findings.db", show_default=True,
+@cli.group(cls=_Commands, invoke_without_command=True,
+           help="List the themes of the findings: size, share of strengths and of improvement "
+                "recommendations, municipalities and years it spans, label (and whether a researcher gave "
+                "it) and the finding most typical of it. --show ID lists one theme's findings (--show "
+                "outliers: those in none). --refit fits the model anew and reports where each old theme "
+                "went. The subcommands curate the themes (rename, merge, split, move); the decisions are "
+                "kept in the database and applied again after every ingest and refit.")
+@click.option("--db", "db_path", default=None, show_default="findings.db",
               type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--models", "models_dir", type=click.Path(path_type=Path), default=None,
               help="Folder of the themes model [default: models/ beside findings.db, "
@@ -277,8 +282,18 @@ def _fmt_pct(value) -> str:
               help="Draw the largest themes' prevalence over the years into this HTML file.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
               show_default=True)
-def themes(db_path: Path, models_dir: Path | None, show: str | None, refit: bool, n_themes: int | None,
-           plot: Path | None, fmt: str) -> None:
+@click.pass_context
+def themes(ctx: click.Context, db_path: Path | None, models_dir: Path | None, show: str | None, refit: bool,
+           n_themes: int | None, plot: Path | None, fmt: str) -> None:
+    if ctx.invoked_subcommand is not None:
+        if show is not None or refit or n_themes is not None or plot is not None:
+            raise click.UsageError(f"--show, --refit, --themes and --plot list or fit the themes: "
+                                   f"use them without the {ctx.invoked_subcommand} subcommand")
+        ctx.obj = {"db_path": db_path}
+        return
+    if db_path is None:  # the default is checked here: a subcommand may name its own --db
+        param = next(p for p in ctx.command.params if p.name == "db_path")
+        db_path = click.Path(exists=True, dir_okay=False, path_type=Path).convert("findings.db", param, ctx)
     from . import queries
     from .store import open_db
 
@@ -303,6 +318,7 @@ def themes(db_path: Path, models_dir: Path | None, show: str | None, refit: bool
             went = ", ".join(f"{'outliers' if k is None else f'theme {k}'}: {v}"
                              for k, v in sorted(m.to.items(), key=lambda kv: -kv[1]))
             click.echo(f"  old theme {m.old_id} ({m.old_label}), {m.size} findings: {m.verdict}; {went}")
+        _echo_curation(db_path, update)
         if fmt == "table":
             return
     db = open_db(db_path, readonly=True)
@@ -322,7 +338,7 @@ def themes(db_path: Path, models_dir: Path | None, show: str | None, refit: bool
         if not rows:
             raise click.ClickException(f"{db_path}: no themes yet (run kompass ingest, or themes --refit)")
         columns = ["id", "size", "strength_pct", "improvement_pct", "municipalities", "years", "label",
-                   "representative"]
+                   "label_source", "representative"]
     _output(rows, columns, fmt)
 
 
@@ -425,6 +441,187 @@ def codebook_list(db_path: Path, fmt: str) -> None:
         click.echo(f"{db_path}: no codebook applied yet (kompass codebook apply FILE)")
         return
     _output(rows, ["codebook", "themes", "themes_used", "assigned", "unassigned"], fmt)
+
+
+def _echo_curation(db_path: Path, update) -> None:
+    """After themes were saved (an ingest, a refit): how many curation
+    decisions were applied again, and one line for each that could not be."""
+    from .nlp.curation import decisions
+    from .store import open_db
+
+    if update.action not in ("fitted", "refitted", "assigned"):
+        return
+    db = open_db(db_path, readonly=True)
+    try:
+        done = decisions(db)
+    finally:
+        db.close()
+    if not done:
+        return
+    missed = [o for o in done if not o.applied]
+    click.echo(f"Curation: {len(done) - len(missed)} of {len(done)} decisions applied again"
+               + (f"; {len(missed)} not:" if missed else "."))
+    for o in missed:
+        click.echo(f"  decision {o.seq} ({o.summary}): {o.status}")
+
+
+# -- curation: kompass themes rename | merge | split | move | curation -----------------
+_curation_db_option = click.option(
+    "--db", "db_path", default=None, type=click.Path(dir_okay=False, path_type=Path),
+    help="The database [default: the --db given to themes, else findings.db].")
+
+
+def _curation_db_path(ctx: click.Context, db_path: Path | None) -> Path:
+    db_path = db_path or (ctx.obj or {}).get("db_path") or Path("findings.db")
+    if not db_path.exists():
+        raise click.ClickException(f"{db_path}: no such database")
+    return db_path
+
+
+def _theme_id(value: str, what: str = "theme id") -> int:
+    text = value.strip()
+    if not text.isdigit():
+        lister = "kompass themes --show ID" if "finding" in what else "kompass themes"
+        raise click.ClickException(f"{what} must be a number ({lister} lists them), not {value!r}")
+    return int(text)
+
+
+def _curate(ctx: click.Context, db_path: Path | None, action):
+    """Run ``action(db, name)`` on the database opened for writing, under the
+    writer lock as an ingest and a refit are; a refused decision is one line."""
+    from .nlp.curation import CurationError
+    from .store import open_db, writer_lock
+
+    path = _curation_db_path(ctx, db_path)
+    with writer_lock(path, lambda: click.echo(f"{path}: an ingest is writing to it; waiting", err=True)):
+        db = open_db(path)
+        try:
+            return action(db, str(path))
+        except CurationError as exc:
+            raise click.ClickException(str(exc)) from None
+        finally:
+            db.close()
+
+
+def _theme_line(db, theme_id: int) -> str:
+    row = db.execute("select size, label, label_source from themes where id = ?", [theme_id]).fetchone()
+    return f"theme {theme_id} ({row[0]} findings): {row[1]} [{row[2]}]"
+
+
+@themes.command("rename", help="Give theme ID the label LABEL. The theme keeps its id; the label is the "
+                               "researcher's (label_source curated) and stays across ingests and refits "
+                               "while the id does.")
+@click.argument("theme_id", metavar="ID")
+@click.argument("label")
+@_curation_db_option
+@click.pass_context
+def themes_rename(ctx: click.Context, theme_id: str, label: str, db_path: Path | None) -> None:
+    from .nlp import curation
+
+    tid = _theme_id(theme_id)
+
+    def act(db, name):
+        outcome = curation.rename(db, tid, label, name)
+        return f"Renamed (decision {outcome.seq}): {_theme_line(db, tid)}"
+
+    click.echo(_curate(ctx, db_path, act))
+
+
+@themes.command("merge", help="Merge themes: the findings of the later IDs join the first ID, and the later "
+                              "themes are gone. Findings the model assigns to a merged-away id later (new "
+                              "reports) land in the first.")
+@click.argument("theme_ids", metavar="ID ID...", nargs=-1, required=True)
+@_curation_db_option
+@click.pass_context
+def themes_merge(ctx: click.Context, theme_ids: tuple[str, ...], db_path: Path | None) -> None:
+    from .nlp import curation
+
+    ids = [_theme_id(t) for t in theme_ids]
+
+    def act(db, name):
+        outcome = curation.merge(db, ids, name)
+        return f"Merged {', '.join(map(str, ids[1:]))} into {ids[0]} (decision {outcome.seq}): {_theme_line(db, ids[0])}"
+
+    click.echo(_curate(ctx, db_path, act))
+
+
+@themes.command("split", help="Split theme ID into N themes by k-means on its findings' sentence vectors "
+                              "(centred on their mean; fixed seed: the same members give the same parts). "
+                              "The largest part keeps the id, the others get new ids.")
+@click.argument("theme_id", metavar="ID")
+@click.option("--into", "into", default="2", show_default=True, metavar="N|auto",
+              help="Number of parts, or auto: the number (2-4) with the highest silhouette.")
+@_curation_db_option
+@click.pass_context
+def themes_split(ctx: click.Context, theme_id: str, into: str, db_path: Path | None) -> None:
+    from .nlp import curation
+    from .store import curation_decisions
+
+    tid = _theme_id(theme_id)
+    if into.strip().lower() == "auto":
+        n = None
+    elif into.strip().isdigit():
+        n = int(into)
+    else:
+        raise click.ClickException(f"--into takes a number of parts (2, 3, ...) or auto, not {into!r}")
+
+    def act(db, name):
+        outcome = curation.split(db, tid, n, name)
+        parts = next(d for d in curation_decisions(db) if d["seq"] == outcome.seq)["detail"]["parts"]
+        return "\n".join([f"Split theme {tid} into {len(parts)} (decision {outcome.seq}):"]
+                         + [f"  {_theme_line(db, p['id'])}" for p in parts])
+
+    click.echo(_curate(ctx, db_path, act))
+
+
+@themes.command("move", help="Move finding FINDING_ID (a findings.id) to theme THEME_ID, or to none (an "
+                             "outlier). The finding stays there across ingests and refits.")
+@click.argument("finding_id")
+@click.argument("target", metavar="THEME_ID|none")
+@_curation_db_option
+@click.pass_context
+def themes_move(ctx: click.Context, finding_id: str, target: str, db_path: Path | None) -> None:
+    from .nlp import curation
+
+    fid = _theme_id(finding_id, "a finding id")
+    tid = None if target.strip().lower() in ("none", "outliers", "outlier") else _theme_id(target)
+
+    def act(db, name):
+        before = db.execute("select theme_id from findings where id = ?", [fid]).fetchone()
+        outcome = curation.move(db, fid, tid, name)
+        where = "the outliers" if tid is None else _theme_line(db, tid)
+        came = "the outliers" if before is None or before[0] is None else f"theme {before[0]}"
+        return f"Moved finding {fid} from {came} to {where} (decision {outcome.seq})"
+
+    click.echo(_curate(ctx, db_path, act))
+
+
+@themes.command("curation", help="List the curation decisions in the order they are applied, with whether "
+                                 "the last ingest or refit could apply each (a theme dissolved in a refit "
+                                 "leaves its decisions kept but not applied).")
+@_curation_db_option
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True)
+@click.pass_context
+def themes_curation(ctx: click.Context, db_path: Path | None, fmt: str) -> None:
+    from .nlp.curation import describe
+    from .store import curation_decisions, open_db
+
+    path = _curation_db_path(ctx, db_path)
+    db = open_db(path, readonly=True)
+    rows = [{"seq": d["seq"], "action": d["action"], "decision": describe(d),
+             "status": d["status"] or "not applied yet", "created_at": d["created_at"]}
+            for d in curation_decisions(db)]
+    db.close()
+    if not rows:
+        if fmt == "json":
+            click.echo("[]")
+        elif fmt == "csv":
+            click.echo("seq,action,decision,status,created_at")
+        else:
+            click.echo(f"no curation decisions in {path}")
+        return
+    _output(rows, ["seq", "action", "decision", "status", "created_at"], fmt)
 
 
 @cli.command("follow-up", help="What became of a municipality's improvement recommendations: for each "
@@ -804,7 +1001,7 @@ def _output(rows: list[dict], columns: list[str], fmt: str) -> None:
             writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v
                              for k, v in row.items()})
     else:
-        header = {"strength_pct": "strengths", "improvement_pct": "improvements",
+        header = {"strength_pct": "strengths", "improvement_pct": "improvements", "label_source": "source",
                   "municipalities": "munic.", "representative": "most typical finding"}
         click.echo(_table([{c: _cell(row.get(c), c) for c in columns} for row in rows], columns,
                           [header.get(c, c) for c in columns]))

@@ -95,6 +95,21 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "size": "Findings in the theme.",
         "representative_finding_id": "The member closest to the theme's centre (findings.id).",
         "model_version": "Version of the themes model.",
+        "label_source": "computed (the model's label) or curated (a researcher's, kompass themes rename).",
+    }),
+    "theme_curation": ("A researcher's decision on the themes, applied again after every ingest and refit "
+                       "(README, 'Curating themes').", {
+        "seq": "Order in which the decisions were taken and are applied.",
+        "action": "rename, merge, split or move.",
+        "theme_id": "The theme decided on: renamed, merged into, split; for a move the target (NULL: outlier).",
+        "other_ids": "JSON list: for a merge the themes merged away, for a split the new parts' ids.",
+        "finding_id": "For a move: the finding moved (findings.id).",
+        "label": "For a rename: the researcher's label.",
+        "detail": "JSON kept to apply the decision again: a split's parts (members, label, terms, "
+                  "representative), a merge's members of each merged-away theme.",
+        "status": "applied, or why the last ingest or refit could not apply it (not applied: theme N "
+                  "dissolved in a refit).",
+        "created_at": "When the decision was taken (UTC).",
     }),
     "links": ("A follow-up link: what became of a recommendation, or a similar one elsewhere.", {
         "source_id": "The recommendation (findings.id).",

@@ -14,7 +14,7 @@ select t.id, t.size,
        round(100.0 * sum(f.kind = 'improvement') / count(f.id), 1) as improvement_pct,
        count(distinct r.municipality_code) as municipalities,
        count(distinct r.year) as years,
-       t.label, t.terms,
+       t.label, {label_source} as label_source, t.terms,
        t.representative_finding_id,
        (select text from findings where id = t.representative_finding_id) as representative
 from themes t
@@ -34,8 +34,11 @@ order by f.theme_score desc, f.id
 
 def theme_overview(db: sqlite_utils.Database) -> list[dict]:
     """One row per theme: size, share of strengths and improvements (per cent),
-    how many municipalities and years it spans, label, terms, representative."""
-    rows = list(db.query(THEME_OVERVIEW))
+    how many municipalities and years it spans, label and whether a researcher
+    gave it (label_source computed or curated), terms, representative."""
+    # a database made before curation, listed read-only, has no label_source yet
+    source = "t.label_source" if "label_source" in db["themes"].columns_dict else "'computed'"
+    rows = list(db.query(THEME_OVERVIEW.format(label_source=source)))
     for row in rows:
         row["terms"] = json.loads(row["terms"])
     return rows

@@ -27,7 +27,8 @@ from .extract.model import Report
 from .extract.reference import municipalities
 
 SCHEMA_VERSION = 6  # 2: themes; 3: reports.reader, findings.doubt; 4: links; 5: findings_long, municipality key;
-# 6: finding_vectors, links.kind candidate, follow_up_reviews, codebooks, codebook_themes
+# 6: finding_vectors, links.kind candidate, follow_up_reviews, codebooks, codebook_themes, theme_curation,
+# themes.label_source (an older kompass would overwrite curated themes)
 
 # Which source of one report to keep: the published PDF is what researchers
 # cite, and only it gives page numbers; then the Word original, then a text export.
@@ -121,7 +122,22 @@ CREATE TABLE IF NOT EXISTS themes (
     terms TEXT NOT NULL,
     size INTEGER NOT NULL,
     representative_finding_id INTEGER REFERENCES findings(id),
-    model_version TEXT NOT NULL
+    model_version TEXT NOT NULL,
+    label_source TEXT NOT NULL DEFAULT 'computed'
+);
+-- a researcher's decisions on the themes (pipeline.nlp.curation), in the order
+-- taken, re-applied after every save of the themes (ingest, refit); status
+-- says whether the last application could apply it
+CREATE TABLE IF NOT EXISTS theme_curation (
+    seq INTEGER PRIMARY KEY,
+    action TEXT NOT NULL CHECK (action IN ('rename', 'merge', 'split', 'move')),
+    theme_id INTEGER,
+    other_ids TEXT,
+    finding_id INTEGER,
+    label TEXT,
+    detail TEXT,
+    status TEXT,
+    created_at TEXT NOT NULL
 );
 -- follow-up: a recommendation (source) and what it became (target, NULL for
 -- no_match) in a later report of the same municipality, its ranked later
@@ -356,6 +372,8 @@ def _ensure_schema(db: sqlite_utils.Database) -> None:
         db["reports"].add_column("reader", str)
     if "doubt" not in db["findings"].columns_dict:  # databases made before findings carried doubts
         db["findings"].add_column("doubt", str)
+    if "label_source" not in db["themes"].columns_dict:  # databases made before themes could be curated
+        db["themes"].add_column("label_source", str, not_null_default="computed")
     if not any(fk.column == "theme_id" for fk in db["findings"].foreign_keys):
         # databases made before: the key lets Datasette and other tools link a
         # finding to its theme (the table is rebuilt; the FTS triggers below follow)
@@ -781,14 +799,129 @@ def save_themes(db: sqlite_utils.Database, themes: list[dict],
             ({**t, "terms": json.dumps(t["terms"], ensure_ascii=False)} for t in themes), pk="id")
         db.conn.executemany("update findings set theme_id = ?, theme_score = ? where id = ?",
                             [(theme, score, fid) for fid, theme, score in assignments])
-        db.execute("""
-            update themes set size = (select count(*) from findings f where f.theme_id = themes.id)""")
-        db.execute("""
-            update themes set representative_finding_id = (
-                select f.id from findings f where f.theme_id = themes.id
-                order by f.theme_score desc, f.id limit 1)
-            where representative_finding_id is null
-               or representative_finding_id not in (select id from findings where theme_id = themes.id)""")
+        recount_themes(db)
+
+
+def recount_themes(db: sqlite_utils.Database) -> None:
+    """Each theme's size from its findings, and a representative that is
+    still a member (else the member closest to the centre)."""
+    db.execute("""
+        update themes set size = (select count(*) from findings f where f.theme_id = themes.id)""")
+    db.execute("""
+        update themes set representative_finding_id = (
+            select f.id from findings f where f.theme_id = themes.id
+            order by f.theme_score desc, f.id limit 1)
+        where representative_finding_id is null
+           or representative_finding_id not in (select id from findings where theme_id = themes.id)""")
+
+
+# -- curation of themes --------------------------------------------------------
+CURATION_ACTIONS = ("rename", "merge", "split", "move")
+
+
+def curation_decisions(db: sqlite_utils.Database) -> list[dict]:
+    """The researcher's decisions on the themes in the order taken, JSON decoded."""
+    if not db["theme_curation"].exists():
+        return []
+    rows = list(db.query("select * from theme_curation order by seq"))
+    for r in rows:
+        r["other_ids"] = json.loads(r["other_ids"]) if r["other_ids"] else []
+        r["detail"] = json.loads(r["detail"]) if r["detail"] else {}
+    return rows
+
+
+def add_curation(db: sqlite_utils.Database, action: str, theme_id: int | None = None,
+                 other_ids: list[int] | None = None, finding_id: int | None = None, label: str | None = None,
+                 detail: dict | None = None) -> int:
+    """Record one decision; its seq (the order decisions are applied in)."""
+    if action not in CURATION_ACTIONS:
+        raise ValueError(f"unknown curation action {action!r}")
+    cursor = db.execute(
+        "insert into theme_curation (action, theme_id, other_ids, finding_id, label, detail, created_at) "
+        "values (?, ?, ?, ?, ?, ?, ?)",
+        [action, theme_id, json.dumps(other_ids) if other_ids else None, finding_id, label,
+         json.dumps(detail, ensure_ascii=False) if detail else None, _now()])
+    return cursor.lastrowid
+
+
+def set_curation_status(db: sqlite_utils.Database, statuses: dict[int, str]) -> None:
+    db.conn.executemany("update theme_curation set status = ? where seq = ?",
+                        [(status, seq) for seq, status in statuses.items()])
+
+
+def set_curation_detail(db: sqlite_utils.Database, seq: int, detail: dict) -> None:
+    db.execute("update theme_curation set detail = ? where seq = ?", [json.dumps(detail, ensure_ascii=False), seq])
+
+
+def theme_ids(db: sqlite_utils.Database) -> list[int]:
+    return [r[0] for r in db.execute("select id from themes order by id")]
+
+
+def theme_row(db: sqlite_utils.Database, theme_id: int) -> dict | None:
+    return next(db.query("select * from themes where id = ?", [theme_id]), None)
+
+
+def theme_members(db: sqlite_utils.Database, theme_id: int) -> list[int]:
+    return [r[0] for r in db.execute("select id from findings where theme_id = ? order by id", [theme_id])]
+
+
+def finding_theme(db: sqlite_utils.Database, finding_id: int) -> tuple[bool, int | None]:
+    """(whether the finding exists, its theme id)."""
+    row = db.execute("select theme_id from findings where id = ?", [finding_id]).fetchone()
+    return (row is not None, row[0] if row else None)
+
+
+def referenced_theme_ids(db: sqlite_utils.Database) -> set[int]:
+    """Every theme id a curation decision names: ids a refit must not give to a new theme."""
+    out: set[int] = set()
+    for d in curation_decisions(db):
+        if d["theme_id"] is not None:
+            out.add(d["theme_id"])
+        out.update(d["other_ids"])
+    return out
+
+
+def set_theme_label(db: sqlite_utils.Database, theme_id: int, label: str, source: str,
+                    terms: list[str] | None = None) -> None:
+    if terms is None:
+        db.execute("update themes set label = ?, label_source = ? where id = ?", [label, source, theme_id])
+    else:
+        db.execute("update themes set label = ?, label_source = ?, terms = ? where id = ?",
+                   [label, source, json.dumps(terms, ensure_ascii=False), theme_id])
+
+
+def set_findings_theme(db: sqlite_utils.Database, finding_ids: Iterable[int], theme_id: int | None) -> None:
+    """Put findings in a theme (None: outliers); their theme_score (similarity
+    to the model's centre) is kept, so the model does not assign them again."""
+    db.conn.executemany("update findings set theme_id = ? where id = ?", [(theme_id, f) for f in finding_ids])
+
+
+def findings_of_themes(db: sqlite_utils.Database, theme_ids: list[int]) -> dict[int, list[int]]:
+    """theme id -> its findings' ids, for each of ``theme_ids`` (empty when none)."""
+    out: dict[int, list[int]] = {t: [] for t in theme_ids}
+    marks = ",".join("?" * len(theme_ids))
+    for fid, tid in db.execute(f"select id, theme_id from findings where theme_id in ({marks}) order by id",
+                               list(theme_ids)):
+        out[tid].append(fid)
+    return out
+
+
+def merge_theme_findings(db: sqlite_utils.Database, into: int, others: list[int]) -> None:
+    """The findings of ``others`` join theme ``into``; the others' rows go."""
+    marks = ",".join("?" * len(others))
+    db.execute(f"update findings set theme_id = ? where theme_id in ({marks})", [into, *others])
+    db.execute(f"delete from themes where id in ({marks})", others)
+
+
+def insert_theme(db: sqlite_utils.Database, theme_id: int, label: str, terms: list[str],
+                 representative: int | None, model_version: str) -> None:
+    db.execute("insert into themes (id, label, terms, size, representative_finding_id, model_version, label_source) "
+               "values (?, ?, ?, 0, ?, ?, 'computed')",
+               [theme_id, label, json.dumps(terms, ensure_ascii=False), representative, model_version])
+
+
+def set_representative(db: sqlite_utils.Database, theme_id: int, finding_id: int) -> None:
+    db.execute("update themes set representative_finding_id = ? where id = ?", [finding_id, theme_id])
 
 
 # -- codebooks -----------------------------------------------------------------

@@ -21,7 +21,7 @@ import numpy as np
 import sqlite_utils
 
 from .. import store
-from . import vectors
+from . import curation, vectors
 
 if TYPE_CHECKING:
     from .themes import ThemeModel
@@ -179,6 +179,7 @@ def update_themes(db: sqlite_utils.Database, models_dir: str | Path = "models", 
     assignments = [(r["id"], *known[r["text"]]) for r in rows if r["text"] in known]
     assignments += [(r["id"], t, s) for r, t, s in zip(new, ids, scores)]
     store.save_themes(db, _theme_rows(model, None), assignments, replace=False)
+    curation.apply(db)
     return ThemeUpdate("assigned", len(model.themes_), len(rows), sum(a[1] is None for a in assignments),
                        model.version_)
 
@@ -209,10 +210,15 @@ def _fit(db, path: Path, n_themes, random_state, progress=None) -> ThemeUpdate:
     first_ids = [first[t] for t in texts]
     lineage: dict = {}
     movements: list[Movement] = []
-    old = {r["id"]: r["theme_id"] for r in rows}
+    # where each finding was, as curation saw it (a merged or split theme's findings count for the
+    # theme the model had them in)
+    old = curation.lineage(db, {r["id"]: r["theme_id"] for r in rows})
     old_themes = {r["id"]: r["label"] for r in db.query("select id, label from themes")}
     if old_themes:
-        ids = _match_ids(old, labels.tolist(), len(model.themes_), set(old_themes))
+        # ids a curation decision names are never given to a new theme (a
+        # merged-away id would pull it into the survivor)
+        ids = _match_ids(old, labels.tolist(), len(model.themes_),
+                         set(old_themes) | store.referenced_theme_ids(db))
         model.renumber(ids)
         movements = _movements(old, model, labels, old_themes)
         lineage = {"refit_of": store.themes_version(db),
@@ -224,6 +230,7 @@ def _fit(db, path: Path, n_themes, random_state, progress=None) -> ThemeUpdate:
     assignments = [(r["id"], theme_ids[label] if label >= 0 else None, round(score, 6))
                    for r, label, score in zip(rows, labels.tolist(), item_scores)]
     store.save_themes(db, _theme_rows(model, first_ids), assignments, replace=True)
+    curation.apply(db)
     return ThemeUpdate("refitted" if old_themes else "fitted", len(model.themes_), len(rows),
                        int((labels < 0).sum()), model.version_, movements=movements)
 
