@@ -276,9 +276,13 @@ class ThemeModel:
     def _describe(self, texts, labels, scores, ids: list[int]) -> list[Theme]:
         # Labels from whole lemmas: compound parts find neighbours but read badly
         # ("näring, liv" for näringsliv).
-        term_lists = [[t for t in self.vectorizer.terms(x, parts=False) if len(t) > 2] for x in texts]
+        # a municipality's name says where a finding was made, not what it is about
+        places = _place_names()
+        term_lists = [[t for t in self.vectorizer.terms(x, parts=False) if len(t) > 2 and t not in places]
+                      for x in texts]
         weights = class_tfidf(term_lists, labels, len(ids))
-        phrases = [_phrases(self.vectorizer.analyzer, x) for x in texts]
+        phrases = [{k: v for k, v in _phrases(self.vectorizer.analyzer, x).items() if not places & set(k)}
+                   for x in texts]
         themes = []
         for c, theme_id in enumerate(ids):
             members = np.flatnonzero(labels == c).tolist()
@@ -437,6 +441,17 @@ def _shared_phrase(member_phrases: list[dict], need: int, weights: dict[str, flo
     best = max(good, key=lambda k: (df[k], weights.get(k[0], 0) + weights.get(k[1], 0), k))
     form = max(forms[best].items(), key=lambda kv: (kv[1], kv[0]))[0]
     return best, form
+
+
+def _place_names() -> set[str]:
+    """Municipality names of SCB's register, and their genitives, as lower-case words."""
+    from ..extract.reference import municipalities
+
+    words: set[str] = set()
+    for m in municipalities():
+        for w in m.name.casefold().replace("-", " ").split():
+            words |= {w, w + "s"}
+    return words
 
 
 def _distinct(terms: list[str]) -> list[str]:
