@@ -171,16 +171,19 @@ def test_representative_and_labels(model, texts):
         # A label is short (at most three parts) and shared: each of its
         # words is in at least 30 % of the members, and in two of them
         # (a two-word phrase as written, or a lemma among the theme's terms).
+        from pipeline.nlp.themes import _opening
+
+        if theme.label == _opening(theme.representative_text):
+            continue  # no word in enough members: named by its representative's opening words
         parts = theme.label.split(", ")
         assert 1 <= len(parts) <= 3 and all(p and "," not in p for p in parts)
         need = max(2, -(-3 * len(theme.members) // 10))
         for part in parts:
             if " " in part:
                 assert sum(part in texts[i].lower() for i in theme.members) >= need or len(theme.members) < 2
-            else:
-                assert part in theme.terms
-                if part != theme.terms[0]:
-                    assert sum(part in model.vectorizer.terms(texts[i], parts=False) for i in theme.members) >= need
+            else:  # a lemma among the terms, or as the members write it where no member's word begins with it
+                assert sum(part in texts[i].lower() or part in model.vectorizer.terms(texts[i], parts=False)
+                           for i in theme.members) >= need
 
 
 def test_a_label_word_is_shared_by_the_members_not_one_members_word(model):

@@ -110,30 +110,3 @@ def test_one_text_one_theme(seed_db, tmp_path):
     assert len(groups) >= 40  # the copied report repeats the 2021 texts
     assert all(g["themes"] == 1 for g in groups)
     db.close()
-
-
-def _named_findings():
-    dialogue = ["Medborgardialog i Torsås om skolan", "Torsås utvecklar medborgardialog med unga",
-                "Medborgardialog på webben i Torsås", "Torsås ordnar medborgardialog om trafiken",
-                "Fler tillfällen till medborgardialog i Torsås", "Torsås följer upp sin medborgardialog"]
-    economy = ["Budgeten i Emmaboda är i balans", "Emmaboda följer upp budgeten varje månad",
-               "Budgeten i Emmaboda kopplas till målen", "Emmaboda redovisar budgeten öppet",
-               "Tydligare budget i Emmaboda", "Emmaboda jämför budgeten med andra"]
-    return dialogue + economy
-
-
-def test_no_municipality_name_is_a_theme_term(monkeypatch):
-    from pipeline.nlp import themes
-
-    texts = _named_findings()
-    model = themes.ThemeModel(n_themes=2, weights=ViewWeights(0, 1, 0)).fit(texts)
-    places = themes._place_names()
-    assert {"torsås", "emmaboda"} <= places
-    labels = " ".join(t.label for t in model.themes_)
-    assert "medborgardialog" in labels and "budget" in labels
-    for t in model.themes_:
-        assert not places & set(t.terms) and not places & set(t.label.casefold().replace(",", " ").split())
-    # without the register the names are among the strongest terms: the check above can fail
-    monkeypatch.setattr(themes, "_place_names", lambda: set())
-    bare = themes.ThemeModel(n_themes=2, weights=ViewWeights(0, 1, 0)).fit(texts)
-    assert {"torsås", "emmaboda"} & {term for t in bare.themes_ for term in t.terms}

@@ -45,7 +45,8 @@ import datetime as _dt
 import hashlib
 import json
 import math
-from collections import Counter
+import re
+from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -283,6 +284,7 @@ class ThemeModel:
         weights = class_tfidf(term_lists, labels, len(ids))
         phrases = [{k: v for k, v in _phrases(self.vectorizer.analyzer, x).items() if not places & set(k)}
                    for x in texts]
+        written = self._written_forms(texts, labels, len(ids))
         themes = []
         for c, theme_id in enumerate(ids):
             members = np.flatnonzero(labels == c).tolist()
@@ -295,14 +297,33 @@ class ThemeModel:
             phrase = _shared_phrase([phrases[i] for i in members], need, weights[c])
             if phrase is not None:
                 label_parts.append(phrase[1])
-            label_parts += [t for t in shared if phrase is None or t not in phrase[0]][: 3 - 2 * bool(phrase)]
-            if not label_parts:  # nothing shared by enough members: the strongest term, as before
-                label_parts = top[:1]
+            label_parts += [written[c].get(t, t) for t in shared
+                            if phrase is None or t not in phrase[0]][: 3 - 2 * bool(phrase)]
+            if not label_parts:
+                # no term in enough members to name them: the representative's own opening words
+                label_parts = [_opening(texts[max(members, key=lambda i: (scores[i], -i))])] if members else []
             rep = max(members, key=lambda i: (scores[i], -i)) if members else -1
             themes.append(Theme(id=theme_id, label=", ".join(label_parts), terms=top, size=len(members),
                                 representative=rep, representative_text=texts[rep] if rep >= 0 else "",
                                 members=members))
         return themes
+
+    def _written_forms(self, texts, labels, n: int) -> list[dict[str, str]]:
+        """Per theme, how its members write each lemma whose form no member's
+        word begins with: a label is words found in the members, so a lookup
+        table's wrong choice ("följe" for "följs", "måla" for "mål-") never
+        reaches it, while "analys" stays for "analyser"."""
+        analyzer = self.vectorizer.analyzer
+        forms: list[dict[str, Counter]] = [defaultdict(Counter) for _ in range(n)]
+        for text, label in zip(texts, labels):
+            if label < 0:
+                continue
+            for w in analyzer.words(text):
+                terms = analyzer.terms_of_word(w)
+                if terms and w.isalpha():
+                    forms[label][terms[0]][w] += 1
+        return [{lemma: max(c.items(), key=lambda kv: (kv[1], kv[0]))[0]
+                 for lemma, c in f.items() if not any(w.startswith(lemma) for w in c)} for f in forms]
 
     def renumber(self, ids: list[int]) -> "ThemeModel":
         """Give the themes new ids (in their current order), e.g. the ids of
@@ -411,11 +432,29 @@ class ThemeModel:
 LABEL_SHARE = 0.3
 
 
+#: a phrase never runs across these: "inflytande. Utgå" is two sentences
+_PHRASE_BREAK = re.compile(r"[.,;:!?()\[\]\"”“'’–—•/|]+|\s-\s")
+#: words of the representative finding that name a theme nothing else names
+OPENING_WORDS = 5
+
+
+def _opening(text: str) -> str:
+    words = _PHRASE_BREAK.split(text, maxsplit=1)[0].split()[:OPENING_WORDS]
+    return " ".join(words) + ("" if " ".join(words) == " ".join(text.split()) else "…")
+
+
 def _phrases(analyzer, text: str) -> dict[tuple[str, str], str]:
     """Two-word phrases of content words side by side in ``text`` ("attraktiv
     arbetsgivare"), keyed by their lemmas (so inflections meet), with the
-    words as written."""
-    words = analyzer.words(text)
+    words as written; never across punctuation."""
+    out: dict[tuple[str, str], str] = {}
+    for part in _PHRASE_BREAK.split(text):
+        words = analyzer.words(part)
+        out.update({k: v for k, v in _pairs(analyzer, words).items() if k not in out})
+    return out
+
+
+def _pairs(analyzer, words: list[str]) -> dict[tuple[str, str], str]:
     out: dict[tuple[str, str], str] = {}
     for a, b in zip(words, words[1:]):
         if (len(a) > 2 and len(b) > 2 and a.isalpha() and b.isalpha()
