@@ -36,6 +36,8 @@ FACETS = {
     "flags": ["severity", "code"],
     "sections": ["area"],
     "theme_prevalence": ["year", "framework", "domain", "kind"],
+    "codebook_themes": ["codebook", "theme"],
+    "follow_up_reviews": ["outcome"],
 }
 LABEL_COLUMNS = {"reports": "id", "themes": "label", "municipalities": "name"}
 #: plain SQL for Datasette's canned-query form: a value left empty takes the

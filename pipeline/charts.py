@@ -224,11 +224,12 @@ def profile_html(db: sqlite_utils.Database, reports: list[dict], follow_up: list
             kind = {"strength": "styrka", "improvement": "förbättringsområde"}.get(f["target_kind"], f["target_kind"])
             later = (f"{kind} (område {f['target_area']}): {f['target']}" if f["target"]
                      else (f"berättelsen: {f['evidence']}" if f["evidence"] else ""))
-            rows.append([f["area"], f["recommendation"], f["outcome"],
+            outcome = f["outcome"] + (" (granskad)" if f.get("outcome_method") == "reviewed" else "")
+            rows.append([f["area"], f["recommendation"], outcome,
                          "" if f["score"] is None else f"{f['score']:.2f}", later])
         body.append('<p class="note">utfall: addressed (en senare styrka säger att det är gjort), persisting '
                     "(rekommenderas igen), no_match (inget i den senare rapporten är nära nog; en mening ur "
-                    "berättelsen visas där en talar om saken). Likhet 0-1.</p>")
+                    "berättelsen visas där en talar om saken); granskad: en forskares bedömning. Likhet 0-1.</p>")
         body.append(_table(["område", f"förbättringsområde {earlier['year']}", "utfall", "likhet",
                             f"i {latest['year']}"], rows))
     themes = list(db.query(
@@ -239,6 +240,17 @@ def profile_html(db: sqlite_utils.Database, reports: list[dict], follow_up: list
         body.append(f"<h2>Teman i {latest['year']} års styrkor och förbättringsområden</h2>")
         body.append(_table(["tema", "etikett", "styrkor", "förbättringsområden"],
                            [[t["id"], t["label"], t["strengths"], t["improvements"]] for t in themes]))
+    for book in (db["codebooks"].exists() and db.query("select distinct codebook from codebooks order by codebook")) or []:
+        coded = list(db.query(
+            "select c.theme, c.label, sum(f.kind = 'strength') as strengths, "
+            "sum(f.kind = 'improvement') as improvements, count(*) as n from codebook_themes ct "
+            "join findings f on f.id = ct.finding_id join codebooks c on c.codebook = ct.codebook and c.theme = ct.theme "
+            "where f.report_id = ? and ct.codebook = ? group by c.theme order by n desc, c.theme",
+            [latest["id"], book["codebook"]]))
+        if coded:
+            body.append(f"<h2>Kodbok {_e(book['codebook'])}: {latest['year']} års styrkor och förbättringsområden</h2>")
+            body.append(_table(["tema", "etikett", "styrkor", "förbättringsområden"],
+                               [[t["theme"], t["label"], t["strengths"], t["improvements"]] for t in coded]))
     return _page(f"{name}: Kommunkompassen", body)
 
 

@@ -29,7 +29,7 @@ from .store import FINDINGS_LONG_SELECT
 #: tables exported, in this order (kompass_state is bookkeeping, the FTS
 #: tables are indexes, finding_vectors are blobs that only kompass reads)
 EXPORTED = ("reports", "areas", "questions", "findings", "sections", "flags", "themes", "links",
-            "codebooks", "codebook_themes", "municipalities", "sources")
+            "follow_up_reviews", "codebooks", "codebook_themes", "municipalities", "sources")
 
 _TYPES = {"INTEGER": "integer", "REAL": "number", "TEXT": "string"}
 

@@ -205,6 +205,25 @@ group by r.year
 order by r.year
 """, (Parameter("theme", "theme id (kompass themes lists them)", kind="int"),)),
     NamedQuery(
+        "codebook-by-year", "A codebook's themes by year",
+        "For a codebook applied with kompass codebook apply: each theme and year, its findings (strengths, "
+        "improvements), the reports they come from, and the share of that year's reports in which it occurs.",
+        """
+select ct.theme, c.label, r.year, count(*) as findings,
+       sum(f.kind = 'strength') as strengths, sum(f.kind = 'improvement') as improvements,
+       count(distinct f.report_id) as reports,
+       round(100.0 * count(distinct f.report_id) / (select count(*) from reports y where y.year = r.year), 1)
+         as pct_of_reports
+from codebook_themes ct
+join codebooks c on c.codebook = ct.codebook and c.theme = ct.theme
+join findings f on f.id = ct.finding_id
+join reports r on r.id = f.report_id
+where ct.codebook = :codebook and (:theme = '' or ct.theme = :theme)
+group by ct.theme, r.year
+order by ct.theme, r.year
+""", (Parameter("codebook", "codebook name (kompass codebook list)"),
+      Parameter("theme", "one theme's key (empty: every theme)", ""))),
+    NamedQuery(
         "trajectory", "A municipality's trajectory",
         "Every evaluation of one municipality (name or kommunkod): the total, then the score of each "
         "framework-independent domain (through the crosswalk: compare across revisions with care).",

@@ -39,6 +39,8 @@ def test_metadata_describes_the_database_and_offers_the_named_queries(linked):
     for name, q in db_meta["queries"].items():
         params = {p.name: "" for p in next(n for n in NAMED_QUERIES if n.name == name).parameters}
         params.update({"theme": "1", "municipality": "torsås", "q": "medborgardialog"})
+        if name.startswith("codebook-"):
+            continue  # needs a codebook applied: tests/test_codebook.py runs it
         rows = list(db.query(q["sql"], {k: v for k, v in params.items() if f":{k}" in q["sql"]}))
         assert rows, name  # a name in lower case, a word without its * (the form's plain use)
 

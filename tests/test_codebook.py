@@ -244,3 +244,25 @@ def test_export_writes_the_codebook_tables(applied, tmp_path):
     assert len(rows) == 142 and set(rows[0]) == {"finding_id", "codebook", "theme", "score"}
     assert (out / "codebooks.csv").exists()
     assert "## codebook_themes.csv" in (out / "DATA_DICTIONARY.md").read_text("utf-8")
+
+
+def test_a_codebook_is_queried_and_profiled_as_the_themes_are(applied, tmp_path):
+    import csv
+    import io
+
+    db_path, _ = applied
+    res = run("query", "codebook-by-year", "codebook-dev", "--db", db_path, "--format", "csv")
+    assert res.exit_code == 0, res.output
+    rows = list(csv.DictReader(io.StringIO(res.output)))
+    db = sqlite_utils.Database(db_path)
+    coded = db.execute("select count(*) from codebook_themes where codebook = 'codebook-dev' "
+                       "and theme is not null").fetchone()[0]
+    assert rows and sum(int(r["findings"]) for r in rows) == coded
+    assert {r["year"] for r in rows} == {"2017", "2021"}
+    one = run("query", "codebook-by-year", "codebook-dev", "theme=medborgardialog", "--db", db_path,
+              "--format", "csv").output
+    assert {r["theme"] for r in csv.DictReader(io.StringIO(one))} == {"medborgardialog"}
+    page = tmp_path / "profile.html"
+    assert run("profile", "Torsås", "--db", db_path, "--out", page).exit_code == 0
+    html = page.read_text("utf-8")
+    assert "Kodbok codebook-dev" in html and "Medborgardialog" in html

@@ -209,6 +209,12 @@ def test_a_researchers_review_is_stored_and_survives_recomputation(linked, tmp_p
     assert got[second]["outcome"] == "no_match" and got[second]["target_id"] is None
     out = run("follow-up", "Torsås", "--db", db_path).output
     assert "addressed (reviewed)" in out and "no_match (reviewed)" in out
+    page = tmp_path / "profile.html"
+    assert run("profile", "Torsås", "--db", db_path, "--out", page).exit_code == 0
+    assert page.read_text("utf-8").count("(granskad)") == 2
+    exported = tmp_path / "export"
+    assert run("export", exported, "--db", db_path).exit_code == 0
+    assert len((exported / "follow_up_reviews.csv").read_text("utf-8").strip().splitlines()) == 3  # header + 2
 
 
 def test_a_bad_review_file_is_one_line_and_stores_nothing(linked, tmp_path):
