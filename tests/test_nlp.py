@@ -332,18 +332,18 @@ def test_the_domain_view_is_a_cue_not_a_partition(analyzer):
 
 
 def test_themes_fit_on_one_thread(analyzer, texts, monkeypatch):
-    """k-means and the linear algebra run on one thread in a fit (two fight
-    over a busy core: README, "Speed")."""
+    """The clustering and the linear algebra run on one thread in a fit (two
+    fight over a busy core: README, "Speed")."""
     from threadpoolctl import threadpool_info
 
     seen = []
-    original = ThemeModel._kmeans
+    original = ThemeModel._centres
 
-    def spy(self, k, n_init):
+    def spy(self, *args, **kwargs):
         seen.append({p["user_api"]: p["num_threads"] for p in threadpool_info()})
-        return original(self, k, n_init)
+        return original(self, *args, **kwargs)
 
-    monkeypatch.setattr(ThemeModel, "_kmeans", spy)
+    monkeypatch.setattr(ThemeModel, "_centres", spy)
     _model(analyzer).fit(texts)
     assert seen and all(s and set(s.values()) == {1} for s in seen)
     if (os.cpu_count() or 1) > 1:  # and the libraries get their threads back afterwards
