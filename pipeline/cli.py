@@ -61,8 +61,8 @@ def cli() -> None:
 @click.option("--models", "models_dir", type=click.Path(path_type=Path), default=None,
               help="Folder of the themes model [default: models/ beside findings.db, "
                    "<name>-models/ beside any other database].")
-@click.option("--no-themes", is_flag=True, help="Skip the language steps: no themes fitted or assigned, "
-                                                "no follow-up links computed.")
+@click.option("--no-themes", is_flag=True, help="Skip the language steps: no sentence vectors encoded, no "
+                                                "themes fitted or assigned, no follow-up links computed.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Files read at once, each in its own process [default: one per core].")
 @click.option("--time-limit", "time_limit", type=click.FloatRange(min=1), default=DEFAULT_TIME_LIMIT,

@@ -181,9 +181,11 @@ def test_representative_and_labels(model, texts):
         for part in parts:
             if " " in part:
                 assert sum(part in texts[i].lower() for i in theme.members) >= need or len(theme.members) < 2
-            else:  # a lemma among the terms, or as the members write it where no member's word begins with it
-                assert sum(part in texts[i].lower() or part in model.vectorizer.terms(texts[i], parts=False)
+            else:  # a lemma (whole, or a compound's part), or as the members write it
+                assert sum(part in texts[i].lower() or part in model.vectorizer.terms(texts[i])
                            for i in theme.members) >= need
+                assert sum(part in texts[i].lower() or part in model.vectorizer.terms(texts[i], parts=False)
+                           for i in theme.members) >= 2  # and whole in two members
 
 
 def test_a_label_word_is_shared_by_the_members_not_one_members_word(model):

@@ -329,6 +329,7 @@ class ThemeModel:
         term_lists = [[t for t in self.vectorizer.terms(x, parts=False) if len(t) > 2 and t not in places]
                       for x in texts]
         weights = class_tfidf(term_lists, labels, len(ids))
+        part_sets = [set(self.vectorizer.terms(x)) - places for x in texts]
         phrases = [{k: v for k, v in _phrases(self.vectorizer.analyzer, x).items() if not places & set(k)}
                    for x in texts]
         written = self._written_forms(texts, labels, len(ids))
@@ -336,7 +337,10 @@ class ThemeModel:
         for c, theme_id in enumerate(ids):
             members = np.flatnonzero(labels == c).tolist()
             need = max(2, math.ceil(LABEL_SHARE * len(members)))
-            share = Counter(t for i in members for t in set(term_lists[i]))
+            # a word two members use whole is shared by those that use it as a
+            # compound's part too ("hållbarhet" in "hållbarhetsprogrammet")
+            whole = Counter(t for i in members for t in set(term_lists[i]))
+            share = Counter(t for i in members for t in (set(term_lists[i]) | part_sets[i]) if whole[t] >= 2)
             ranked = [t for t, w in sorted(weights[c].items(), key=lambda kv: (-kv[1], kv[0]))]
             shared = _distinct([t for t in ranked if share[t] >= need])
             top = (shared + [t for t in _distinct(ranked) if t not in shared])[: self.n_terms]
