@@ -119,7 +119,7 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "kind": "addressed (a later strength above the threshold), persisting (a later recommendation above "
                 "it), candidate (one of the three best later findings, below it), no_match (nothing above it; "
                 "no target), or similar. The outcome to use is in the view follow_up_outcomes.",
-        "score": "Joined similarity: (2 x meaning + 1 x words) / 3, plus 0.1 within the same domain.",
+        "score": "Joined similarity: (meaning + words) / 2, plus 0.1 within the same domain (README, Follow-up).",
         "rank": "1 for the best later finding (1-3); NULL on a no_match row.",
         "method": "How the link was computed (threshold and all).",
         "evidence": "For no_match: a sentence of the later narrative on the subject, if any.",

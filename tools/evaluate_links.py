@@ -40,13 +40,17 @@ from pipeline.readers import read_document  # noqa: E402
 THRESHOLDS = [round(t, 3) for t in np.arange(0.10, 0.61, 0.01)]
 #: the view weights compared (the default is links.WEIGHTS)
 CONFIGS = {
-    "words only (former kompass)": links.ViewWeights(0, 1, 0.05),
-    "meaning only": links.ViewWeights(1, 0, 0),
-    "meaning + domain": links.ViewWeights(1, 0, 0.1),
-    "meaning + words, equal": links.ViewWeights(1, 1, 0.1),
-    "meaning + words + domain 0.2": links.ViewWeights(2, 1, 0.2),
-    "kompass (meaning 2, words 1, domain 0.1)": links.WEIGHTS,
+    "words only, terms (former kompass)": (links.ViewWeights(0, 1, 0.05), "terms"),
+    "words only, text n-grams": (links.ViewWeights(0, 1, 0.1), "text-chars"),
+    "meaning only": (links.ViewWeights(1, 0, 0), "terms"),
+    "meaning + domain": (links.ViewWeights(1, 0, 0.1), "terms"),
+    "meaning 2 + terms 1 + domain 0.1": (links.ViewWeights(2, 1, 0.1), "terms"),
+    "meaning 1 + terms 1 + domain 0.1": (links.ViewWeights(1, 1, 0.1), "terms"),
+    "meaning 2 + text n-grams 1 + domain 0.1": (links.ViewWeights(2, 1, 0.1), "text-chars"),
+    "meaning 1 + text n-grams 1 + domain 0.2": (links.ViewWeights(1, 1, 0.2), "text-chars"),
+    "kompass (meaning 1 + text n-grams 1 + domain 0.1)": (links.WEIGHTS, links.LEXICAL_VIEW),
 }
+KOMPASS = "kompass (meaning 1 + text n-grams 1 + domain 0.1)"
 
 
 def load_findings() -> list[dict]:
@@ -76,9 +80,11 @@ def finding_vectors(findings: list[dict]) -> dict[int, np.ndarray]:
     return dict(zip((f["id"] for f in findings), SentenceEncoder().encode([f["text"] for f in findings])))
 
 
-def kompass_candidates(findings: list[dict], vectors=None, weights=links.WEIGHTS) -> dict[int, list[tuple[int, float]]]:
+def kompass_candidates(findings: list[dict], vectors=None, weights=links.WEIGHTS,
+                       lexical_view=links.LEXICAL_VIEW) -> dict[int, list[tuple[int, float]]]:
     """Each 2017 recommendation's three best 2021 findings (id, score), whatever the score."""
-    rows, _ = links.compute_links(findings, [], threshold=-1.0, vectors=vectors, weights=weights)
+    rows, _ = links.compute_links(findings, [], threshold=-1.0, vectors=vectors, weights=weights,
+                                  lexical_view=lexical_view)
     out: dict[int, list] = {}
     for r in rows:
         if r["kind"] in ("addressed", "persisting"):
@@ -170,7 +176,8 @@ def main() -> int:
     print("gold outcomes: " + ", ".join(f"{v} {k}" for k, v in outcomes.items())
           + f"; always no_match would score {outcomes['no_match'] / len(items):.2f}")
     vectors = finding_vectors(findings)
-    results = {name: evaluate(kompass_candidates(findings, vectors, w), items, kind_of) for name, w in CONFIGS.items()}
+    results = {name: evaluate(kompass_candidates(findings, vectors, w, view), items, kind_of)
+               for name, (w, view) in CONFIGS.items()}
     results["baseline (TF-IDF words)"] = evaluate(baseline_candidates(findings), items, kind_of)
     # nested leave-one-out: for each recommendation, the configuration and
     # threshold best on the others, judged on it alone
@@ -179,16 +186,16 @@ def main() -> int:
         others = items[:i] + items[i + 1:]
         name, t = max(((n, t) for n in CONFIGS for t in THRESHOLDS),
                       key=lambda nt: (np.mean([results[nt[0]]["outcome"](o, nt[1]) == o["outcome"] for o in others]),
-                                      nt[0] == "kompass (meaning 2, words 1, domain 0.1)", -abs(nt[1] - links.THRESHOLD)))
+                                      nt[0] == KOMPASS, -abs(nt[1] - links.THRESHOLD)))
         nested.append(results[name]["outcome"](g, t) == g["outcome"])
     at = links.THRESHOLD
-    print(f"\n{'method':<42}{f'acc@{at:.2f}':>9}{'best t':>8}{'acc@best':>10}{'acc LOO':>9}{'hit@1':>7}{'hit@3':>7}")
+    print(f"\n{'method':<52}{f'acc@{at:.2f}':>9}{'best t':>8}{'acc@best':>10}{'acc LOO':>9}{'hit@1':>7}{'hit@3':>7}")
     for name, r in results.items():
-        print(f"{name:<42}{r['acc'].get(at, float('nan')):>9.2f}{r['best_t']:>8.3f}{r['best_acc']:>10.2f}"
+        print(f"{name:<52}{r['acc'].get(at, float('nan')):>9.2f}{r['best_t']:>8.3f}{r['best_acc']:>10.2f}"
               f"{r['loo']:>9.2f}{r['hit1']:>7.2f}{r['hit3']:>7.2f}")
     print(f"nested leave-one-out (configuration and threshold chosen on the other recommendations): "
           f"outcome accuracy {np.mean(nested):.2f}")
-    print(f"(hit@k over the {results['kompass (meaning 2, words 1, domain 0.1)']['n_target']} recommendations the "
+    print(f"(hit@k over the {results[KOMPASS]['n_target']} recommendations the "
           f"reading links to a later finding; every recommendation keeps its {links.MAX_TARGETS} best later findings "
           "as ranked links, so hit@3 is the share whose right later finding is among the links shown)")
     ev = evaluate_evidence(findings, sections, items, gold_evidence, vectors)

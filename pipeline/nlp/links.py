@@ -56,8 +56,13 @@ if TYPE_CHECKING:
 #: (tools/evaluate_links.py; README, "Follow-up")
 THRESHOLD = 0.28
 #: the views and their weights (the domain weight is added for the same domain)
-WEIGHTS = ViewWeights()
+WEIGHTS = ViewWeights(meaning=1.0, lexical=1.0, domain=0.1)
 DOMAIN_BONUS = WEIGHTS.domain
+#: the words view of the follow-up: character 3-5-grams of the text as written
+#: ("text-chars"), or TF-IDF over lemmas, compound parts and their n-grams
+#: ("terms", the themes' view); chosen on our own reading (README, "Follow-up")
+LEXICAL_VIEWS = ("text-chars", "terms")
+LEXICAL_VIEW = "text-chars"
 #: lexical similarity from which a narrative sentence is evidence (sentences are not encoded)
 EVIDENCE_THRESHOLD = 0.30
 #: later findings linked per recommendation, at most
@@ -76,7 +81,7 @@ EVIDENCE_MIN_SHARED = 2
 #: the framework's text rather than the evaluators' view of the municipality
 GENERAL_HEADING = "allmänt"
 
-METHOD = (f"{ENCODER} centred on the pair + lemma/compound-part/char n-gram TF-IDF of the pair, weights "
+METHOD = (f"{ENCODER} centred on the pair + {LEXICAL_VIEW} TF-IDF of the pair, weights "
           f"{WEIGHTS.describe()}; threshold {THRESHOLD}; {MAX_TARGETS} ranked candidates kept; evidence: a sentence "
           f"of the areas' own narrative sharing {EVIDENCE_MIN_SHARED} terms, TF-IDF >= {EVIDENCE_THRESHOLD}")
 
@@ -115,7 +120,8 @@ def _analyzer():
 
 def compute_links(findings: list[dict], sections: list[dict], vectorizer: FindingVectorizer | None = None,
                   threshold: float = THRESHOLD, weights: ViewWeights = WEIGHTS,
-                  progress: Progress | None = None, vectors: dict | None = None) -> tuple[list[dict], LinkUpdate]:
+                  progress: Progress | None = None, vectors: dict | None = None,
+                  lexical_view: str = LEXICAL_VIEW) -> tuple[list[dict], LinkUpdate]:
     """Links for every report pair of every municipality, and "similar" links.
 
     ``findings``: id, report_id, municipality_code, year, kind, text, domain;
@@ -127,11 +133,22 @@ def compute_links(findings: list[dict], sections: list[dict], vectorizer: Findin
     ``links`` table; ``progress(stage, done, total)`` is told where the work stands."""
     from .features import FindingVectorizer
 
+    if lexical_view not in LEXICAL_VIEWS:
+        raise ValueError(f"lexical_view must be one of {', '.join(LEXICAL_VIEWS)}, not {lexical_view!r}")
     findings = sorted(findings, key=lambda f: f["id"])
     update = LinkUpdate()
     if not findings:
         return [], update
     analyzer = _Memo((vectorizer.analyzer if vectorizer is not None else None) or _analyzer())
+
+    def words_view(texts: list[str]):
+        if lexical_view == "terms":
+            return new_vectorizer().fit_transform(texts)
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.preprocessing import normalize
+
+        return normalize(TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
+                         .fit_transform(texts)).astype(np.float32).tocsr()
 
     def new_vectorizer() -> FindingVectorizer:
         # the domain is a weight of its own here, not a view of the words
@@ -168,15 +185,15 @@ def compute_links(findings: list[dict], sections: list[dict], vectorizer: Findin
                 update.pairs += 1
                 targets = by_report[late]
                 pair = recs + targets
-                vec = new_vectorizer()
-                lexical = vec.fit_transform([f["text"] for f in pair])
+                lexical = words_view([f["text"] for f in pair])
                 sense = meaning(pair)
                 domains = np.array([f.get("domain") or "" for f in pair], dtype=object)
                 r_rows, t_rows = slice(0, len(recs)), slice(len(recs), len(pair))
                 sim = similarity(None if sense is None else sense[r_rows], None if sense is None else sense[t_rows],
                                  lexical[r_rows], lexical[t_rows], domains[r_rows], domains[t_rows], weights)
                 narrative = text_of.get(late, [])
-                ev = vec.transform([t for t, _ in narrative]) if narrative else None
+                # the narrative is searched by terms (evidence must share two of them)
+                vec, ev = None, None
                 for r, rec in enumerate(recs):
                     order = sorted(range(len(targets)), key=lambda c: (-sim[r, c], targets[c]["id"]))
                     best = order[:MAX_TARGETS]
@@ -193,8 +210,12 @@ def compute_links(findings: list[dict], sections: list[dict], vectorizer: Findin
                     else:
                         outcomes["no_match"] += 1
                         evidence = None
-                        if ev is not None:
-                            evidence = _evidence(rec, lexical[r], ev, narrative, analyzer, weights.domain)
+                        if narrative:
+                            if vec is None:
+                                vec = new_vectorizer()
+                                terms = vec.fit_transform([f["text"] for f in pair])
+                                ev = vec.transform([t for t, _ in narrative])
+                            evidence = _evidence(rec, terms[r], ev, narrative, analyzer, weights.domain)
                         rows_out.append({"source_id": rec["id"], "target_id": None, "target_report_id": late,
                                          "kind": "no_match", "score": None, "rank": None, "method": METHOD,
                                          "evidence": evidence})
@@ -203,7 +224,7 @@ def compute_links(findings: list[dict], sections: list[dict], vectorizer: Findin
     # who else was told the same: improvements of other municipalities
     imps = [f for f in findings if f["kind"] == "improvement" and f["municipality_code"]]
     if len({f["municipality_code"] for f in imps}) > 1:
-        lexical = new_vectorizer().fit_transform([f["text"] for f in imps]).tocsr()
+        lexical = words_view([f["text"] for f in imps]).tocsr()
         sense = meaning(imps)
         # block by block, with municipalities as integers: the full n x n
         # similarity of 10,000 recommendations would take gigabytes

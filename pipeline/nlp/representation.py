@@ -17,9 +17,9 @@ The views are joined so that the dot product of two rows is
         + w_domain * P(same domain)
 
 so the score stays on the cosine scale whatever the weights, and the domain
-is a cue added to it, never a filter. The default weights were chosen on the
-project's own reading of a follow-up pair (``eval/``, README "Follow-up"),
-not on any theme coding, and themes use the same ones.
+is a cue added to it, never a filter. The weights are chosen on the project's
+own material, never on the shared theme coding: the themes' defaults here, the
+follow-up's in :mod:`.links` (README "Themes", "Follow-up").
 """
 
 from __future__ import annotations
