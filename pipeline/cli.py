@@ -198,15 +198,21 @@ def _update_themes(db_path: Path, models_dir: Path | None, **kwargs):
         db.close()  # the last connection to close folds the WAL into the file
 
 
-def _update_vectors(db_path: Path, **kwargs):
-    from .nlp.vectors import update_vectors
+def _in_db(db_path: Path, step, **kwargs):
+    """Run one language step on the database, closed after it."""
     from .store import open_db
 
     db = open_db(db_path)
     try:
-        return update_vectors(db, **kwargs)
+        return step(db, **kwargs)
     finally:
         db.close()
+
+
+def _update_vectors(db_path: Path, **kwargs):
+    from .nlp.vectors import update_vectors
+
+    return _in_db(db_path, update_vectors, **kwargs)
 
 
 def _echo_vectors(update, seconds: float | None = None) -> None:
@@ -219,13 +225,8 @@ def _echo_vectors(update, seconds: float | None = None) -> None:
 
 def _update_links(db_path: Path, **kwargs):
     from .nlp.links import update_links
-    from .store import open_db
 
-    db = open_db(db_path)
-    try:
-        return update_links(db, **kwargs)
-    finally:
-        db.close()
+    return _in_db(db_path, update_links, **kwargs)
 
 
 def _echo_links(update, seconds: float | None = None) -> None:

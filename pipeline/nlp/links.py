@@ -41,7 +41,7 @@ import numpy as np
 from .. import store
 from typing import TYPE_CHECKING
 
-from .representation import ViewWeights, centred, similarity, unit_rows
+from .representation import ViewWeights, centred, similarity
 from .threads import Progress, limited_threads
 from .vectors import ENCODER
 

@@ -87,6 +87,10 @@ def update_vectors(db, encoder: SentenceEncoder | None = None, progress: Progres
     progress = progress or (lambda stage, done, total: None)
     update = VectorUpdate()
     missing = store.findings_without_vectors(db, ENCODER)
+    if not missing:  # nothing to encode or to look up: the stored blobs are not read
+        update.removed = store.prune_vectors(db)
+        update.stored = store.vector_count(db, ENCODER)
+        return update
     known = store.vectors_by_text(db, ENCODER, {r["text"] for r in missing})
     reuse = [(r["id"], known[r["text"]]) for r in missing if r["text"] in known]
     if reuse:
