@@ -161,6 +161,26 @@ def test_drawn_bullets_make_list_items_and_keep_neighbours_apart():
     assert len(layout.pages[0].bullets) == 3
 
 
+def test_analysing_a_page_twice_gives_the_same_blocks_and_leaves_the_page_as_read():
+    """A stage returns new objects: the marker words and ruled tables found go
+    on a copy of the page, so a second analysis does not see its own bullets as text."""
+    items = ["Bra information på webbplatsen.", "Kommunen har ett väl utvecklat system för medborgardialog."]
+    words, shapes, y = W("Styrkor", LEFT, 100.0, bold=True), [], 100.0 + PITCH + 4
+    for text in items:
+        shapes.append(dot(LEFT + 2, y))
+        words += W(text, LEFT + 18, y)
+        y += PITCH
+    edges = grid_edges([LEFT, 200, 300], [y + 20, y + 40, y + 60])
+    words += W("Nr", LEFT + 4, y + 24) + W("Poäng", 204, y + 24) + W("1.1", LEFT + 4, y + 44) + W("3", 204, y + 44)
+    pg = page(1, words, edges=edges, shapes=shapes)
+    before = (list(pg.words), list(pg.tables))
+    first, second = analyse([pg]), analyse([pg])
+    assert (list(pg.words), list(pg.tables)) == before
+    assert [repr(b) for b in first.blocks] == [repr(b) for b in second.blocks]
+    assert [p.list_marker for p in first.blocks if isinstance(p, Paragraph)] == ["•", "•"]
+    assert any(isinstance(b, Table) for b in first.blocks)
+
+
 def test_drawn_bullets_without_them_the_items_would_merge():
     """The same page without the shapes: the control that shows the shapes do the work."""
     # the first item is the longest line, so "Bra" could not have fitted after it

@@ -15,7 +15,7 @@ so that ``kompass debug-page`` can draw it:
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from statistics import median
 
 from ...document import Block, Cell, Heading, Paragraph, Table, clean_text
@@ -79,11 +79,12 @@ def analyse(pages: list[PageContent], settings: PdfSettings | dict | None = None
     # 1-2a. drawn bullets, ruled tables, lines
     layouts: list[PageLayout] = []
     for page in pages:
+        # a new page with the marker words and ruled tables, so that the
+        # caller's pages stay as read and a second analysis gives the same result
         bullets = drawn_bullets(page.words, page.shapes, st)
-        if bullets:
-            page.words = page.words + bullets
-        if not page.tables and page.edges:
-            page.tables = find_ruled_tables(page.edges, st)
+        tables = page.tables or (find_ruled_tables(page.edges, st) if page.edges else [])
+        if bullets or tables is not page.tables:
+            page = replace(page, words=page.words + bullets, tables=tables)
         body_words, grids = split_ruled_tables(page)
         layouts.append(PageLayout(page, group_lines(body_words, page.number), grids, bullets=bullets))
 
