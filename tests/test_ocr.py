@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw
 from pipeline.extract import extract_report
 from pipeline.readers.pdf import read_pdf
 from pipeline.readers.pdf.model import Shape, Word
-from pipeline.readers.pdf.ocr import (X_SIZE_PER_POINT, PageOcr, _drop_bullet_readings, _image_skew, _mostly_vertical,
+from pipeline.readers.pdf.ocr import (X_HEIGHT_PER_POINT, PageOcr, _drop_bullet_readings, _image_skew, _mostly_vertical,
                                       image_marks, page_words)
 from pipeline.readers.pdf.ocr_numbers import _agreed
 
@@ -49,9 +49,26 @@ def test_sloping_lines_are_turned_back_and_sized_from_their_line():
         assert max(w.top for w in line) - min(w.top for w in line) < 0.3
         assert max(w.bottom for w in line) - min(w.bottom for w in line) < 0.3
     assert second[0].top - first[0].top == pytest.approx(100 * 595 / 2480, abs=0.5)
-    assert first[0].size == pytest.approx(42 * 595 / 2480 / X_SIZE_PER_POINT, abs=0.1)
+    assert first[0].size == pytest.approx((42 - 10) * 595 / 2480 / X_HEIGHT_PER_POINT, abs=0.1)
     assert all(w.page == 4 and w.conf == 95 for w in got.words)
     assert [w.text for w in sorted(first, key=lambda w: w.x0)][:2] == ["Styrkor", "och"]
+
+
+def test_a_line_with_tall_letters_has_the_size_of_its_neighbours():
+    """Size comes from the x-height: a wrapped line whose "å" and "j" raise
+    Tesseract's x_size by a tenth is not a heading."""
+    lines = [("Under hösten noterade utvärderarna", 43, 8), ("tjänst för alla invånare.", 47, 12),
+             ("Offentlighet och demokrati", 52, 11)]
+    hocr = ["<html><body><div class='ocr_page' title='bbox 0 0 2480 3508'>"]
+    for n, (text, x_size, asc) in enumerate(lines):
+        bottom = 600 + 60 * n
+        hocr.append(f"<span class='ocr_line' title='bbox 300 {bottom - 50} 2000 {bottom}; baseline 0 -10; "
+                    f"x_size {x_size}; x_descenders 10; x_ascenders {asc}'>"
+                    f"<span class='ocrx_word' title='bbox 300 {bottom - 45} 900 {bottom}; x_wconf 95'>{text}</span></span>")
+    hocr.append("</div></body></html>")
+    sizes = [w.size for w in sorted(page_words("".join(hocr), 1, 595.0, 842.0).words, key=lambda w: w.top)]
+    assert sizes[0] == sizes[1]
+    assert sizes[2] - sizes[0] > 1.5  # the 13 pt heading stays larger than the 11 pt text
 
 
 def test_rules_and_solid_bullets_are_found_in_the_image():

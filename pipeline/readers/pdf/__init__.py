@@ -84,8 +84,15 @@ def read_pdf(path: str | Path, settings: PdfSettings | dict | None = None) -> Do
     sha = hashlib.sha256(data).hexdigest()
     pages = read_pages(data, st)
     if not any(p.words for p in pages):
-        from .ocr import tesseract_missing
+        from .ocr import INSTALL_HINT, tesseract_missing
 
+        if any(p.text_layer_doubt for p in pages):
+            missing = tesseract_missing() if st.ocr else None
+            why = ("Tesseract is not installed or has no Swedish model: " + INSTALL_HINT if missing
+                   else "OCR is switched off" if not st.ocr else "OCR found no text either")
+            first = next(p for p in pages if p.text_layer_doubt)
+            raise ReadError(f"the text layer does not read as text (page {first.number}: "
+                            f"{first.text_layer_doubt.split('(', 1)[-1].rstrip(')')}) and {why}")
         scans = any(p.image_share >= st.scan_image_share for p in pages)
         missing = tesseract_missing() if scans and st.ocr else None
         if missing:
@@ -128,15 +135,25 @@ def reader_notes(layout: Layout, st: PdfSettings | None = None) -> list[ReaderNo
         notes.append(ReaderNote("warning", "pages_without_text",
                                 f"{_pages(inner)} are images without text (scanned?): their content is not read "
                                 f"({why})"))
+    dropped = [p.number for p in pages if p.text_layer_doubt and not p.ocr]
+    if dropped:
+        why = "OCR is switched off" if not st.ocr else (tesseract_missing() or "OCR found no text on them")
+        notes.append(ReaderNote("warning", "text_layer_unreadable",
+                                f"{_pages(dropped)} have a text layer that does not read as text (a print round trip "
+                                f"that lost the fonts' Unicode?): their content is not read ({why})"))
     ocr = [p for p in pages if p.ocr]
     if ocr:
         confs = [p.ocr_confidence for p in ocr if p.ocr_confidence is not None]
         mean = sum(confs) / len(confs) if confs else 0.0
         turned = [f"page {p.number} by {p.ocr_skew:+.1f}°" for p in ocr if p.ocr_skew]
         upright = [f"page {p.number} by {p.ocr_turned}°" for p in ocr if p.ocr_turned]
+        layer = [p for p in ocr if p.text_layer_doubt]
         notes.append(ReaderNote("warning", "ocr",
                                 f"{_pages([p.number for p in ocr])} read by OCR (Tesseract, Swedish, {OCR_DPI} dpi): "
                                 f"mean word confidence {mean:.1f} of 100"
+                                + (f"; {_pages([p.number for p in layer])} by OCR instead of a text layer that does "
+                                   f"not read as text (on page {layer[0].number}: "
+                                   f"{layer[0].text_layer_doubt.split('(', 1)[-1].rstrip(')')})" if layer else "")
                                 + (f"; scanned sideways or upside down, turned upright (clockwise): {', '.join(upright)}"
                                    if upright else "")
                                 + (f"; scanned askew, straightened: {', '.join(turned)}" if turned else "")

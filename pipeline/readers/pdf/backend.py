@@ -21,6 +21,7 @@ from __future__ import annotations
 import ctypes
 import math
 import re
+from dataclasses import replace
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
@@ -76,33 +77,45 @@ def read_pages(data: bytes, st: PdfSettings) -> list[PageContent]:
                 pages.append(read_page(page, i + 1, st, tagged))
             finally:
                 page.close()
-        if st.ocr:
-            _recognise_scans(pdf, pages, st)
-        return pages
+        return _with_ocr(pdf, pages, st)
     except pdfium.PdfiumError as exc:
         raise ReadError(f"not a readable PDF: {str(exc).strip()[:120] or type(exc).__name__}") from exc
     finally:
         pdf.close()
 
 
-def _recognise_scans(pdf, pages: list[PageContent], st: PdfSettings) -> None:
-    """Scanned pages (no text, an image over most of the page) get their words
-    from Tesseract, when it is installed; without it they stay empty and the
-    reader says what to install."""
-    from .ocr import ocr_pages, tesseract_missing
+def _with_ocr(pdf, pages: list[PageContent], st: PdfSettings) -> list[PageContent]:
+    """The pages, scans and pages whose text layer does not read as text
+    (:mod:`.text_layer`) replaced by their words from Tesseract, as new pages.
 
+    Without Tesseract (or with OCR off) a scan stays a page without text and
+    an untrusted layer is dropped: the reader's notes say what to install."""
+    from .ocr import ocr_pages, tesseract_missing
+    from .text_layer import check_words, ocr_reads_better, untrusted_pages
+
+    untrusted = untrusted_pages(pages, st)
     scans = [p for p in pages if not p.words and p.image_share >= st.scan_image_share]
-    if not scans or tesseract_missing() is not None:
-        return
-    results = ocr_pages(pdf, [p.number for p in scans], {p.number: (p.width, p.height) for p in scans})
-    for p in scans:
-        got = results[p.number]
-        if got.words:  # a grey or blank image stays a page without text
-            p.words, p.ocr_confidence, p.ocr_skew, p.ocr = got.words, got.confidence, got.skew, True
-            p.edges, p.shapes = got.edges, got.shapes
-            if got.size is not None:  # turned upright: a sheet fed sideways is a landscape page
-                p.width, p.height = got.size
-                p.ocr_turned = got.turned
+    todo = scans + [p for p in pages if p.number in untrusted]
+    if not todo:
+        return pages
+    can_ocr = st.ocr and tesseract_missing() is None
+    results = ocr_pages(pdf, sorted(p.number for p in todo), {p.number: (p.width, p.height) for p in todo}) \
+        if can_ocr else {}
+    out = []
+    for p in pages:
+        got = results.get(p.number)
+        layer = untrusted.get(p.number)
+        doubt = f"its text layer does not read as text ({layer.describe()})" if layer else ""
+        if got is not None and got.words and (layer is None or ocr_reads_better(layer, check_words(got.words), st)):
+            size = got.size if got.size is not None else (p.width, p.height)  # a sheet fed sideways: landscape
+            p = replace(p, words=got.words, edges=got.edges, shapes=got.shapes, tables=[], tags=None, ocr=True,
+                        ocr_confidence=got.confidence, ocr_skew=got.skew, ocr_turned=got.turned if got.size else 0,
+                        width=size[0], height=size[1], text_layer_doubt=doubt)
+        elif layer is not None and not (got is not None and got.words):
+            # nothing better to read it by: its junk is not stored as findings
+            p = replace(p, words=[], edges=[], shapes=[], tables=[], tags=None, text_layer_doubt=doubt)
+        out.append(p)
+    return out
 
 
 def read_page(page: "pdfium.PdfPage", number: int, st: PdfSettings, tagged: bool = False) -> PageContent:

@@ -116,6 +116,9 @@ class PageContent:
     ocr_skew: float = 0.0
     ocr_turned: int = 0
     ocr: bool = False
+    #: why the page's own text layer was not used (it does not read as text),
+    #: empty when it was
+    text_layer_doubt: str = ""
 
 
 class Line:

@@ -10,9 +10,11 @@ one layout analysis, never a second extraction path.
 * **Boxes.** A word's top and bottom are its line's (baseline minus the
   ascent, plus the descent), as a text layer gives them: one height per line,
   whatever letters the word has, so that the words of a line stay on it.
-* **Size.** Tesseract's ``x_size`` (a line's height from ascender to
-  descender) is :data:`X_SIZE_PER_POINT` of the font size: measured on our
-  renditions, 11 pt body text has an ``x_size`` of 42 px at 300 dpi.
+* **Size.** From the line's x-height (Tesseract's ``x_size`` less its
+  ``x_ascenders``), which does not change with the letters a line happens to
+  have: its ``x_size`` grows by a tenth on a line with "å" or "j", enough to
+  make a wrapped line a heading. :data:`X_HEIGHT_PER_POINT` turns it into
+  points (11 pt sans serif: 35 px at 300 dpi).
 * **Orientation.** A page that reads as noise, or whose words stand on end,
   is turned upright by Tesseract's orientation detection and read again.
 * **Deskew.** A page laid askew by :data:`IMAGE_DESKEW_MIN_DEGREES` or more
@@ -58,8 +60,10 @@ from .model import Edge, Shape, Word
 OCR_DPI = 300
 #: Tesseract's language: its Swedish model
 LANGUAGE = "swe"
-#: a line's x_size (ascender to descender) over its font size (see above)
-X_SIZE_PER_POINT = 0.92
+#: a line's x-height over its font size (see above) ...
+X_HEIGHT_PER_POINT = 0.76
+#: ... and over its x_size, for a line Tesseract gives no ascenders
+X_HEIGHT_SHARE = 0.81
 #: a paragraph whose words' mean confidence is below this is marked as doubtful
 #: (clean print scores 90-97; a smudge or a misread word pulls a line below 80)
 LOW_CONFIDENCE = 80.0
@@ -112,7 +116,7 @@ on_pages_to_recognise: "Callable[[int], None] | None" = None
 on_page_recognised: "Callable[[int, int], None] | None" = None
 
 _BBOX = re.compile(r"bbox (-?\d+) (-?\d+) (-?\d+) (-?\d+)")
-_NUM = {key: re.compile(rf"{key} (-?[\d.]+)") for key in ("x_size", "x_descenders", "x_wconf")}
+_NUM = {key: re.compile(rf"{key} (-?[\d.]+)") for key in ("x_size", "x_descenders", "x_ascenders", "x_wconf")}
 _BASELINE = re.compile(r"baseline (-?[\d.]+) (-?[\d.]+)")
 
 
@@ -121,6 +125,10 @@ INK_LEVEL = 128
 #: ink running straight at least this long (points) is a rule: a table's
 #: border or a cell's side (the shortest cell side in reports is over 15 pt)
 RULE_MIN_POINTS = 12.0
+#: a vertical run is a rule by its length alone when it is this many times
+#: ``RULE_MIN_POINTS`` (longer than any letter); shorter ones must end on a
+#: horizontal rule
+VERTICAL_RULE_ALONE = 2.5
 #: ... and a rule is at most this thick (points); thicker ink is a picture
 RULE_MAX_POINTS = 3.0
 #: a solid blob of ink this size (points) may be a bullet; the layout decides
@@ -371,10 +379,16 @@ class _HocrLine:
     x_size: float
     descent: float
     words: list[tuple[str, tuple[int, int, int, int], float]]  # text, pixel box, confidence
+    ascent: float = 0.0  # above the x-height
+
+    @property
+    def x_height(self) -> float:
+        return self.x_size - self.ascent if 0 < self.ascent < self.x_size else self.x_size * X_HEIGHT_SHARE
 
     def shifted(self, dx: int, dy: int) -> "_HocrLine":
         return _HocrLine(self.x0 + dx, self.bottom + dy, self.slope, self.offset, self.x_size, self.descent,
-                         [(t, (b[0] + dx, b[1] + dy, b[2] + dx, b[3] + dy), c) for t, b, c in self.words])
+                         [(t, (b[0] + dx, b[1] + dy, b[2] + dx, b[3] + dy), c) for t, b, c in self.words],
+                         self.ascent)
 
 
 def _hocr_lines(hocr: str) -> tuple[tuple[int, int] | None, list[_HocrLine]]:
@@ -395,7 +409,7 @@ def _hocr_lines(hocr: str) -> tuple[tuple[int, int] | None, list[_HocrLine]]:
             continue
         lx0, ly0, _, ly1 = (int(g) for g in bb.groups())
         base = _BASELINE.search(t)
-        xs, ds = _NUM["x_size"].search(t), _NUM["x_descenders"].search(t)
+        xs, ds, asc = _NUM["x_size"].search(t), _NUM["x_descenders"].search(t), _NUM["x_ascenders"].search(t)
         x_size = float(xs.group(1)) if xs else 0.0
         words = []
         for w in line.iter():
@@ -405,7 +419,8 @@ def _hocr_lines(hocr: str) -> tuple[tuple[int, int] | None, list[_HocrLine]]:
                 conf = _NUM["x_wconf"].search(_title(w))
                 words.append((text, tuple(int(g) for g in wb.groups()), float(conf.group(1)) if conf else 0.0))
         out.append(_HocrLine(lx0, ly1, float(base.group(1)) if base else 0.0, float(base.group(2)) if base else 0.0,
-                             x_size if x_size > 0 else float(ly1 - ly0), float(ds.group(1)) if ds else 0.0, words))
+                             x_size if x_size > 0 else float(ly1 - ly0), float(ds.group(1)) if ds else 0.0, words,
+                             float(asc.group(1)) if asc else 0.0))
     return size, out
 
 
@@ -431,7 +446,7 @@ class _Frame:
             half = (x1 - x0) / 2
             top, bottom = ty - (line.x_size - line.descent), ty + line.descent
             out.append(Word(text, (tx - half) * self.scale, (tx + half) * self.scale, top * self.scale,
-                            bottom * self.scale, size=round(line.x_size * self.scale / X_SIZE_PER_POINT, 1),
+                            bottom * self.scale, size=round(line.x_height * self.scale / X_HEIGHT_PER_POINT, 1),
                             page=number, conf=conf))
         return out
 
@@ -462,12 +477,26 @@ def page_words(hocr: str, number: int, width: float, height: float) -> PageOcr:
 
 
 def _straight(ink, run: int):
-    """The ink of horizontal and of vertical runs at least ``run`` pixels long."""
+    """The ink of horizontal runs at least ``run`` pixels long, and of the
+    vertical ones that are rules: as long as ``VERTICAL_RULE_ALONE`` runs, or
+    ending on a horizontal rule (a cell's side). A letter's stem in a large
+    heading ("l", "d") is as long as a short cell's side, but it stands free."""
     import numpy as np
     from scipy import ndimage
 
-    return (ndimage.binary_opening(ink, structure=np.ones((1, run), bool)),
-            ndimage.binary_opening(ink, structure=np.ones((run, 1), bool)))
+    h = ndimage.binary_opening(ink, structure=np.ones((1, run), bool))
+    v = ndimage.binary_opening(ink, structure=np.ones((run, 1), bool))
+    if not v.any():
+        return h, v
+    reach = max(2, run // 4)
+    near_h = ndimage.binary_dilation(h, structure=np.ones((2 * reach + 1, 2 * reach + 1), bool))
+    labels, n = ndimage.label(v)
+    keep = np.zeros(n + 1, bool)
+    for k, sl in enumerate(ndimage.find_objects(labels), 1):
+        ys, xs = sl
+        if (ys.stop - ys.start) >= VERTICAL_RULE_ALONE * run or near_h[ys.start, xs].any() or near_h[ys.stop - 1, xs].any():
+            keep[k] = True
+    return h, keep[labels]
 
 
 def _without_rules(image, width: float) -> tuple:

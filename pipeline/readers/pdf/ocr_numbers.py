@@ -189,7 +189,7 @@ def _one_word(lines: list[_HocrLine], text: str) -> _HocrLine:
            max(b[2] for _, b, _ in words), max(b[3] for _, b, _ in words))
     first = lines[0]
     return _HocrLine(first.x0, first.bottom, first.slope, first.offset, first.x_size, first.descent,
-                     [(text, box, min(c for _, _, c in words))])
+                     [(text, box, min(c for _, _, c in words))], first.ascent)
 
 
 def _text(lines: list[_HocrLine]) -> str:

@@ -107,6 +107,18 @@ class PdfSettings:
     #: ... a text-less page being a scan when its largest image covers at least
     #: this share of it (a photo on a cover or a divider page covers less)
     scan_image_share: float = 0.5
+    #: a page's text layer is judged (:mod:`.text_layer`) when it has at least
+    #: this many words; fewer follow the document's other pages ...
+    text_layer_min_words: int = 20
+    #: ... and is read by OCR instead when less than this share of its glyphs
+    #: are letters (born-digital pages: 0.75 or more; glyph codes: under 0.05) ...
+    text_layer_min_letters: float = 0.5
+    #: ... or less than this share of its words are common Swedish words
+    #: (prose about 0.4, score table pages 0.09 or more; other letters: none) ...
+    text_layer_min_common: float = 0.03
+    #: ... or more than this share of its glyphs have no Unicode (control
+    #: characters, U+FFFD, the private use area)
+    text_layer_max_unmapped: float = 0.1
 
     def __post_init__(self) -> None:
         for name in ("header_band", "footer_band"):
@@ -115,7 +127,8 @@ class PdfSettings:
                 raise ValueError(f"PdfSettings.{name} must be in [0, 0.5), got {v!r}")
         if not 0.0 < self.repeat_fraction <= 1.0:
             raise ValueError(f"PdfSettings.repeat_fraction must be in (0, 1], got {self.repeat_fraction!r}")
-        for name in ("repeat_min_pages", "repeat_same_place_pages", "max_heading_words", "borderless_min_rows"):
+        for name in ("repeat_min_pages", "repeat_same_place_pages", "max_heading_words", "borderless_min_rows",
+                     "text_layer_min_words"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int) or v < 1:
                 raise ValueError(f"PdfSettings.{name} must be an integer >= 1, got {v!r}")
@@ -133,7 +146,8 @@ class PdfSettings:
         for name in ("borderless_tables", "use_tags", "ocr"):
             if not isinstance(getattr(self, name), bool):
                 raise ValueError(f"PdfSettings.{name} must be True or False")
-        for name in ("tags_max_untagged", "tags_min_block_ratio"):
+        for name in ("tags_max_untagged", "tags_min_block_ratio", "text_layer_min_letters", "text_layer_min_common",
+                     "text_layer_max_unmapped"):
             if not getattr(self, name) <= 1.0:
                 raise ValueError(f"PdfSettings.{name} must be a share in (0, 1]")
 
