@@ -171,9 +171,9 @@ def test_representative_and_labels(model, texts):
         # A label is short (at most three parts) and shared: each of its
         # words is in at least 30 % of the members, and in two of them
         # (a two-word phrase as written, or a lemma among the theme's terms).
-        from pipeline.nlp.themes import _opening
+        from pipeline.nlp.themes import _opening, _place_names
 
-        if theme.label == _opening(theme.representative_text):
+        if theme.label == _opening(theme.representative_text, _place_names()):
             continue  # no word in enough members: named by its representative's opening words
         parts = theme.label.split(", ")
         assert 1 <= len(parts) <= 3 and all(p and "," not in p for p in parts)

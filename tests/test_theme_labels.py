@@ -54,3 +54,20 @@ def test_no_municipality_name_is_a_theme_term(monkeypatch):
 def test_a_theme_without_a_shared_term_is_named_by_its_representative():
     assert themes._opening("Ambitionen är hög, men resurserna räcker inte") == "Ambitionen är hög…"
     assert themes._opening("Tydlig ambition") == "Tydlig ambition"
+    # the municipality's name says where, not what: it is no part of a label either way
+    places = themes._place_names()
+    assert themes._opening("Torsås kommun som samaktör för att utveckla lokalsamhället", places) == \
+        "Kommun som samaktör för att…"
+
+
+def test_a_finding_that_would_be_a_theme_alone_has_none_at_the_fit_and_later():
+    followed = ["Resultaten följs upp varje kvartal", "Målen följs upp i nämnden", "Kostnaderna följs upp noga",
+                "Avvikelser följs upp av chefen", "Klagomål följs upp systematiskt", "Besluten följs upp årligen"]
+    budget = ["Budgeten är i balans", "Budgeten kopplas till målen", "Budgeten redovisas öppet",
+              "Tydligare budget för skolan", "Budgeten jämförs med andra", "Budgeten beslutas i juni"]
+    alone = "Brandskyddet på fritidsgårdarna inspekteras"
+    model = themes.ThemeModel(n_themes=3, weights=WORDS_ONLY, min_similarity=0.0).fit(followed + budget + [alone])
+    assert len(model.themes_) == 2 and len(model.lone_centres_) == 1
+    assert model.labels_[-1] == themes.OUTLIER and (model.labels_[:-1] >= 0).all()
+    ids, _ = model.predict([alone, "Budgeten följs upp"])
+    assert ids[0] is None and ids[1] is not None  # assigned later as at the fit, and the rest as before

@@ -128,6 +128,9 @@ class ThemeModel:
         self.mean_: np.ndarray | None = None
         self.domains_: list[str] = list(frameworks()["domains"])
         self.centres_: np.ndarray | None = None
+        #: centres of would-be themes of one finding: what is nearest one of
+        #: them is left without a theme, at the fit and when assigned later
+        self.lone_centres_: np.ndarray = np.zeros((0, 0), np.float32)
         self.projection_: np.ndarray | None = None
         self.themes_: list[Theme] | None = None
         self.labels_: np.ndarray | None = None
@@ -284,16 +287,21 @@ class ThemeModel:
             rows = (np.arange(len(texts)) if len(texts) <= LARGE else
                     np.sort(np.random.RandomState(self.random_state).choice(len(texts), LARGE, replace=False)))
             centres = self._centres(X[rows], k)
-        # A theme of one finding is no theme: its centre is dropped (its member
-        # becomes an outlier or joins the next theme), and so is a centre that
-        # the similarity threshold left empty. Repeat until every theme holds two.
+        # A theme of one finding is no theme: its centre is set aside as a lone
+        # centre, so its member (and a later finding nearest it) stays without
+        # a theme rather than being forced into the next one; a centre the
+        # similarity threshold left empty is dropped. Repeat until every theme holds two.
+        lone: list[np.ndarray] = []
         for _ in range(k):
+            self.lone_centres_ = np.vstack(lone) if lone else np.zeros((0, X.shape[1]), np.float32)
             labels, scores = self._nearest(X, centres)
             counts = Counter(labels[labels >= 0].tolist())
             keep = [c for c in range(len(centres)) if counts.get(c, 0) >= 2]
             if len(keep) == len(centres):
                 break
+            lone += [centres[c] for c in range(len(centres)) if counts.get(c, 0) == 1]
             centres = centres[keep]
+        self.lone_centres_ = np.vstack(lone).astype(np.float32) if lone else np.zeros((0, X.shape[1]), np.float32)
         labels, scores = self._nearest(X, centres)  # for the centres kept last
         self.centres_ = centres[self._order(labels, texts, len(centres))]
         self.labels_, self.scores_ = self._nearest(X, self.centres_)
@@ -319,6 +327,9 @@ class ThemeModel:
         best = sims.argmax(axis=1)
         score = sims[np.arange(len(best)), best]
         labels = np.where(score >= self.min_similarity, best, OUTLIER)
+        if len(self.lone_centres_):
+            lone = np.asarray(X @ self.lone_centres_.T).max(axis=1)
+            labels = np.where(lone > score, OUTLIER, labels)
         return labels, score
 
     def _describe(self, texts, labels, scores, ids: list[int]) -> list[Theme]:
@@ -352,7 +363,7 @@ class ThemeModel:
                             if phrase is None or t not in phrase[0]][: 3 - 2 * bool(phrase)]
             if not label_parts:
                 # no term in enough members to name them: the representative's own opening words
-                label_parts = [_opening(texts[max(members, key=lambda i: (scores[i], -i))])] if members else []
+                label_parts = [_opening(texts[max(members, key=lambda i: (scores[i], -i))], places)] if members else []
             rep = max(members, key=lambda i: (scores[i], -i)) if members else -1
             themes.append(Theme(id=theme_id, label=", ".join(label_parts), terms=top, size=len(members),
                                 representative=rep, representative_text=texts[rep] if rep >= 0 else "",
@@ -391,6 +402,8 @@ class ThemeModel:
         # Same input, same model, same version: a hash of what was learned.
         digest = hashlib.sha256(np.ascontiguousarray(self.centres_, dtype=np.float32).tobytes())
         digest.update(np.ascontiguousarray(self.projection_, dtype=np.float32).tobytes())
+        if len(self.lone_centres_):
+            digest.update(np.ascontiguousarray(self.lone_centres_, dtype=np.float32).tobytes())
         if self.mean_ is not None:
             digest.update(np.ascontiguousarray(self.mean_, dtype=np.float32).tobytes())
         digest.update(json.dumps(self.get_params(), sort_keys=True).encode())
@@ -436,6 +449,8 @@ class ThemeModel:
         tmp.mkdir()
         np.save(tmp / "centres.npy", self.centres_.astype(np.float32))
         np.save(tmp / "projection.npy", self.projection_)
+        if len(self.lone_centres_):
+            np.save(tmp / "lone_centres.npy", self.lone_centres_.astype(np.float32))
         if self.mean_ is not None:
             np.save(tmp / "meaning_mean.npy", self.mean_.astype(np.float32))
         self.vectorizer.save(tmp)
@@ -468,6 +483,8 @@ class ThemeModel:
         self = cls(**params, vectorizer=FindingVectorizer.load(folder))
         self.centres_ = np.load(folder / "centres.npy")
         self.projection_ = np.load(folder / "projection.npy")
+        if (folder / "lone_centres.npy").exists():
+            self.lone_centres_ = np.load(folder / "lone_centres.npy")
         if (folder / "meaning_mean.npy").exists():
             self.mean_ = np.load(folder / "meaning_mean.npy")
         self.themes_ = [Theme(representative=-1, **t)
@@ -489,9 +506,16 @@ _PHRASE_BREAK = re.compile(r"[.,;:!?()\[\]\"”“'’–—•/|]+|\s-\s")
 OPENING_WORDS = 5
 
 
-def _opening(text: str) -> str:
-    words = _PHRASE_BREAK.split(text, maxsplit=1)[0].split()[:OPENING_WORDS]
-    return " ".join(words) + ("" if " ".join(words) == " ".join(text.split()) else "…")
+def _opening(text: str, places: set[str] = frozenset()) -> str:
+    """The first words of ``text``, without the municipality's name (which
+    says where, not what: "Torsås kommun som samaktör" opens "Kommun som samaktör")."""
+    first = _PHRASE_BREAK.split(text, maxsplit=1)[0].split()
+    kept = [w for w in first if w.casefold() not in places]
+    words = kept[:OPENING_WORDS]
+    out = " ".join(words)
+    if len(kept) < len(first) and out:
+        out = out[0].upper() + out[1:]
+    return out + ("" if words == first and out == " ".join(text.split()) else "…")
 
 
 def _phrases(analyzer, text: str) -> dict[tuple[str, str], str]:
