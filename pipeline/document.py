@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
-from typing import Iterator, Union
+from typing import Callable, Iterator, Union
 
 SCHEMA_VERSION = 2  # 2: Paragraph.doubt
 
@@ -203,6 +203,17 @@ class Document:
                 raise ValueError(f"unknown block kind {kind!r}")
         notes = [ReaderNote(**n) for n in data.get("notes", [])]
         return cls(Origin(**data["origin"]), blocks, data.get("schema_version", SCHEMA_VERSION), notes)
+
+
+@dataclass(frozen=True)
+class ReadProgress:
+    """What a reader tells its caller while it works, passed down with the
+    call (never set on a module): before OCR starts, how many pages it has to
+    recognise (a worker extends its time limit by that much), and as each
+    page is done, the pages done and in all."""
+
+    pages_to_recognise: Callable[[int], None] = lambda pages: None
+    page_recognised: Callable[[int, int], None] = lambda done, total: None
 
 
 class ReadError(Exception):

@@ -22,7 +22,7 @@ from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from .document import ReadError
+from .document import ReadError, ReadProgress
 from .extract import NotAReport, Report, extract_report
 from .readers import read_document
 
@@ -47,7 +47,7 @@ class ReadResult:
     error: str | None = None
 
 
-def read_file(path: Path) -> ReadResult:
+def read_file(path: Path, progress: ReadProgress | None = None) -> ReadResult:
     """Read and extract one file in this process; every failure becomes ``error``."""
     try:
         data = path.read_bytes()
@@ -56,7 +56,7 @@ def read_file(path: Path) -> ReadResult:
     result = ReadResult(path, hashlib.sha256(data).hexdigest())
     del data
     try:
-        doc = read_document(path)
+        doc = read_document(path, progress)
         result.report = extract_report(doc)
         result.pages, result.reader = doc.origin.pages, doc.origin.reader
     except (ReadError, NotAReport) as exc:
@@ -98,14 +98,14 @@ def _child(path: Path, conn, memory_limit_mb: int | None) -> None:
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         except (ImportError, ValueError, OSError):
             pass  # no limit where the system does not allow one
-    from .readers.pdf import ocr
+    from .readers.pdf.ocr import SECONDS_PER_PAGE_ALLOWED
 
     # a scanned file takes seconds a page to recognise: the parent is told how
     # many pages, and waits that much longer before it stops the reading
-    ocr.on_pages_to_recognise = lambda pages: conn.send(("extend", pages * ocr.SECONDS_PER_PAGE_ALLOWED))
-    ocr.on_page_recognised = lambda done, total: conn.send(("progress", done, total))
+    progress = ReadProgress(lambda pages: conn.send(("extend", pages * SECONDS_PER_PAGE_ALLOWED)),
+                            lambda done, total: conn.send(("progress", done, total)))
     try:
-        conn.send(read_file(path))
+        conn.send(read_file(path, progress))
     except Exception as exc:  # a result that cannot be sent (too big, unpicklable)
         conn.send(ReadResult(path, error=f"unexpected error while reading ({type(exc).__name__}: {exc})"))
     finally:

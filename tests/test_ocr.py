@@ -13,9 +13,10 @@ from PIL import Image, ImageDraw
 from pipeline.extract import extract_report
 from pipeline.readers.pdf import read_pdf
 from pipeline.readers.pdf.model import Shape, Word
-from pipeline.readers.pdf.ocr import (X_HEIGHT_PER_POINT, PageOcr, _drop_bullet_readings, _image_skew, _mostly_vertical,
-                                      image_marks, page_words)
-from pipeline.readers.pdf.ocr_numbers import _agreed
+from pipeline.readers.pdf.ocr.image import image_marks, image_skew
+from pipeline.readers.pdf.ocr.numbers import _agreed
+from pipeline.readers.pdf.ocr.words import (X_HEIGHT_PER_POINT, PageOcr, drop_bullet_readings, mostly_vertical,
+                                            page_words)
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SCANS = FIXTURES / "scans"
@@ -94,7 +95,7 @@ def test_what_tesseract_makes_of_a_bullet_goes_and_a_full_stop_is_no_bullet():
     words = [Word("e", 69, 75, 97, 110, 11), Word("—", 80, 84, 97, 110, 11), Word("Information", 90, 150, 97, 110, 11),
              Word("m.m.", 185, 203, 97, 110, 11), Word("—", 300, 305, 97, 110, 11)]
     shapes = [bullet, full_stop]
-    kept = _drop_bullet_readings(words, shapes)
+    kept = drop_bullet_readings(words, shapes)
     assert [w.text for w in kept] == ["Information", "m.m.", "—"]  # a dash inside the text stays
     assert shapes == [bullet]
 
@@ -117,7 +118,7 @@ def test_a_page_laid_askew_has_its_angle_found_from_its_lines_of_ink(angle):
             draw.rectangle((x, y, x + w, y + 28), fill=0)
             x += w + 25
     turned = image.rotate(angle, fillcolor=255)  # counter-clockwise: the lines rise to the right
-    assert _image_skew(turned) == pytest.approx(-angle, abs=0.1)
+    assert image_skew(turned) == pytest.approx(-angle, abs=0.1)
 
 
 def test_words_standing_on_end_say_the_page_was_fed_sideways():
@@ -126,8 +127,8 @@ def test_words_standing_on_end_say_the_page_was_fed_sideways():
                                                      (0, 0, 10, 40), (0, 0, 320, 40)])
     on_end = PageOcr(words, 90.0, 0.0, pixel_boxes=[(0, 0, 40, 300), (0, 0, 40, 90), (0, 0, 40, 500),
                                                     (0, 0, 40, 10), (0, 0, 320, 40)])
-    assert not _mostly_vertical(upright) and _mostly_vertical(on_end)
-    assert not _mostly_vertical(PageOcr([], None, 0.0))
+    assert not mostly_vertical(upright) and mostly_vertical(on_end)
+    assert not mostly_vertical(PageOcr([], None, 0.0))
 
 
 def test_a_number_read_again_takes_what_two_readings_agree_on():
@@ -197,7 +198,7 @@ def test_once_a_page_was_found_turned_the_next_are_turned_before_their_first_rea
     asked its orientation and read again turned; the pages after it are asked
     first and read once, turned (recognition stubbed: a page reads well only
     turned)."""
-    from pipeline.readers.pdf import ocr
+    from pipeline.readers.pdf.ocr import pages as ocr
 
     reads: list[tuple[int, bool]] = []
 
@@ -207,7 +208,7 @@ def test_once_a_page_was_found_turned_the_next_are_turned_before_their_first_rea
         return PageOcr([], 90.0 if turned else 30.0, 0.0)
 
     monkeypatch.setattr(ocr, "_recognise", recognise)
-    monkeypatch.setattr(ocr, "_orientation", lambda png: 180)
+    monkeypatch.setattr(ocr, "orientation", lambda png: 180)
     images = []
     for n in (1, 2, 3):
         Image.new("L", (60, 80), 255).save(tmp_path / f"page-{n}.png")

@@ -48,7 +48,7 @@ def test_a_file_that_hangs_crashes_or_eats_memory_is_stopped_and_the_rest_stored
                                                                                   trouble):
     real = reading.read_document
 
-    def troubled(path):
+    def troubled(path, progress=None):
         if "2017.docx" in str(path):
             if trouble == "hangs":
                 time.sleep(60)
@@ -56,7 +56,7 @@ def test_a_file_that_hangs_crashes_or_eats_memory_is_stopped_and_the_rest_stored
                 os.kill(os.getpid(), signal.SIGSEGV)
             else:
                 bytearray(8 * 1024 ** 3)  # over the reading process's address-space limit
-        return real(path)
+        return real(path, progress)
 
     monkeypatch.setattr(reading, "read_document", troubled)  # the forked readers inherit it
     started = time.monotonic()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..document import Document, ReadError
+from ..document import Document, ReadError, ReadProgress
 
 FORMATS = {".pdf": "pdf", ".docx": "docx", ".txt": "txt"}
 
@@ -17,8 +17,9 @@ FORMATS = {".pdf": "pdf", ".docx": "docx", ".txt": "txt"}
 MAX_FILE_MB = 100
 
 
-def read_document(path: str | Path) -> Document:
-    """Read any supported report; raise :class:`ReadError` with a one-line reason."""
+def read_document(path: str | Path, progress: ReadProgress | None = None) -> Document:
+    """Read any supported report; raise :class:`ReadError` with a one-line reason.
+    ``progress`` hears of long work (pages read by OCR)."""
     path = Path(path)
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
@@ -31,7 +32,7 @@ def read_document(path: str | Path) -> Document:
     if fmt == "pdf":
         from .pdf import read_pdf
 
-        return read_pdf(path)
+        return read_pdf(path, progress=progress)
     if fmt == "docx":
         from .docx import read_docx
 

@@ -37,7 +37,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from ...document import Document, Origin, ReadError, ReaderNote
+from ...document import Document, Origin, ReadError, ReaderNote, ReadProgress
 from .layout import Layout, PageLayout, analyse, layout_pages
 from .lines import group_lines, words_from_chars
 from .model import Edge, PageContent, RuledTable, Shape, Word
@@ -73,16 +73,18 @@ def analyse_pdf(path: str | Path, settings: PdfSettings | dict | None = None,
     return analyse(contents, st)
 
 
-def read_pdf(path: str | Path, settings: PdfSettings | dict | None = None) -> Document:
+def read_pdf(path: str | Path, settings: PdfSettings | dict | None = None,
+             progress: ReadProgress | None = None) -> Document:
     """Read one PDF report. Raises ReadError for encrypted, corrupt or
-    text-less (scanned) files; FileNotFoundError when the path does not exist."""
+    text-less (scanned) files; FileNotFoundError when the path does not exist.
+    ``progress`` is told of the pages OCR reads."""
     from .backend import read_pages
 
     st = PdfSettings.resolve(settings)
     path = Path(path)
     data = _read_bytes(path)
     sha = hashlib.sha256(data).hexdigest()
-    pages = read_pages(data, st)
+    pages = read_pages(data, st, progress)
     if not any(p.words for p in pages):
         from .ocr import INSTALL_HINT, tesseract_missing
 
@@ -118,7 +120,7 @@ def _pages(numbers: list[int]) -> str:
 
 def reader_notes(layout: Layout, st: PdfSettings | None = None) -> list[ReaderNote]:
     """What the reader could not read, read by OCR or had to guess, for the report's flags."""
-    from .ocr import LOW_CONFIDENCE, OCR_DPI, PAGE_CONFIDENCE_MIN_WORDS, tesseract_missing
+    from .ocr import OCR_DPI, PAGE_CONFIDENCE_MIN_WORDS, tesseract_missing
 
     st = st or PdfSettings()
     notes: list[ReaderNote] = []
@@ -158,11 +160,11 @@ def reader_notes(layout: Layout, st: PdfSettings | None = None) -> list[ReaderNo
                                    if upright else "")
                                 + (f"; scanned askew, straightened: {', '.join(turned)}" if turned else "")
                                 + ". Machine-read text: check numbers against the sums flagged"))
-        low = [p.number for p in ocr if p.ocr_confidence is not None and p.ocr_confidence < LOW_CONFIDENCE
+        low = [p.number for p in ocr if p.ocr_confidence is not None and p.ocr_confidence < st.ocr_low_confidence
                and len(p.words) >= PAGE_CONFIDENCE_MIN_WORDS]
         if low:
             notes.append(ReaderNote("warning", "ocr_low_confidence",
-                                    f"{_pages(low)} recognised with low confidence (mean below {LOW_CONFIDENCE:g}): "
+                                    f"{_pages(low)} recognised with low confidence (mean below {st.ocr_low_confidence:g}): "
                                     "their text may be misread"))
     rotated = [(p.number, p.rotated_words) for p in pages if p.rotated_words]
     if rotated:

@@ -26,7 +26,7 @@ from dataclasses import replace
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
-from ...document import ReadError
+from ...document import ReadError, ReadProgress
 from .model import Edge, PageContent, Shape, TagNode, Word
 from .settings import PdfSettings
 
@@ -62,8 +62,9 @@ def open_pdf(data: bytes) -> "pdfium.PdfDocument":
         raise ReadError(f"not a readable PDF: {reason}") from exc
 
 
-def read_pages(data: bytes, st: PdfSettings) -> list[PageContent]:
-    """Every page of a PDF given as bytes, as plain :class:`PageContent`."""
+def read_pages(data: bytes, st: PdfSettings, progress: ReadProgress | None = None) -> list[PageContent]:
+    """Every page of a PDF given as bytes, as plain :class:`PageContent`
+    (``progress`` is told of the pages OCR reads)."""
     pdf = open_pdf(data)
     try:
         n = len(pdf)
@@ -77,14 +78,15 @@ def read_pages(data: bytes, st: PdfSettings) -> list[PageContent]:
                 pages.append(read_page(page, i + 1, st, tagged))
             finally:
                 page.close()
-        return _with_ocr(pdf, pages, st)
+        return _with_ocr(pdf, pages, st, progress)
     except pdfium.PdfiumError as exc:
         raise ReadError(f"not a readable PDF: {str(exc).strip()[:120] or type(exc).__name__}") from exc
     finally:
         pdf.close()
 
 
-def _with_ocr(pdf, pages: list[PageContent], st: PdfSettings) -> list[PageContent]:
+def _with_ocr(pdf, pages: list[PageContent], st: PdfSettings,
+              progress: ReadProgress | None = None) -> list[PageContent]:
     """The pages, scans and pages whose text layer does not read as text
     (:mod:`.text_layer`) replaced by their words from Tesseract, as new pages.
 
@@ -99,8 +101,8 @@ def _with_ocr(pdf, pages: list[PageContent], st: PdfSettings) -> list[PageConten
     if not todo:
         return pages
     can_ocr = st.ocr and tesseract_missing() is None
-    results = ocr_pages(pdf, sorted(p.number for p in todo), {p.number: (p.width, p.height) for p in todo}) \
-        if can_ocr else {}
+    results = ocr_pages(pdf, sorted(p.number for p in todo), {p.number: (p.width, p.height) for p in todo},
+                        progress) if can_ocr else {}
     out = []
     for p in pages:
         got = results.get(p.number)

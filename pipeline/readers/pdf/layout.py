@@ -25,7 +25,6 @@ from .furniture import drop_running_lines
 from .lines import drawn_bullets, group_lines
 from .lists import Marker
 from .model import Grid, Line, PageContent, TagNode, Word
-from .ocr import LOW_CONFIDENCE, OCR_LOW_CONFIDENCE
 from .paragraphs import Context, build_paragraphs
 from .ruled import find_ruled_tables, split_ruled_tables
 from .settings import PdfSettings
@@ -295,7 +294,7 @@ def _blocks(flow: list[Line | Grid], ctx: Context) -> list[Block]:
             if not text:
                 continue
             first = d.first
-            _doubt_ocr(d)
+            _doubt_ocr(d, ctx.st)
             if d.marker is None and looks_like_heading(text, first, len(d.lines), ctx):
                 heading_drafts.append((len(blocks), first.size, first.bold))
                 blocks.append(Heading(text, 1, first.page, d.bbox))
@@ -352,7 +351,7 @@ def _grid_to_table(g: Grid, ctx: Context) -> Table:
             for d in drafts:
                 text = clean_text(d.text)
                 if text:
-                    _doubt_ocr(d)
+                    _doubt_ocr(d, ctx.st)
                     paras.append(Paragraph(text, d.first.page, _marker_text(d.marker), d.bbox, d.doubt))
             cells.append(Cell(paras))
         if any(c.paragraphs for c in cells):
@@ -375,8 +374,13 @@ def _assign_levels(blocks: list[Block], heads: list[tuple[int, float, bool]]) ->
         blocks[idx].level = min(level, 6)
 
 
-def _doubt_ocr(draft) -> None:
-    """A paragraph read by OCR whose words Tesseract was, on average, unsure of."""
+#: the doubt of a paragraph whose words' source was unsure of them
+#: (``Paragraph.doubt``, then ``findings.doubt``)
+OCR_LOW_CONFIDENCE = "ocr_low_confidence"
+
+
+def _doubt_ocr(draft, st: PdfSettings) -> None:
+    """A paragraph whose words carry confidences (OCR) that are, on average, low."""
     confs = [w.conf for line in draft.lines for w in line.words if w.conf is not None]
-    if confs and sum(confs) / len(confs) < LOW_CONFIDENCE:
+    if confs and sum(confs) / len(confs) < st.ocr_low_confidence:
         draft.add_doubt(OCR_LOW_CONFIDENCE)

@@ -107,6 +107,11 @@ class PdfSettings:
     #: ... a text-less page being a scan when its largest image covers at least
     #: this share of it (a photo on a cover or a divider page covers less)
     scan_image_share: float = 0.5
+    #: a paragraph read by OCR whose words' mean confidence is below this is
+    #: marked as doubtful, and so is a page of ``PAGE_CONFIDENCE_MIN_WORDS``
+    #: words or more (clean print scores 90-97; a smudge or a misread word
+    #: pulls a line below 80)
+    ocr_low_confidence: float = 80.0
     #: a page's text layer is judged (:mod:`.text_layer`) when it has at least
     #: this many words; fewer follow the document's other pages ...
     text_layer_min_words: int = 20
@@ -146,6 +151,8 @@ class PdfSettings:
         for name in ("borderless_tables", "use_tags", "ocr"):
             if not isinstance(getattr(self, name), bool):
                 raise ValueError(f"PdfSettings.{name} must be True or False")
+        if not self.ocr_low_confidence < 100.0:
+            raise ValueError("PdfSettings.ocr_low_confidence must be below 100 (Tesseract's scale)")
         for name in ("tags_max_untagged", "tags_min_block_ratio", "text_layer_min_letters", "text_layer_min_common",
                      "text_layer_max_unmapped"):
             if not getattr(self, name) <= 1.0:

@@ -1,4 +1,4 @@
-"""The second look a scanned page's short numbers get (:mod:`.ocr`): where
+"""The second look a scanned page's short numbers get: where
 page recognition fails most, on the scores and question numbers in a
 table's cells.
 
@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .model import Word
-from .ocr import INK_LEVEL, LANGUAGE, _hocr_lines, _HocrLine, _sheet, _stdout, _tesseract
+from ..model import Word
+from .engine import LANGUAGE, HocrLine, hocr_lines, run_tesseract, stdout_text
+from .image import INK_LEVEL, stack_crops
 
 if TYPE_CHECKING:
-    from .ocr import PageOcr
+    from .words import PageOcr
 
 #: a table cell (a space the rules enclose) holding ink but no recognised
 #: word is read again on its own: Tesseract's page segmentation skips a lone
@@ -158,21 +159,21 @@ def _unread_ink(got: PageOcr, ink, cells: list) -> list[_Number]:
     return out
 
 
-def _read_sheet(image, boxes: list, margin: int, path: Path, *args: str) -> list[list[_HocrLine]]:
+def _read_sheet(image, boxes: list, margin: int, path: Path, *args: str) -> list[list[HocrLine]]:
     """Read the crops ``boxes`` (plus ``margin``) of ``image`` in one Tesseract
     run, laid one under another on a sheet read as one block of text: per
     crop, the lines read on it, in the page's pixels."""
     crops = [(b[0] - margin, b[1] - margin, b[2] + margin, b[3] + margin) for b in boxes]
-    sheet, tops = _sheet([image.crop(c) for c in crops], SHEET_GAP)
+    sheet, tops = stack_crops([image.crop(c) for c in crops], SHEET_GAP)
     sheet.save(path)
     try:
-        out = _tesseract(path, *args, "hocr")
+        out = run_tesseract(path, *args, "hocr")
     except subprocess.TimeoutExpired:
         return [[] for _ in boxes]
     if out.returncode != 0:
         return [[] for _ in boxes]
-    found: list[list[_HocrLine]] = [[] for _ in boxes]
-    for ln in _hocr_lines(_stdout(out))[1]:
+    found: list[list[HocrLine]] = [[] for _ in boxes]
+    for ln in hocr_lines(stdout_text(out))[1]:
         if not ln.words:
             continue
         mid = (min(b[1] for _, b, _ in ln.words) + max(b[3] for _, b, _ in ln.words)) / 2
@@ -182,17 +183,17 @@ def _read_sheet(image, boxes: list, margin: int, path: Path, *args: str) -> list
     return found
 
 
-def _one_word(lines: list[_HocrLine], text: str) -> _HocrLine:
+def _one_word(lines: list[HocrLine], text: str) -> HocrLine:
     """A crop's reading as one line of one word, ``text`` (a number read "1 5" is 15)."""
     words = [w for ln in lines for w in ln.words]
     box = (min(b[0] for _, b, _ in words), min(b[1] for _, b, _ in words),
            max(b[2] for _, b, _ in words), max(b[3] for _, b, _ in words))
     first = lines[0]
-    return _HocrLine(first.x0, first.bottom, first.slope, first.offset, first.x_size, first.descent,
+    return HocrLine(first.x0, first.bottom, first.slope, first.offset, first.x_size, first.descent,
                      [(text, box, min(c for _, _, c in words))], first.ascent)
 
 
-def _text(lines: list[_HocrLine]) -> str:
+def _text(lines: list[HocrLine]) -> str:
     return "".join(t for ln in lines for t, _, _ in ln.words)
 
 

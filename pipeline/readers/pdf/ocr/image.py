@@ -1,0 +1,180 @@
+"""What a page image holds besides words, and the image work before recognition:
+rendering, the angle of its text, its rules (so a ruled table stays one),
+solid blobs (drawn bullets), and crops laid on a sheet for a second reading.
+Imports nothing of the OCR package's upper layers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..model import Edge, Shape
+
+#: resolution scanned pages are rendered at for recognition (Tesseract reads
+#: 10-12 pt text best at about 300 dpi)
+OCR_DPI = 300
+
+#: a pixel darker than this (0 black - 255 white) is ink
+INK_LEVEL = 128
+
+#: ink running straight at least this long (points) is a rule: a table's
+#: border or a cell's side (the shortest cell side in reports is over 15 pt)
+RULE_MIN_POINTS = 12.0
+
+#: a vertical run is a rule by its length alone when it is this many times
+#: ``RULE_MIN_POINTS`` (longer than any letter); shorter ones must end on a
+#: horizontal rule
+VERTICAL_RULE_ALONE = 2.5
+
+#: a rule is at most this thick (points); thicker ink is a picture
+RULE_MAX_POINTS = 3.0
+
+#: a solid blob of ink this size (points) may be a bullet; the layout decides
+#: from its size against the text beside it (``drawn_bullet_*``), as for a
+#: bullet a PDF draws as a shape
+BULLET_MIN_POINTS, BULLET_MAX_POINTS = 1.8, 9.0
+
+#: ... solid: at least this share of its box is ink (an "o" or a "c" is not)
+BULLET_FILL = 0.6
+
+#: how far the search for a page's angle goes (degrees): a sheet laid on the
+#: glass by hand, or fed crooked, is off by a few degrees at most ...
+SKEW_SEARCH_DEGREES = 6.0
+
+#: ... in steps of this much, then of this much around the best
+SKEW_COARSE_STEP, SKEW_FINE_STEP = 0.25, 0.05
+
+#: the angle is sought on the image reduced this many times (300 dpi to 75:
+#: text lines stay apart, and each trial turn is quick)
+SKEW_REDUCE = 4
+
+
+def render_pages(pdf, numbers: list[int], folder: Path, dpi: int = OCR_DPI) -> list[tuple[int, Path]]:
+    """Render pages (1-based) as grey PNGs into ``folder``, in this thread
+    (PDFium is not thread-safe); Tesseract then reads them in parallel."""
+    out = []
+    for number in numbers:
+        page = pdf[number - 1]
+        try:
+            image = page.render(scale=dpi / 72, grayscale=True).to_pil()
+        finally:
+            page.close()
+        path = folder / f"page-{number:04d}.png"
+        image.save(path)
+        out.append((number, path))
+    return out
+
+
+def image_skew(image) -> float:
+    """The angle (degrees; the baselines' slope, positive when they fall to
+    the right) of a page image's text, from its ink's row profile: turned
+    straight by this angle, the text lines give the sharpest profile (rows of
+    ink and gaps). Searched over +-SKEW_SEARCH_DEGREES on a small copy, coarse
+    then fine; 0 for a page without ink."""
+    import numpy as np
+    from PIL import Image
+
+    small = image.reduce(SKEW_REDUCE)
+    ink = Image.fromarray(((np.asarray(small) < INK_LEVEL) * 255).astype(np.uint8))
+    if not np.asarray(ink).any():
+        return 0.0
+
+    def sharpness(angle: float) -> float:
+        rows = np.asarray(ink.rotate(angle, resample=Image.NEAREST), dtype=np.float64).sum(axis=1)
+        return float(np.square(np.diff(rows)).sum())
+
+    best = max(np.arange(-SKEW_SEARCH_DEGREES, SKEW_SEARCH_DEGREES + 1e-9, SKEW_COARSE_STEP), key=sharpness)
+    fine = np.arange(best - SKEW_COARSE_STEP, best + SKEW_COARSE_STEP + 1e-9, SKEW_FINE_STEP)
+    return round(float(max(fine, key=sharpness)), 2)
+
+
+def _straight(ink, run: int):
+    """The ink of horizontal runs at least ``run`` pixels long, and of the
+    vertical ones that are rules: as long as ``VERTICAL_RULE_ALONE`` runs, or
+    ending on a horizontal rule (a cell's side). A letter's stem in a large
+    heading ("l", "d") is as long as a short cell's side, but it stands free."""
+    import numpy as np
+    from scipy import ndimage
+
+    h = ndimage.binary_opening(ink, structure=np.ones((1, run), bool))
+    v = ndimage.binary_opening(ink, structure=np.ones((run, 1), bool))
+    if not v.any():
+        return h, v
+    reach = max(2, run // 4)
+    near_h = ndimage.binary_dilation(h, structure=np.ones((2 * reach + 1, 2 * reach + 1), bool))
+    labels, n = ndimage.label(v)
+    keep = np.zeros(n + 1, bool)
+    for k, sl in enumerate(ndimage.find_objects(labels), 1):
+        ys, xs = sl
+        if (ys.stop - ys.start) >= VERTICAL_RULE_ALONE * run or near_h[ys.start, xs].any() or near_h[ys.stop - 1, xs].any():
+            keep[k] = True
+    return h, keep[labels]
+
+
+def without_rules(image, width: float) -> tuple:
+    """The page image with its rules whited out (a slightly turned rule is still
+    found in pieces: over 12 pt a turn of a degree moves it by a fifth of a point)."""
+    import numpy as np
+    from PIL import Image
+    from scipy import ndimage
+
+    a = np.asarray(image)
+    h, v = _straight(a < INK_LEVEL, max(3, int(RULE_MIN_POINTS * image.width / width)))
+    rules = ndimage.binary_dilation(h | v, iterations=2)
+    clean = a.copy()
+    clean[rules] = 255
+    return Image.fromarray(clean), rules
+
+
+def image_marks(image, skew: float, width: float) -> tuple[list[Edge], list[Shape]]:
+    """Rules (long straight runs of ink) and solid blobs (bullets) of a page
+    image, in points, after turning the image back by ``skew`` degrees as the
+    words were: a ruled table or a drawn bullet on a scan is then what the
+    layout analysis knows from a born-digital page."""
+    import numpy as np
+    from PIL import Image
+    from scipy import ndimage
+
+    if skew:
+        image = image.rotate(skew, resample=Image.BILINEAR, fillcolor=255)  # clockwise for a negative skew
+    ink = np.asarray(image) < INK_LEVEL
+    scale = width / image.width  # points per pixel
+    run = max(3, int(RULE_MIN_POINTS / scale))
+    thick = RULE_MAX_POINTS / scale
+    edges: list[Edge] = []
+    for orientation, straight in zip("hv", _straight(ink, run)):
+        labels, _ = ndimage.label(straight)
+        for sl in ndimage.find_objects(labels):
+            ys, xs = sl
+            if orientation == "h" and ys.stop - ys.start <= thick:
+                y = (ys.start + ys.stop) / 2 * scale
+                edges.append(Edge("h", xs.start * scale, y, xs.stop * scale, y))
+            elif orientation == "v" and xs.stop - xs.start <= thick:
+                x = (xs.start + xs.stop) / 2 * scale
+                edges.append(Edge("v", x, ys.start * scale, x, ys.stop * scale))
+    shapes: list[Shape] = []
+    labels, _ = ndimage.label(ink, structure=np.ones((3, 3), bool))
+    lo, hi = BULLET_MIN_POINTS / scale, BULLET_MAX_POINTS / scale
+    for k, sl in enumerate(ndimage.find_objects(labels), 1):
+        ys, xs = sl
+        h, w = ys.stop - ys.start, xs.stop - xs.start
+        if not (lo <= h <= hi and lo <= w <= hi) or max(h, w) > 1.5 * min(h, w):
+            continue
+        if (labels[sl] == k).mean() < BULLET_FILL:
+            continue
+        shapes.append(Shape(xs.start * scale, ys.start * scale, xs.stop * scale, ys.stop * scale))
+    return edges, shapes
+
+
+def stack_crops(crops: list, gap: int):
+    """Crops laid one under another on a white sheet (one Tesseract run reads
+    them all), and the top of each on it."""
+    from PIL import Image
+
+    sheet = Image.new("L", (max(c.width for c in crops) + 2 * gap, sum(c.height + gap for c in crops) + gap), 255)
+    tops, y = [], gap
+    for c in crops:
+        sheet.paste(c, (gap, y))
+        tops.append(y)
+        y += c.height + gap
+    return sheet, tops

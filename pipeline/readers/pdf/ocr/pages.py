@@ -1,0 +1,128 @@
+"""Recognising a PDF's pages: render, turn upright and straight, recognise,
+read the numbers again, in parallel on every core. The top layer: it uses the
+others and nothing uses it but the PDF backend.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+
+from ....document import ReadProgress
+from .engine import orientation, read_hocr
+from .image import image_marks, image_skew, render_pages, without_rules
+from .numbers import reread_numbers, table_cells
+from .words import PageOcr, drop_bullet_readings, mostly_vertical, page_words, snap_cell_sizes
+
+#: a page read with a mean word confidence below this (or with no word) may
+#: have been fed sideways or upside down: its orientation is checked
+ORIENTATION_CHECK_CONFIDENCE = 70.0
+
+#: a page image whose text lies at this angle (degrees) or more is turned
+#: straight before recognition; below it the words are turned back from their
+#: baselines instead (see Deskew): resampling the image blurs its small digits
+#: (a lone "7" in a table cell read "ih" once turned by 0.6 degrees), and
+#: below a degree rules and rows are still found straight
+IMAGE_DESKEW_MIN_DEGREES = 1.0
+
+#: seconds of extra reading time a file is granted per page to recognise:
+#: a page takes 4-7 s of a core here; the margin covers a busy machine
+SECONDS_PER_PAGE_ALLOWED = 30.0
+
+
+def recognise_pages(images: list[tuple[int, Path]], page_heights: dict[int, tuple[float, float]],
+                    workers: int | None = None, progress: ReadProgress | None = None) -> dict[int, PageOcr]:
+    """Recognise rendered pages ((page number, PNG) each), in parallel: one
+    Tesseract process per page, one thread each, as many at once as cores."""
+    workers = workers or max(1, os.cpu_count() or 1)
+
+    # a sheet turned one way is seldom alone: once a page was found turned,
+    # the next ones are asked their orientation before their first reading;
+    # so is a landscape page (a report's portrait sheet fed sideways makes one)
+    turned_before: list[int] = []
+
+    def one(item: tuple[int, Path]) -> tuple[int, PageOcr]:
+        number, png = item
+        from PIL import Image
+
+        image = Image.open(png).convert("L")
+        width, height = page_heights[number]
+        if turned_before or width > height:
+            turn = orientation(png)
+            if turn in turned_before or (width > height and turn in (90, 270)):
+                return number, _turned(image, png, number, turn, width, height)  # read turned at once
+        got = _recognise(image, png, number, width, height)
+        if got.confidence is None or got.confidence < ORIENTATION_CHECK_CONFIDENCE or mostly_vertical(got):
+            # a sheet fed upside down reads as noise, one fed sideways as
+            # words standing on end: Tesseract's orientation detection says
+            # how far to turn it; the turned page is read again and kept if
+            # it reads better
+            turn = orientation(png)
+            if turn:
+                again = _turned(image, png, number, turn, width, height)
+                if (again.confidence or 0) > (got.confidence or 0) or (
+                        mostly_vertical(got) and not mostly_vertical(again) and again.words):
+                    got = again
+                    turned_before.append(turn)
+        return number, got
+
+    out: dict[int, PageOcr] = {}
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for future in as_completed([pool.submit(one, item) for item in images]):
+            number, got = future.result()
+            out[number] = got
+            if progress is not None:  # called from this thread only
+                progress.page_recognised(len(out), len(images))
+    return out
+
+
+def _turned(image, png: Path, number: int, turn: int, width: float, height: float) -> PageOcr:
+    """The page turned ``turn`` degrees clockwise, read: a sheet fed sideways
+    is a landscape page."""
+    turned = image.rotate(-turn, expand=True, fillcolor=255)
+    path = png.with_name(f"{png.stem}-turned.png")
+    size = (height, width) if turn in (90, 270) else (width, height)
+    got = _recognise(turned, path, number, *size)
+    got.turned, got.size = turn, size
+    return got
+
+
+def _recognise(image, png: Path, number: int, width: float, height: float) -> PageOcr:
+    """One page image's words, its rules and bullets (``png`` names the
+    files the steps leave for Tesseract)."""
+    from PIL import Image
+
+    # a sheet laid askew by a degree or more is turned straight first: its
+    # rules are then straight runs of ink, and its table rows level
+    turn = image_skew(image)
+    if abs(turn) >= IMAGE_DESKEW_MIN_DEGREES:
+        image = image.rotate(turn, resample=Image.BICUBIC, fillcolor=255)
+    else:
+        turn = 0.0
+    # Tesseract reads a ruled table's cells better without the rules (it
+    # takes a rule for a "=" or a dash, and may skip a cell's lone number)
+    clean = png.with_name(png.stem + "-clean.png")
+    clean_image, rules = without_rules(image, width)
+    clean_image.save(clean)
+    got = page_words(read_hocr(clean), number, width, height)
+    cells = table_cells(rules, got.frame.scale) if got.frame else []
+    reread_numbers(got, clean_image, cells, png.parent, number)
+    if got.words:
+        snap_cell_sizes(got, cells)
+        got.edges, got.shapes = image_marks(image, got.skew, width)
+        got.words = drop_bullet_readings(got.words, got.shapes)
+    got.skew = round(got.skew + turn, 2)  # the whole angle, for the report
+    return got
+
+
+def ocr_pages(pdf, numbers: list[int], sizes: dict[int, tuple[float, float]],
+              progress: ReadProgress | None = None) -> dict[int, PageOcr]:
+    """Render and recognise the given pages of an open PDF; ``progress`` is
+    told how many pages there are before, and as each is done."""
+    if progress is not None:
+        progress.pages_to_recognise(len(numbers))
+    with tempfile.TemporaryDirectory(prefix="kompass-ocr-") as tmp:
+        images = render_pages(pdf, numbers, Path(tmp))
+        return recognise_pages(images, sizes, progress=progress)

@@ -1,0 +1,160 @@
+"""Recognised words in PDF points: the geometry a text layer would give.
+
+A word's top and bottom are its line's (baseline minus the ascent, plus the
+descent), one height per line, so the words of a line stay on it; its size
+comes from the line's x-height; the page's small slope is taken out by the
+baselines' median. What Tesseract makes of a bullet is dropped where the
+image shows a solid blob.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from dataclasses import dataclass, field
+
+from ..model import Edge, Shape, Word
+from .engine import HocrLine, hocr_lines
+from .image import OCR_DPI
+
+#: a line's x-height over its font size (11 pt sans serif: 35 px at 300 dpi)
+X_HEIGHT_PER_POINT = 0.76
+
+#: a table cell's line whose size is read within this share of the cells'
+#: usual size has the usual size (see snap_cell_sizes)
+SIZE_SNAP_SHARE = 0.3
+
+#: a page of fewer words (a cover's title in a large face, which Tesseract
+#: reads with middling confidence) is not called doubtful as a whole: its
+#: paragraphs and findings still are, each on its own words
+PAGE_CONFIDENCE_MIN_WORDS = 20
+
+#: baselines sloping less than this (degrees) are left as they are: a line's
+#: words stay on it, and turning would only move them by rounding
+MIN_SKEW_DEGREES = 0.05
+
+#: lines shorter than this share of the page width say little about the angle
+SKEW_LINE_SHARE = 0.3
+
+#: what Tesseract makes of a bullet (a glyph it has no letter for); a word
+#: of these alone ("e", "e«") lying on a bullet's blob is the bullet, not text
+BULLET_READINGS = frozenset("e o O 0 © ® « » * ° • · ● ■ ▪ - – — = + ~ ¢".split())
+
+
+@dataclass
+class PageOcr:
+    words: list[Word]
+    #: mean word confidence (0-100), None when no word was recognised
+    confidence: float | None
+    #: the angle (degrees) the page was turned back by
+    skew: float
+    #: rules and bullets seen in the image (in points, turned back like the words)
+    edges: list[Edge] = field(default_factory=list)
+    shapes: list[Shape] = field(default_factory=list)
+    #: each word's box in the image (pixels, as recognised), for a second look
+    pixel_boxes: list[tuple[int, int, int, int]] = field(default_factory=list)
+    frame: "Frame | None" = None
+    #: degrees (clockwise) the page image was turned to stand upright, and the
+    #: page's size (points) as turned: a sheet fed sideways is a landscape page
+    turned: int = 0
+    size: tuple[float, float] | None = None
+
+
+@dataclass
+class Frame:
+    """A page image's pixels to PDF points, turned back by the page's skew."""
+
+    px_w: int
+    px_h: int
+    angle: float  # radians, the baselines' slope
+    scale: float  # points per pixel
+
+    def words(self, line: HocrLine, number: int) -> list[Word]:
+        cx, cy = self.px_w / 2, self.px_h / 2
+        cos, sin = math.cos(-self.angle), math.sin(-self.angle)
+        out = []
+        for text, (x0, _, x1, _), conf in line.words:
+            # the baseline under the word's middle, then the word turned back with it
+            mid = (x0 + x1) / 2
+            baseline = line.bottom + line.offset + line.slope * (mid - line.x0)
+            dx, dy = mid - cx, baseline - cy
+            tx, ty = cx + dx * cos - dy * sin, cy + dx * sin + dy * cos
+            half = (x1 - x0) / 2
+            top, bottom = ty - (line.x_size - line.descent), ty + line.descent
+            out.append(Word(text, (tx - half) * self.scale, (tx + half) * self.scale, top * self.scale,
+                            bottom * self.scale, size=round(line.x_height * self.scale / X_HEIGHT_PER_POINT, 1),
+                            page=number, conf=conf))
+        return out
+
+
+def page_words(hocr: str, number: int, width: float, height: float) -> PageOcr:
+    """The words of one page's hOCR, in PDF points (top-left origin), turned
+    back by the page's skew, each with its line's top, bottom and size."""
+    size, lines = hocr_lines(hocr)
+    if size is None:
+        return PageOcr([], None, 0.0)
+    px_w, px_h = size
+    slopes = [ln.slope for ln in lines
+              if ln.words and ln.words[-1][1][2] - ln.x0 >= SKEW_LINE_SHARE * px_w]
+    angle = math.atan(statistics.median(slopes)) if slopes else 0.0
+    if abs(math.degrees(angle)) < MIN_SKEW_DEGREES:
+        angle = 0.0
+    frame = Frame(px_w, px_h, angle, width / px_w if px_w else 72.0 / OCR_DPI)
+    words: list[Word] = []
+    boxes: list[tuple[int, int, int, int]] = []
+    for ln in lines:
+        words += frame.words(ln, number)
+        boxes += [b for _, b, _ in ln.words]
+    confs = [w.conf for w in words]
+    confidence = round(statistics.fmean(confs), 1) if confs else None
+    got = PageOcr(words, confidence, round(math.degrees(angle), 2), pixel_boxes=boxes)
+    got.frame = frame
+    return got
+
+
+def snap_cell_sizes(got: PageOcr, cells: list) -> None:
+    """Words in a ruled table's cells whose size is within SIZE_SNAP_SHARE of
+    the cells' usual size take that size. Tesseract sizes a line from its
+    letters' height, and a line it ran across two columns of a table, or one
+    without tall letters, comes out a point or three off: read as a change
+    of style, that split every finding of a findings table at each line.
+    (Outside tables sizes stay as read: a sub-heading is set only a little
+    larger than the text.)"""
+    inside = []
+    for w, b in zip(got.words, got.pixel_boxes):
+        x, y = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
+        if any(c[0] <= x < c[2] and c[1] <= y < c[3] for c in cells):
+            inside.append(w)
+    if not inside:
+        return
+    usual = statistics.median(w.size for w in inside)
+    for w in inside:
+        if abs(w.size - usual) <= SIZE_SNAP_SHARE * usual:
+            w.size = usual
+
+
+def mostly_vertical(got: PageOcr) -> bool:
+    """Whether most words of four letters or more stand taller than they are
+    wide: the text runs up or down the image (a sheet fed sideways, which
+    Tesseract reads line by line on end, with good confidence)."""
+    long = [b for w, b in zip(got.words, got.pixel_boxes) if len(w.text) >= 4]
+    return sum(b[3] - b[1] > b[2] - b[0] for b in long) * 2 > len(long) > 0
+
+
+def drop_bullet_readings(words: list[Word], shapes: list[Shape]) -> list[Word]:
+    """Words that are Tesseract's reading of a bullet blob ("e", "©", "—"...),
+    on it or between it and the text it marks: the blob is the bullet, so they
+    go. A blob inside a word of text (a full stop in "m.m.") is no bullet."""
+    drop: set[int] = set()
+    for s in shapes:
+        cy = (s.top + s.bottom) / 2
+        row = sorted((w for w in words if w.top <= cy <= w.bottom and w.x1 > s.x0), key=lambda w: w.x0)
+        for w in row:
+            if set(w.text) <= BULLET_READINGS or (len(w.text) <= 2 and not any(ch.isalnum() for ch in w.text)):
+                drop.add(id(w))
+                continue
+            break
+    keep = [w for w in words if id(w) not in drop]
+    shapes[:] = [s for s in shapes
+                 if not any(s.x0 < w.x1 and w.x0 < s.x1 and s.top < w.bottom and w.top < s.bottom for w in keep)]
+    return keep
