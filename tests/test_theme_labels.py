@@ -71,3 +71,15 @@ def test_a_finding_that_would_be_a_theme_alone_has_none_at_the_fit_and_later():
     assert model.labels_[-1] == themes.OUTLIER and (model.labels_[:-1] >= 0).all()
     ids, _ = model.predict([alone, "Budgeten följs upp"])
     assert ids[0] is None and ids[1] is not None  # assigned later as at the fit, and the rest as before
+
+
+def test_one_text_printed_by_two_findings_is_a_theme_of_its_own():
+    followed = ["Resultaten följs upp varje kvartal", "Målen följs upp i nämnden", "Kostnaderna följs upp noga",
+                "Avvikelser följs upp av chefen", "Klagomål följs upp systematiskt", "Besluten följs upp årligen"]
+    budget = ["Budgeten är i balans", "Budgeten kopplas till målen", "Budgeten redovisas öppet",
+              "Tydligare budget för skolan", "Budgeten jämförs med andra", "Budgeten beslutas i juni"]
+    twice = "Brandskyddet på fritidsgårdarna inspekteras"
+    model = themes.ThemeModel(n_themes=3, weights=WORDS_ONLY, min_similarity=0.0).fit(
+        followed + budget + [twice], counts=[1] * 12 + [2])
+    assert len(model.themes_) == 3 and len(model.lone_centres_) == 0
+    assert model.labels_[-1] != themes.OUTLIER

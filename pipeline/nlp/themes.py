@@ -245,20 +245,24 @@ class ThemeModel:
 
     def fit(self, texts: list[str], corpus: list[str] | None = None,
             domains: list | None = None, progress: Progress | None = None,
-            vectors: np.ndarray | None = None) -> "ThemeModel":
+            vectors: np.ndarray | None = None, counts: list[int] | None = None) -> "ThemeModel":
         """Learn the themes of ``texts`` (their areas' ``domains``: a domain,
         None, or {domain: count} for a text printed in several areas, and
-        their sentence ``vectors``); ``progress(stage, done, total)`` is told
+        their sentence ``vectors``, and ``counts``, how many findings print each
+        text: one each by default); ``progress(stage, done, total)`` is told
         where the fit stands."""
         with limited_threads():
-            return self._fit(texts, corpus, domains, progress or (lambda stage, done, total: None), vectors)
+            return self._fit(texts, corpus, domains, progress or (lambda stage, done, total: None), vectors,
+                             counts)
 
     def _fit(self, texts: list[str], corpus: list[str] | None, domains: list | None,
-             progress: Progress, vectors: np.ndarray | None = None) -> "ThemeModel":
+             progress: Progress, vectors: np.ndarray | None = None,
+             counts: list[int] | None = None) -> "ThemeModel":
         if len(texts) < 8:
             raise ValueError(f"too few findings to find themes in: {len(texts)} (at least 8)")
         if vectors is not None and len(vectors) != len(texts):
             raise ValueError(f"{len(vectors)} sentence vectors for {len(texts)} findings")
+        weight = np.ones(len(texts)) if counts is None else np.asarray(counts, dtype=np.float64)
         progress("vectors of the findings", 0, len(texts))
         sparse_X = self.vectorizer.fit_transform(texts, corpus)
         # k-means on sparse vectors with 10^5 character n-grams costs nnz * k per
@@ -287,7 +291,8 @@ class ThemeModel:
             rows = (np.arange(len(texts)) if len(texts) <= LARGE else
                     np.sort(np.random.RandomState(self.random_state).choice(len(texts), LARGE, replace=False)))
             centres = self._centres(X[rows], k)
-        # A theme of one finding is no theme: its centre is set aside as a lone
+        # A theme of one finding is no theme (one text printed by two findings
+        # is one): its centre is set aside as a lone
         # centre, so its member (and a later finding nearest it) stays without
         # a theme rather than being forced into the next one; a centre the
         # similarity threshold left empty is dropped. Repeat until every theme holds two.
@@ -295,11 +300,11 @@ class ThemeModel:
         for _ in range(k):
             self.lone_centres_ = np.vstack(lone) if lone else np.zeros((0, X.shape[1]), np.float32)
             labels, scores = self._nearest(X, centres)
-            counts = Counter(labels[labels >= 0].tolist())
-            keep = [c for c in range(len(centres)) if counts.get(c, 0) >= 2]
+            members = np.bincount(labels[labels >= 0], weights=weight[labels >= 0], minlength=len(centres))
+            keep = [c for c in range(len(centres)) if members[c] >= 2]
             if len(keep) == len(centres):
                 break
-            lone += [centres[c] for c in range(len(centres)) if counts.get(c, 0) == 1]
+            lone += [centres[c] for c in range(len(centres)) if 0 < members[c] < 2]
             centres = centres[keep]
         self.lone_centres_ = np.vstack(lone).astype(np.float32) if lone else np.zeros((0, X.shape[1]), np.float32)
         labels, scores = self._nearest(X, centres)  # for the centres kept last

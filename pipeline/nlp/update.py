@@ -193,15 +193,18 @@ def _fit(db, path: Path, n_themes, random_state, progress=None) -> ThemeUpdate:
     # in the fit and gets one theme.
     first: dict[str, int] = {}
     shares: dict[str, Counter] = defaultdict(Counter)
+    printed: Counter = Counter()
     for r in rows:
         first.setdefault(r["text"], r["id"])
+        printed[r["text"]] += 1
         if r["domain"]:
             shares[r["text"]][r["domain"]] += 1
     texts = list(first)
     model = ThemeModel(n_themes=n_themes, random_state=random_state, encoder=vectors.ENCODER)
     try:
         model.fit(texts, store.report_text(db), [shares[t] for t in texts], progress=progress,
-                  vectors=vectors.finding_vectors(db, [first[t] for t in texts]))
+                  vectors=vectors.finding_vectors(db, [first[t] for t in texts]),
+                  counts=[printed[t] for t in texts])
     except ValueError as exc:
         return ThemeUpdate("skipped", message=str(exc))
     item = {t: k for k, t in enumerate(texts)}
