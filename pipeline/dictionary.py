@@ -57,7 +57,7 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "text": "The finding as the report words it.",
         "page": "Page of the source (PDF).",
         "doubt": "NULL, or why the finding may be misread: may_join_two, may_be_part, starts_lowercase, ends_open, "
-                 "ocr_low_confidence.",
+                 "ocr_low_confidence, looks_like_furniture.",
         "theme_id": "Its theme (themes.id); NULL for an outlier or before themes are fitted.",
         "theme_score": "Cosine similarity to its theme's centre (or to the nearest, for an outlier).",
     }),

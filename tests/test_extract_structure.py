@@ -176,6 +176,24 @@ def test_findings_that_look_like_fragments_are_flagged_and_whole_ones_are_not():
                       "resultaten över tid": "starts_lowercase"}
 
 
+def test_a_page_number_or_score_line_taken_for_a_finding_is_marked():
+    """A reader that keeps a page footer or a stray score cell among the
+    findings ("6 (33)", "Poäng = - | 68") leaves it marked, never silent; a
+    finding of one word stays unmarked."""
+    body = [Heading("Område 1 Samspel mellan förtroendevalda och medborgare", 2),
+            Paragraph("Text om demokrati."),
+            Table([cells("Styrkor", "Förbättringsområden"),
+                   [Cell([Paragraph("Medborgardialog"), Paragraph("6 (33)")]),
+                    Cell([Paragraph("Utveckla webben"), Paragraph("Poäng = - | 68")])]]),
+            Heading("Översikt", 1), overview(SCORES)]
+    report = extract_report(doc(FRONT + body))
+    doubts = {f.text: f.doubt for f in report.findings}
+    assert doubts == {"Medborgardialog": None, "6 (33)": "looks_like_furniture", "Utveckla webben": None,
+                      "Poäng = - | 68": "looks_like_furniture"}
+    flag = next(f for f in report.flags if f.code == "finding_looks_like_furniture")
+    assert flag.severity == "warning" and "2 of 4 findings" in flag.message
+
+
 def test_a_join_the_reader_doubts_is_marked_on_its_finding_and_flagged():
     """The reader joined two lines it could not tell apart from a new finding
     (Paragraph.doubt): the finding carries the doubt and the report says so."""

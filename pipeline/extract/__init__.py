@@ -364,6 +364,19 @@ def _flag_question_rows(report: Report) -> None:
                     "one of them is misread or misprinted")
 
 
+#: a finding with fewer words than this (of two letters or more) and two or
+#: more other glyphs is a page's furniture or a table's stray cell ("6 (33)",
+#: "Poäng = - | 68"), not a sentence; one word alone ("Medborgardialog") is not
+FURNITURE_MAX_WORDS = 2
+_LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def _looks_like_furniture(text: str) -> bool:
+    words = _LETTER_WORD.findall(text)
+    others = sum(1 for ch in text if not ch.isspace() and not ch.isalpha())
+    return len(words) < FURNITURE_MAX_WORDS and others >= 2
+
+
 #: words a Swedish sentence does not end on: a finding ending on one was cut
 _OPEN_ENDINGS = {"och", "eller", "samt", "i", "av", "för", "med", "att", "till", "på", "om", "som",
                  "en", "ett", "den", "det", "de", "inom", "från", "vid", "mellan", "genom", "mot"}
@@ -381,7 +394,9 @@ def _flag_doubtful_findings(report: Report) -> None:
       page ends with a sentence and the next begins with one, so the finding
       may be half of one;
     * ``ocr_low_confidence`` (from the reader): a scanned page's words that
-      Tesseract was unsure of.
+      Tesseract was unsure of;
+    * ``looks_like_furniture``: hardly a word and some numbers or signs (a page
+      number, a score line): a page's furniture or a stray cell taken for a finding.
 
     A reader that loses a table's or a list's structure produces exactly
     these, so they are said rather than stored silently."""
@@ -401,6 +416,9 @@ def _flag_doubtful_findings(report: Report) -> None:
         ("ocr_low_confidence", "finding_ocr_low_confidence",
          "were recognised by OCR with low confidence (their words may be misread)",
          lambda f: f.doubt is not None and "ocr_low_confidence" in f.doubt.split(",")),
+        ("looks_like_furniture", "finding_looks_like_furniture",
+         "are hardly words: numbers or signs, as a page number or a stray table cell is",
+         lambda f: _looks_like_furniture(f.text)),
     )
     for doubt, code, what, test in checks:
         found = [f for f in report.findings if test(f)]
