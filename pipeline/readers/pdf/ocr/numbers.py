@@ -165,7 +165,7 @@ def _read_sheet(image, boxes: list, margin: int, path: Path, *args: str) -> list
     crop, the lines read on it, in the page's pixels."""
     crops = [(b[0] - margin, b[1] - margin, b[2] + margin, b[3] + margin) for b in boxes]
     sheet, tops = stack_crops([image.crop(c) for c in crops], SHEET_GAP)
-    sheet.save(path)
+    sheet.save(path, compress_level=1)
     try:
         out = run_tesseract(path, *args, "hocr")
     except subprocess.TimeoutExpired:

@@ -105,7 +105,7 @@ def _recognise(image, png: Path, number: int, width: float, height: float) -> Pa
     # takes a rule for a "=" or a dash, and may skip a cell's lone number)
     clean = png.with_name(png.stem + "-clean.png")
     clean_image, rules = without_rules(image, width)
-    clean_image.save(clean)
+    clean_image.save(clean, compress_level=1)
     got = page_words(read_hocr(clean), number, width, height)
     cells = table_cells(rules, got.frame.scale) if got.frame else []
     reread_numbers(got, clean_image, cells, png.parent, number)
