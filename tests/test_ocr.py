@@ -216,3 +216,20 @@ def test_once_a_page_was_found_turned_the_next_are_turned_before_their_first_rea
     got = ocr.recognise_pages(images, {n: (595.0, 842.0) for n in (1, 2, 3)}, workers=1)
     assert reads == [(1, False), (1, True), (2, True), (3, True)]
     assert all(got[n].turned == 180 and got[n].size == (595.0, 842.0) for n in (1, 2, 3))
+
+
+def test_long_runs_are_the_opening_by_a_line_of_that_length():
+    """The rules' ink by running sums is exactly a morphological opening by a
+    line (SciPy's), on random pages of every density and run length."""
+    import numpy as np
+    from scipy import ndimage
+
+    from pipeline.readers.pdf.ocr.image import long_runs
+
+    rng = np.random.default_rng(0)
+    for _ in range(30):
+        ink = rng.random((40, 70)) < rng.uniform(0.3, 0.97)
+        run = int(rng.integers(2, 30))
+        assert (long_runs(ink, run, 1) == ndimage.binary_opening(ink, structure=np.ones((1, run), bool))).all()
+        assert (long_runs(ink, run, 0) == ndimage.binary_opening(ink, structure=np.ones((run, 1), bool))).all()
+    assert not long_runs(np.ones((5, 5), bool), 9, 1).any()  # a run longer than the page
