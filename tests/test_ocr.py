@@ -233,3 +233,31 @@ def test_long_runs_are_the_opening_by_a_line_of_that_length():
         assert (long_runs(ink, run, 1) == ndimage.binary_opening(ink, structure=np.ones((1, run), bool))).all()
         assert (long_runs(ink, run, 0) == ndimage.binary_opening(ink, structure=np.ones((run, 1), bool))).all()
     assert not long_runs(np.ones((5, 5), bool), 9, 1).any()  # a run longer than the page
+
+
+def test_numbers_read_again_keep_their_line_and_one_reading_each():
+    """A number read again from its crop takes its page line's top, bottom and
+    size (a crop is too small to size a line by: a number sized apart from its
+    row breaks a table without rules); two crops of the same ink give one
+    reading, the longer; ink touching a word is that word's, not a number."""
+    from pipeline.readers.pdf.ocr.numbers import _beside_a_word, _on_line, _one_reading_each
+
+    line = Word("Informeras", 113, 160, 185.6, 195.9, 10.1)
+    number = Word("1.2", 76, 89, 182.8, 197.0, 15.0)
+    placed = _on_line(number, line)
+    assert (placed.top, placed.bottom, placed.size, placed.x0, placed.text) == (185.6, 195.9, 10.1, 76, "1.2")
+    words = [Word("4", 80, 90, 213, 224, 10.0), Word("1.4", 77, 90, 213, 224, 10.0), Word("16", 405, 417, 213, 224, 10.0)]
+    boxes = [(330, 880, 370, 930), (318, 880, 370, 930), (1690, 880, 1740, 930)]
+    kept, kept_boxes = _one_reading_each(words, boxes)
+    assert [w.text for w in kept] == ["1.4", "16"] and kept_boxes == [boxes[1], boxes[2]]
+    assert _beside_a_word((372, 885, 380, 925), [(318, 880, 370, 930)], 8)
+    assert not _beside_a_word((420, 885, 440, 925), [(318, 880, 370, 930)], 8)
+
+
+def test_sizes_within_a_few_per_cent_of_the_body_size_are_the_body_size():
+    from pipeline.readers.pdf.ocr.words import snap_to_body_size
+
+    sizes = [10.1, 9.3, 10.7, 10.1, 10.4, 9.8, 13.0, 10.1]
+    got = PageOcr([Word(f"w{i}", 0, 1, 10 * i, 10 * i + 9, s) for i, s in enumerate(sizes)], 95.0, 0.0)
+    snap_to_body_size(got)
+    assert [w.size for w in got.words] == [10.1] * 6 + [13.0, 10.1]  # the 13 pt heading stays a heading

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -154,9 +154,21 @@ def _unread_ink(got: PageOcr, ink, cells: list) -> list[_Number]:
             continue
         height, width = (box[3] - box[1]) * scale, (box[2] - box[0]) * scale
         if (UNREAD_MIN_POINTS <= height <= UNREAD_MAX_POINTS and width <= UNREAD_MAX_WIDTH_POINTS
-                and rest[box[1]:box[3], box[0]:box[2]].sum() >= CELL_MIN_INK_PIXELS):
+                and rest[box[1]:box[3], box[0]:box[2]].sum() >= CELL_MIN_INK_PIXELS
+                and not _beside_a_word(box, got.pixel_boxes, 2 * UNREAD_JOIN_POINTS / scale)):
             out.append(_Number(box, [], "", any_text=False))
     return out
+
+
+def _beside_a_word(box, words: list, gap: float) -> bool:
+    """Whether ink touches a recognised word on its line (within ``gap``
+    pixels): the rest of that word's letters, which its box cut short ("1.4"
+    boxed without its last stroke), not a number of its own."""
+    height = box[3] - box[1]
+    for b in words:
+        if min(b[3], box[3]) - max(b[1], box[1]) >= height / 2 and max(b[0], box[0]) - min(b[2], box[2]) <= gap:
+            return True
+    return False
 
 
 def _read_sheet(image, boxes: list, margin: int, path: Path, *args: str) -> list[list[HocrLine]]:
@@ -215,6 +227,28 @@ def _agreed(readings: list[str]) -> str | None:
     return next((r for r in votes if votes.count(r) >= 2 and _NUMBER.match(r)), None)
 
 
+def _page_line(got: "PageOcr", n: _Number) -> Word | None:
+    """A page word on the line the number sits on: the word it replaces, else
+    the word whose box overlaps the number's most in height."""
+    if n.words:
+        return got.words[n.words[0]]
+    best, overlap = None, 0
+    for w, b in zip(got.words, got.pixel_boxes):
+        o = min(b[3], n.box[3]) - max(b[1], n.box[1])
+        if o > overlap:
+            best, overlap = w, o
+    return best
+
+
+def _on_line(word: Word, line: Word | None) -> Word:
+    """A number read again from its crop, given its page line's top, bottom and
+    size: a crop holds too little text to size a line by, and a number sized
+    apart from its row reads as another style (a table's row then breaks)."""
+    if line is None:
+        return word
+    return replace(word, top=line.top, bottom=line.bottom, size=line.size)
+
+
 def reread_numbers(got: PageOcr, image, cells: list, folder: Path, number: int) -> None:
     """A second look at the short numbers, where page recognition fails most
     (the scores in a table's cells): each number, and each table cell with ink
@@ -261,9 +295,31 @@ def reread_numbers(got: PageOcr, image, cells: list, folder: Path, number: int) 
         if not lines:
             continue
         drop.update(n.words)
+        line_of = _page_line(got, n)
         for ln in lines:
-            new_words += got.frame.words(ln, number)
+            new_words += [_on_line(w, line_of) for w in got.frame.words(ln, number)]
             new_boxes += [b for _, b, _ in ln.words]
+    new_words, new_boxes = _one_reading_each(new_words, new_boxes)
     keep = [i for i in range(len(got.words)) if i not in drop]
     got.words = [got.words[i] for i in keep] + new_words
     got.pixel_boxes = [got.pixel_boxes[i] for i in keep] + new_boxes
+
+
+def _overlap(a, b) -> bool:
+    """Whether two boxes share half the narrower one's width and half the lower one's height."""
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    return w >= min(a[2] - a[0], b[2] - b[0]) / 2 and h >= min(a[3] - a[1], b[3] - b[1]) / 2
+
+
+def _one_reading_each(words: list[Word], boxes: list) -> tuple[list[Word], list]:
+    """Crops read again can overlap (the ink of "1.4" in two blobs, each crop
+    showing its neighbour): where two readings cover the same ink, the longer
+    one is kept."""
+    order = sorted(range(len(words)), key=lambda i: (-len(words[i].text), i))
+    kept: list[int] = []
+    for i in order:
+        if not any(_overlap(boxes[i], boxes[j]) for j in kept):
+            kept.append(i)
+    kept.sort()
+    return [words[i] for i in kept], [boxes[i] for i in kept]

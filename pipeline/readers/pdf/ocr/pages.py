@@ -14,7 +14,7 @@ from ....document import ReadProgress
 from .engine import orientation, read_hocr
 from .image import image_marks, image_skew, render_pages, without_rules
 from .numbers import reread_numbers, table_cells
-from .words import PageOcr, drop_bullet_readings, mostly_vertical, page_words, snap_cell_sizes
+from .words import PageOcr, drop_bullet_readings, mostly_vertical, page_words, snap_cell_sizes, snap_to_body_size
 
 #: a page read with a mean word confidence below this (or with no word) may
 #: have been fed sideways or upside down: its orientation is checked
@@ -111,6 +111,7 @@ def _recognise(image, png: Path, number: int, width: float, height: float) -> Pa
     reread_numbers(got, clean_image, cells, png.parent, number)
     if got.words:
         snap_cell_sizes(got, cells)
+        snap_to_body_size(got)
         got.edges, got.shapes = image_marks(image, got.skew, width)
         got.words = drop_bullet_readings(got.words, got.shapes)
     got.skew = round(got.skew + turn, 2)  # the whole angle, for the report

@@ -23,6 +23,9 @@ X_HEIGHT_PER_POINT = 0.76
 #: a table cell's line whose size is read within this share of the cells'
 #: usual size has the usual size (see snap_cell_sizes)
 SIZE_SNAP_SHARE = 0.3
+#: how far (share of the size) a line's size read from its x-height may be
+#: off: a pixel or two of a 30-pixel x-height (see snap_to_body_size)
+BODY_SIZE_PRECISION = 0.09
 
 #: a page of fewer words (a cover's title in a large face, which Tesseract
 #: reads with middling confidence) is not called doubtful as a whole: its
@@ -131,6 +134,20 @@ def snap_cell_sizes(got: PageOcr, cells: list) -> None:
     for w in inside:
         if abs(w.size - usual) <= SIZE_SNAP_SHARE * usual:
             w.size = usual
+
+
+def snap_to_body_size(got: PageOcr) -> None:
+    """Words whose size is within ``BODY_SIZE_PRECISION`` of the page's body
+    size (the median size of its words) take the body size: a line's x-height
+    is read to a pixel or two, a few per cent of the size, and the layout
+    takes any larger difference for a change of style (a table's rows then
+    come apart). A heading is set larger than that."""
+    if not got.words:
+        return
+    body = statistics.median(w.size for w in got.words)
+    for w in got.words:
+        if abs(w.size - body) <= BODY_SIZE_PRECISION * body:
+            w.size = body
 
 
 def mostly_vertical(got: PageOcr) -> bool:
