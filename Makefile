@@ -58,6 +58,12 @@ bench: $(VENV)/.installed
 # and compared with its born-digital PDF; about 20 minutes
 bench-scans: $(VENV)/.installed
 	$(BIN)/python tools/bench_ocr_variants.py
+	@# our own scan corpus: 32 bench-corpus reports (~400 pages) scanned with scanner
+	@# faults or stripped of their /ToUnicode maps, split once into dev and test halves
+	@# (needs the bench corpus of `make bench`, and qpdf); both halves about 30 minutes
+	$(BIN)/python tools/make_bench_corpus.py --out build/bench-corpus --reports 300
+	$(BIN)/python tools/make_scan_corpus.py
+	$(BIN)/python tools/bench_scan_corpus.py
 
 # Rebuild the Word and PDF renditions of the seed reports (needs LibreOffice:
 # apt-get install libreoffice-writer-nogui). CI does not: the results are committed.
