@@ -335,17 +335,32 @@ def test_a_question_number_with_another_areas_digit_takes_the_area_around_it():
 
 def test_an_area_without_a_total_row_keeps_the_frameworks_maximum_and_says_when_rows_fall_short():
     """Area 3's total row and its second question were not read: its maximum
-    is the framework's 100, not the 50 its one question adds up to, and the
-    shortfall is flagged."""
+    is the framework's 100, not the 50 its one question adds up to, and its
+    score is unknown, never the sum of the rows read; the shortfall is flagged."""
     table = overview(SCORES)
     del table.rows[4 * 2 + 2:4 * 2 + 4]
     blocks = FRONT + [Heading("Område 1 Samspel mellan förtroendevalda och medborgare", 2),
                       Paragraph("Styrkor"), Paragraph("En styrka", list_marker="•"), table]
     r = extract_report(doc(blocks))
     area3 = next(a for a in r.areas if a.number == 3)
-    assert area3.max == 100 and area3.score == SCORES[2] // 2 and area3.score_source == "questions"
-    assert any(f.code == "question_max_mismatch" and "area 3: sub-question maxima sum to 50 but the area "
-               "maximum is 100" in f.message for f in r.flags)
+    assert area3.max == 100 and area3.score is None and area3.score_source is None
+    flags = {f.code: f for f in r.flags}
+    assert "area 3: sub-question maxima sum to 50 but the area maximum is 100" in flags["question_max_mismatch"].message
+    assert flags["area_score_unknown"].severity == "error"
+    assert f"not the sum of the rows read ({SCORES[2] // 2})" in flags["area_score_unknown"].message
+    assert r.total_score is None  # no total printed: the sum of seven areas is not the total
+    assert "only 7 of 8 area scores are known: the total is unknown" in flags["total_not_printed"].message
+
+
+def test_an_area_whose_rows_are_all_there_without_a_total_row_takes_their_sum():
+    table = overview(SCORES)
+    del table.rows[4 * 2 + 3]  # area 3's total row only
+    blocks = FRONT + [Heading("Område 1 Samspel mellan förtroendevalda och medborgare", 2),
+                      Paragraph("Styrkor"), Paragraph("En styrka", list_marker="•"), table]
+    r = extract_report(doc(blocks))
+    area3 = next(a for a in r.areas if a.number == 3)
+    assert (area3.score, area3.max, area3.score_source) == (SCORES[2], 100, "questions")
+    assert "area_score_unknown" not in {f.code for f in r.flags}
 
 
 def test_a_long_label_read_with_a_letter_wrong_still_announces_its_findings():

@@ -240,10 +240,16 @@ def extract_report(doc: Document) -> Report:
             score, source = total_row.score, "overview"
         elif a in section_scores:
             score, source = section_scores[a], "section"
-        elif q_sum is not None:
+        elif q_sum is not None and _rows_whole(qs):
             score, source = q_sum, "questions"
             report.flag(Severity.INFO, "area_score_from_questions",
                         f"area {a}: no area score printed; stored the sum of its sub-question points ({num(q_sum)})")
+        elif q_sum is not None:
+            # rows lost or without points: their sum is not the area's score
+            report.flag(Severity.ERROR, "area_score_unknown",
+                        f"area {a}: no area score printed, and its sub-questions are incomplete (maxima sum to "
+                        f"{num(q_max)} of {AREA_MAX}, {sum(q.score is None for q in qs)} without points): "
+                        f"the score is unknown, not the sum of the rows read ({num(q_sum)})")
         # without a total row the area's maximum is the framework's, never
         # the sum of the maxima read (a row lost would shrink it unseen)
         max_ = total_row.max if total_row is not None and total_row.max else (
@@ -251,7 +257,7 @@ def extract_report(doc: Document) -> Report:
         if score is None and not qs and a not in seen_areas:
             report.flag(Severity.ERROR, "missing_area", f"area {a}: no score, sub-questions or section found")
             continue
-        if score is None:
+        if score is None and not (q_sum is not None and not _rows_whole(qs)):
             report.flag(Severity.ERROR, "missing_area_score", f"area {a}: no score printed")
         if source == "overview" and a in section_scores and section_scores[a] != score:
             report.flag(Severity.WARNING, "area_score_mismatch",
@@ -302,11 +308,14 @@ def extract_report(doc: Document) -> Report:
         if len(scored) == 8 and abs(area_sum - report.total_score) > 1e-6:
             report.flag(Severity.WARNING, "total_mismatch",
                         f"area scores sum to {num(area_sum)} but the printed total is {num(report.total_score)}")
-    elif scored:
+    elif len(scored) == 8:
         report.total_score = area_sum
-        report.flag(Severity.INFO, "total_not_printed",
-                    f"no total printed; stored the sum of the area scores ({num(area_sum)})"
-                    + ("" if len(scored) == 8 else f" over {len(scored)} areas only"))
+        report.flag(Severity.INFO, "total_not_printed", f"no total printed; stored the sum of the area scores ({num(area_sum)})")
+    elif scored:
+        # a sum over the areas read is not the total: it stays unknown
+        report.flag(Severity.WARNING, "total_not_printed",
+                    f"no total printed, and only {len(scored)} of 8 area scores are known: the total is unknown "
+                    f"(not the sum of those, {num(area_sum)})")
     if len(report.areas) != 8 or len(scored) != 8:
         report.flag(Severity.ERROR, "incomplete_areas", f"{len(scored)} of 8 area scores found")
     if not report.findings:
@@ -335,6 +344,13 @@ def extract_report(doc: Document) -> Report:
 #: a printed percent is rounded to a whole: it may be off by half a percent
 #: of its maximum
 PERCENT_ROUNDING = 0.005
+
+
+def _rows_whole(qs) -> bool:
+    """Whether an area's sub-question rows are all there with their points:
+    their maxima make the area's maximum and none lacks its score."""
+    return (bool(qs) and all(q.score is not None and q.max is not None for q in qs)
+            and abs(sum(q.max for q in qs) - AREA_MAX) < 1e-6)
 
 
 def _rounds_to(q) -> bool:
