@@ -8,6 +8,11 @@ from pipeline.nlp.representation import ViewWeights
 from pipeline.nlp.swedish import SwedishAnalyzer
 
 WORDS_ONLY = ViewWeights(0, 1, 0)
+#: two subjects, six findings each
+FOLLOWED = ["Resultaten följs upp varje kvartal", "Målen följs upp i nämnden", "Kostnaderna följs upp noga",
+            "Avvikelser följs upp av chefen", "Klagomål följs upp systematiskt", "Besluten följs upp årligen"]
+BUDGET = ["Budgeten är i balans", "Budgeten kopplas till målen", "Budgeten redovisas öppet",
+          "Tydligare budget för skolan", "Budgeten jämförs med andra", "Budgeten beslutas i juni"]
 
 
 def test_a_phrase_never_runs_across_punctuation():
@@ -19,10 +24,7 @@ def test_a_phrase_never_runs_across_punctuation():
 def test_a_label_word_is_written_by_the_members():
     analyzer = SwedishAnalyzer()
     assert analyzer.terms_of_word("följs")[0] == "följe"  # the lookup table's choice the label must not show
-    followed = ["Resultaten följs upp varje kvartal", "Målen följs upp i nämnden", "Kostnaderna följs upp noga",
-                "Avvikelser följs upp av chefen", "Klagomål följs upp systematiskt", "Besluten följs upp årligen"]
-    budget = ["Budgeten är i balans", "Budgeten kopplas till målen", "Budgeten redovisas öppet",
-              "Tydligare budget för skolan", "Budgeten jämförs med andra", "Budgeten beslutas i juni"]
+    followed, budget = FOLLOWED, BUDGET
     model = themes.ThemeModel(n_themes=2, weights=WORDS_ONLY).fit(followed + budget)
     labels = {t.label for t in model.themes_}
     assert any("följs" in label for label in labels), labels
@@ -61,10 +63,7 @@ def test_a_theme_without_a_shared_term_is_named_by_its_representative():
 
 
 def test_a_finding_that_would_be_a_theme_alone_has_none_at_the_fit_and_later():
-    followed = ["Resultaten följs upp varje kvartal", "Målen följs upp i nämnden", "Kostnaderna följs upp noga",
-                "Avvikelser följs upp av chefen", "Klagomål följs upp systematiskt", "Besluten följs upp årligen"]
-    budget = ["Budgeten är i balans", "Budgeten kopplas till målen", "Budgeten redovisas öppet",
-              "Tydligare budget för skolan", "Budgeten jämförs med andra", "Budgeten beslutas i juni"]
+    followed, budget = FOLLOWED, BUDGET
     alone = "Brandskyddet på fritidsgårdarna inspekteras"
     model = themes.ThemeModel(n_themes=3, weights=WORDS_ONLY, min_similarity=0.0).fit(followed + budget + [alone])
     assert len(model.themes_) == 2 and len(model.lone_centres_) == 1
@@ -74,10 +73,7 @@ def test_a_finding_that_would_be_a_theme_alone_has_none_at_the_fit_and_later():
 
 
 def test_one_text_printed_by_two_findings_is_a_theme_of_its_own():
-    followed = ["Resultaten följs upp varje kvartal", "Målen följs upp i nämnden", "Kostnaderna följs upp noga",
-                "Avvikelser följs upp av chefen", "Klagomål följs upp systematiskt", "Besluten följs upp årligen"]
-    budget = ["Budgeten är i balans", "Budgeten kopplas till målen", "Budgeten redovisas öppet",
-              "Tydligare budget för skolan", "Budgeten jämförs med andra", "Budgeten beslutas i juni"]
+    followed, budget = FOLLOWED, BUDGET
     twice = "Brandskyddet på fritidsgårdarna inspekteras"
     model = themes.ThemeModel(n_themes=3, weights=WORDS_ONLY, min_similarity=0.0).fit(
         followed + budget + [twice], counts=[1] * 12 + [2])

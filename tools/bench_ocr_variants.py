@@ -89,6 +89,15 @@ def read(path: Path, cache: Path, fresh: bool, kompass: Path = ROOT) -> dict:
     """Read ``path`` in a fresh process running the kompass code in ``kompass``."""
     if cache.exists() and not fresh and cache.stat().st_mtime >= path.stat().st_mtime:
         return json.loads(cache.read_text())
+    got = read_in_process(path, kompass)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_text(json.dumps(got, ensure_ascii=False, indent=1))
+    return got
+
+
+def read_in_process(path: Path, kompass: Path = ROOT) -> dict:
+    """``path`` read as an ingest reads it, in a fresh process running the
+    kompass code in ``kompass``: reader, seconds, CPU, pages, the report."""
     out = subprocess.run([sys.executable, "-c", READ, str(path.resolve())], capture_output=True, text=True,
                          cwd=kompass, timeout=3600)
     if out.returncode != 0:
@@ -96,8 +105,6 @@ def read(path: Path, cache: Path, fresh: bool, kompass: Path = ROOT) -> dict:
                "seconds": None, "cpu": None, "pages": None, "reader": None, "report": None}
     else:
         got = json.loads(out.stdout.strip().splitlines()[-1])
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    cache.write_text(json.dumps(got, ensure_ascii=False, indent=1))
     return got
 
 

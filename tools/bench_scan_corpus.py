@@ -38,7 +38,6 @@ import argparse
 import difflib
 import hashlib
 import json
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -48,7 +47,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tools.bench_ocr import FINDING_SIMILARITY  # noqa: E402
-from tools.bench_ocr_variants import READ, report_of  # noqa: E402
+from tools.bench_ocr_variants import read_in_process, report_of  # noqa: E402
 
 CORPUS = ROOT / "build" / "scan-corpus"
 SPLITS = ("dev", "test")
@@ -62,13 +61,7 @@ def read(path: Path, cache: Path, fresh: bool, kompass: Path) -> dict:
         got = json.loads(cache.read_text())
         if got.get("input_sha256") == digest:
             return got
-    out = subprocess.run([sys.executable, "-c", READ, str(path.resolve())], capture_output=True, text=True,
-                         cwd=kompass, timeout=3600)
-    if out.returncode != 0:
-        got = {"error": f"crashed (exit {out.returncode}): {out.stderr.strip().splitlines()[-1:]}",
-               "seconds": None, "cpu": None, "pages": None, "reader": None, "report": None}
-    else:
-        got = json.loads(out.stdout.strip().splitlines()[-1])
+    got = read_in_process(path, kompass)
     got["input_sha256"] = digest
     cache.parent.mkdir(parents=True, exist_ok=True)
     cache.write_text(json.dumps(got, ensure_ascii=False, indent=1))
