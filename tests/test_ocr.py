@@ -14,7 +14,7 @@ from pipeline.extract import extract_report
 from pipeline.readers.pdf import read_pdf
 from pipeline.readers.pdf.model import Shape, Word
 from pipeline.readers.pdf.ocr.image import image_marks, image_skew
-from pipeline.readers.pdf.ocr.numbers import _agreed
+from pipeline.readers.pdf.ocr.numbers import _agreed, _agreed_word
 from pipeline.readers.pdf.ocr.words import (X_HEIGHT_PER_POINT, PageOcr, drop_bullet_readings, mostly_vertical,
                                             page_words)
 
@@ -144,6 +144,19 @@ def test_a_number_read_again_takes_what_two_readings_agree_on():
     assert _agreed(["Zz", "7", "3"]) is None
     assert _agreed(["Max", "Max", "Max"]) is None
     assert _agreed(["i", "1", "i"]) is None
+
+
+def test_ink_no_word_covers_is_a_word_when_both_models_spell_it_alike():
+    """The English model has no Swedish letters: "Uppnatt" and "Uppnått" are
+    one reading, the Swedish one kept; readings that differ otherwise, are
+    short, or are not letters are no word."""
+    assert _agreed_word("Uppnatt", "Uppnått") == "Uppnått"
+    assert _agreed_word("Max", "Max") == "Max"
+    assert _agreed_word("Uppnatt", "Uppnätt ") == "Uppnätt"
+    assert _agreed_word("Upprratt", "Uppnått") is None
+    assert _agreed_word("ee", "ee") is None  # two letters: a speck's reading as often as a word
+    assert _agreed_word("15", "15") is None  # numbers are agreed as numbers
+    assert _agreed_word("", "") is None
 
 
 def test_a_report_with_a_scanned_page_reads_as_its_born_digital_original(tesseract, tmp_path):

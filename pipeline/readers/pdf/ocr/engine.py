@@ -125,15 +125,23 @@ class HocrLine:
 
 
 def hocr_lines(hocr: str) -> tuple[tuple[int, int] | None, list[HocrLine]]:
-    """The image size and the text lines of Tesseract's hOCR output."""
+    """The image size and the text lines of Tesseract's hOCR output (its first image)."""
+    pages = hocr_pages(hocr)
+    return pages[0] if pages else (None, [])
+
+
+def hocr_pages(hocr: str) -> list[tuple[tuple[int, int] | None, list[HocrLine]]]:
+    """Per image Tesseract read (one, or each of a list file's), its size and
+    text lines."""
     root = ElementTree.fromstring(re.sub(r"<!DOCTYPE[^>]*>", "", hocr, count=1))
-    page_el = next((e for e in root.iter() if e.get("class") == "ocr_page"), None)
-    if page_el is None:
-        return None, []
+    return [_page_lines(e) for e in root.iter() if e.get("class") == "ocr_page"]
+
+
+def _page_lines(page_el) -> tuple[tuple[int, int] | None, list[HocrLine]]:
     m = _BBOX.search(_title(page_el))
     size = (int(m.group(3)), int(m.group(4))) if m else None
     out = []
-    for line in root.iter():
+    for line in page_el.iter():
         if line.get("class") not in ("ocr_line", "ocr_header", "ocr_caption", "ocr_textfloat"):
             continue
         t = _title(line)

@@ -6,6 +6,8 @@ Imports nothing of the OCR package's upper layers.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..model import Edge, Shape
@@ -63,6 +65,19 @@ def render_pages(pdf, numbers: list[int], folder: Path, dpi: int = OCR_DPI) -> l
         image.save(path, compress_level=1)  # written once, read once: speed over size
         out.append((number, path))
     return out
+
+
+@contextmanager
+def temporary_image(image, stem: Path) -> Iterator[Path]:
+    """``image`` written as ``stem``.pgm for Tesseract, removed after.
+    Uncompressed: written and read forty times faster than a PNG, and it
+    lives for one reading."""
+    path = stem.with_suffix(".pgm")
+    image.save(path)
+    try:
+        yield path
+    finally:
+        path.unlink(missing_ok=True)
 
 
 def image_skew(image) -> float:

@@ -14,13 +14,16 @@ from __future__ import annotations
 
 import re
 import subprocess
+import unicodedata
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..model import Word
-from .engine import LANGUAGE, HocrLine, hocr_lines, run_tesseract, stdout_text
-from .image import INK_LEVEL, stack_crops
+from .engine import LANGUAGE, HocrLine, hocr_lines, hocr_pages, run_tesseract, stdout_text
+from .image import INK_LEVEL, stack_crops, temporary_image
 
 if TYPE_CHECKING:
     from .words import PageOcr
@@ -50,6 +53,11 @@ UNREAD_PAD_POINTS, UNREAD_JOIN_POINTS = 1.0, 2.0
 UNREAD_MIN_POINTS, UNREAD_MAX_POINTS, UNREAD_MAX_WIDTH_POINTS = 4.0, 20.0, 60.0
 #: white space (pixels) between crops laid one under another on a sheet
 SHEET_GAP = 30
+#: ink no word covers that both models read as the same word of at least
+#: this many letters (the English one has no "å", "ä", "ö": it reads them
+#: unaccented) is that word: a column header page segmentation passed over
+#: ("Uppnått" over a score column)
+UNREAD_WORD_MIN_LETTERS = 3
 #: Tesseract's Swedish model has no good "%": it reads "48%" as "4890",
 #: "4820" or "30940"; the English model reads it. A Swedish reading of the
 #: English one's digits and two or three more characters is the same reading
@@ -88,7 +96,8 @@ class _Number:
     words: list[int]
     page: str
     #: an empty cell's reading is taken even when it is no number (a header's
-    #: "Max"); ink outside the cells is taken only as a number
+    #: "Max"); ink outside the cells only as a number or a word both models
+    #: read alike (``_agreed_word``)
     any_text: bool = True
 
 
@@ -177,9 +186,9 @@ def _read_sheet(image, boxes: list, margin: int, path: Path, *args: str) -> list
     crop, the lines read on it, in the page's pixels."""
     crops = [(b[0] - margin, b[1] - margin, b[2] + margin, b[3] + margin) for b in boxes]
     sheet, tops = stack_crops([image.crop(c) for c in crops], SHEET_GAP)
-    sheet.save(path, compress_level=1)
     try:
-        out = run_tesseract(path, *args, "hocr")
+        with temporary_image(sheet, path) as file:
+            out = run_tesseract(file, *args, "hocr")
     except subprocess.TimeoutExpired:
         return [[] for _ in boxes]
     if out.returncode != 0:
@@ -193,6 +202,36 @@ def _read_sheet(image, boxes: list, margin: int, path: Path, *args: str) -> list
         if k is not None:
             found[k].append(ln.shifted(crops[k][0] - SHEET_GAP, crops[k][1] - tops[k]))
     return found
+
+
+def _read_alone(image, boxes: list, margin: int, folder: Path, name: str, *args: str) -> list[list[HocrLine]]:
+    """Each crop ``boxes`` (plus ``margin``) of ``image`` read on a sheet of
+    its own, all in one Tesseract run (a list of images: the model is loaded
+    once): per crop, the lines read on it, in the page's pixels."""
+    crops = [(b[0] - margin, b[1] - margin, b[2] + margin, b[3] + margin) for b in boxes]
+    with ExitStack() as files:
+        paths = [files.enter_context(temporary_image(stack_crops([image.crop(c)], SHEET_GAP)[0],
+                                                     folder / f"{name}-{k}")) for k, c in enumerate(crops)]
+        listing = files.enter_context(_listing(folder / f"{name}.txt", paths))
+        try:
+            out = run_tesseract(listing, *args, "hocr")
+        except subprocess.TimeoutExpired:
+            return [[] for _ in boxes]
+    pages = hocr_pages(stdout_text(out)) if out.returncode == 0 else []
+    if len(pages) != len(boxes):
+        return [[] for _ in boxes]
+    return [[ln.shifted(c[0] - SHEET_GAP, c[1] - SHEET_GAP) for ln in lines if ln.words]
+            for c, (_, lines) in zip(crops, pages)]
+
+
+@contextmanager
+def _listing(path: Path, images: list[Path]) -> Iterator[Path]:
+    """A list file naming images for one Tesseract run, removed after."""
+    path.write_text("".join(f"{image}\n" for image in images), encoding="utf-8")
+    try:
+        yield path
+    finally:
+        path.unlink(missing_ok=True)
 
 
 def _one_word(lines: list[HocrLine], text: str) -> HocrLine:
@@ -227,6 +266,18 @@ def _agreed(readings: list[str]) -> str | None:
     return next((r for r in votes if votes.count(r) >= 2 and _NUMBER.match(r)), None)
 
 
+def _agreed_word(english: str, swedish: str) -> str | None:
+    """The Swedish reading when it is a word of letters that the English
+    reading spells the same but for the accents it has no letters for."""
+    def plain(text: str) -> str:
+        return "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
+
+    word = swedish.strip()
+    if len(word) >= UNREAD_WORD_MIN_LETTERS and word.isalpha() and plain(word) == plain(english.strip()):
+        return word
+    return None
+
+
 def _page_line(got: "PageOcr", n: _Number) -> Word | None:
     """A page word on the line the number sits on: the word it replaces, else
     the word whose box overlaps the number's most in height."""
@@ -257,7 +308,8 @@ def reread_numbers(got: PageOcr, image, cells: list, folder: Path, number: int) 
     :func:`table_cells`), is cropped close to its ink and read again by the English
     and the Swedish model. The number two of the three readings agree on is
     taken; when none do, the crop read alone (digits only, and any letter)
-    decides; when still none agree, the page's reading stays."""
+    decides; when still none agree, the page's reading stays. Ink no word
+    covers may also be a word both models read alike (a column's header)."""
     import numpy as np
 
     if got.frame is None:
@@ -268,29 +320,39 @@ def reread_numbers(got: PageOcr, image, cells: list, folder: Path, number: int) 
         return
     margin = max(1, round(NUMBER_MARGIN_POINTS / got.frame.scale))
     boxes = [n.box for n in todo]
-    english = _read_sheet(image, boxes, margin, folder / f"numbers-{number}-eng.png", "-l", "eng", "--psm", "6")
-    swedish = _read_sheet(image, boxes, margin, folder / f"numbers-{number}-swe.png", "-l", LANGUAGE, "--psm", "6")
+    # the crops are read as ink and paper, divided where the page's ink is:
+    # Tesseract's own threshold, drawn from a small crop of a blurred or noisy
+    # scan, can fall inside the strokes' grey edges and break the digits
+    image = image.point(lambda v: 255 if v >= INK_LEVEL else 0)
+    english = _read_sheet(image, boxes, margin, folder / f"numbers-{number}-eng", "-l", "eng", "--psm", "6")
+    swedish = _read_sheet(image, boxes, margin, folder / f"numbers-{number}-swe", "-l", LANGUAGE, "--psm", "6")
+    readings = [[(n.page, []), (_text(english[k]), english[k]), (_text(swedish[k]), swedish[k])]
+                for k, n in enumerate(todo)]
+    # what two readings do not agree on is read alone as one line, with
+    # digits alone allowed and with any letter (the digits-only mode drops a
+    # lone "7" it is unsure of)
+    undecided = [k for k in range(len(todo))
+                 if _agreed([r for r, _ in readings[k]]) is None and (english[k] or swedish[k])]
+    if undecided:
+        for i, extra in enumerate((["-c", "tessedit_char_whitelist=0123456789.,%"], [])):
+            alone = _read_alone(image, [todo[k].box for k in undecided], margin, folder, f"number-{number}-{i}",
+                                "-l", "eng", "--psm", "7", *extra)
+            for k, lines in zip(undecided, alone):
+                readings[k].append((_text(lines), lines))
     drop: set[int] = set()
     new_words: list[Word] = []
     new_boxes: list = []
     for k, n in enumerate(todo):
-        readings = [(n.page, []), (_text(english[k]), english[k]), (_text(swedish[k]), swedish[k])]
-        winner = _agreed([r for r, _ in readings])
-        if winner is None and (english[k] or swedish[k]):
-            # read alone as one line, with digits alone allowed and with any
-            # letter (the digits-only mode drops a lone "7" it is unsure of)
-            for i, extra in enumerate((["-c", "tessedit_char_whitelist=0123456789.,%"], [])):
-                alone = _read_sheet(image, [n.box], margin, folder / f"number-{number}-{k}-{i}.png", "-l", "eng",
-                                    "--psm", "7", *extra)[0]
-                readings.append((_text(alone), alone))
-            winner = _agreed([r for r, _ in readings])
+        winner = _agreed([r for r, _ in readings[k]])
         if winner is None and not n.words and n.any_text:
             # an empty cell with ink: what it holds, if not a number (a header's "Max")
             lines = swedish[k] or english[k]
+        elif winner is None and not n.words and _agreed_word(_text(english[k]), _text(swedish[k])):
+            lines = swedish[k]
         elif winner is None or winner == n.page:
             continue
         else:
-            lines = next(([_one_word(lns, winner)] for r, lns in readings if lns and _agreed([r, winner]) == winner),
+            lines = next(([_one_word(lns, winner)] for r, lns in readings[k] if lns and _agreed([r, winner]) == winner),
                          [])
         if not lines:
             continue

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ....document import ReadProgress
 from .engine import orientation, read_hocr
-from .image import image_marks, image_skew, render_pages, without_rules
+from .image import image_marks, image_skew, render_pages, temporary_image, without_rules
 from .numbers import reread_numbers, table_cells
 from .words import PageOcr, drop_bullet_readings, mostly_vertical, page_words, snap_cell_sizes, snap_to_body_size
 
@@ -105,10 +105,9 @@ def _recognise(image, png: Path, number: int, width: float, height: float) -> Pa
         turn = 0.0
     # Tesseract reads a ruled table's cells better without the rules (it
     # takes a rule for a "=" or a dash, and may skip a cell's lone number)
-    clean = png.with_name(png.stem + "-clean.png")
     clean_image, rules = without_rules(image, width)
-    clean_image.save(clean, compress_level=1)
-    got = page_words(read_hocr(clean), number, width, height)
+    with temporary_image(clean_image, png.with_name(png.stem + "-clean")) as clean:
+        got = page_words(read_hocr(clean), number, width, height)
     cells = table_cells(rules, got.frame.scale) if got.frame else []
     reread_numbers(got, clean_image, cells, png.parent, number)
     if got.words:
