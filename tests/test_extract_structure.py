@@ -352,6 +352,23 @@ def test_an_area_without_a_total_row_keeps_the_frameworks_maximum_and_says_when_
     assert "only 7 of 8 area scores are known: the total is unknown" in flags["total_not_printed"].message
 
 
+def test_a_total_rows_maximum_against_the_framework_and_its_rows_is_misread():
+    """Area 4's total row reads "200" for its maximum (OCR); the framework
+    and its rows' maxima (50 + 50) both say 100: 100 is stored, with a
+    warning naming both numbers. A maximum the rows agree with stays."""
+    table = overview(SCORES)
+    table.rows[4 * 3 + 3] = cells("", "", str(SCORES[3]), "200")
+    blocks = FRONT + [Heading("Område 1 Samspel mellan förtroendevalda och medborgare", 2),
+                      Paragraph("Styrkor"), Paragraph("En styrka", list_marker="•"), table]
+    r = extract_report(doc(blocks))
+    assert [(a.number, a.score, a.max) for a in r.areas][3] == (4, SCORES[3], 100)
+    flags = {f.code: f for f in r.flags}
+    assert flags["area_max_misread"].severity == "warning"
+    assert "area 4: its total row prints a maximum of 200" in flags["area_max_misread"].message
+    assert "question_max_mismatch" not in flags
+    assert r.max_score == 800
+
+
 def test_an_area_whose_rows_are_all_there_without_a_total_row_takes_their_sum():
     table = overview(SCORES)
     del table.rows[4 * 2 + 3]  # area 3's total row only

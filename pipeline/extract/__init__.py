@@ -254,6 +254,13 @@ def extract_report(doc: Document) -> Report:
         # the sum of the maxima read (a row lost would shrink it unseen)
         max_ = total_row.max if total_row is not None and total_row.max else (
             float(AREA_MAX) if score is not None or q_max else None)
+        if max_ is not None and max_ != AREA_MAX and q_max is not None and abs(q_max - AREA_MAX) < 1e-6:
+            # the framework and every row's maximum say one thing, the total
+            # row another: the one printed number is the one misread
+            report.flag(Severity.WARNING, "area_max_misread",
+                        f"area {a}: its total row prints a maximum of {num(max_)}, but the framework's and its "
+                        f"sub-questions' maxima are {AREA_MAX}; stored {AREA_MAX}")
+            max_ = float(AREA_MAX)
         if score is None and not qs and a not in seen_areas:
             report.flag(Severity.ERROR, "missing_area", f"area {a}: no score, sub-questions or section found")
             continue
