@@ -95,9 +95,10 @@ def test_what_tesseract_makes_of_a_bullet_goes_and_a_full_stop_is_no_bullet():
     words = [Word("e", 69, 75, 97, 110, 11), Word("—", 80, 84, 97, 110, 11), Word("Information", 90, 150, 97, 110, 11),
              Word("m.m.", 185, 203, 97, 110, 11), Word("—", 300, 305, 97, 110, 11)]
     shapes = [bullet, full_stop]
-    kept = drop_bullet_readings(words, shapes)
+    kept, bullets = drop_bullet_readings(words, shapes)
     assert [w.text for w in kept] == ["Information", "m.m.", "—"]  # a dash inside the text stays
-    assert shapes == [bullet]
+    assert bullets == [bullet]
+    assert shapes == [bullet, full_stop] and len(words) == 5  # its inputs as they were
 
 
 @pytest.mark.parametrize("angle", [2.5, -3.5, 0.0])
@@ -272,5 +273,6 @@ def test_sizes_within_a_few_per_cent_of_the_body_size_are_the_body_size():
 
     sizes = [10.1, 9.3, 10.7, 10.1, 10.4, 9.8, 13.0, 10.1]
     got = PageOcr([Word(f"w{i}", 0, 1, 10 * i, 10 * i + 9, s) for i, s in enumerate(sizes)], 95.0, 0.0)
-    snap_to_body_size(got)
-    assert [w.size for w in got.words] == [10.1] * 6 + [13.0, 10.1]  # the 13 pt heading stays a heading
+    snapped = snap_to_body_size(got)
+    assert [w.size for w in snapped.words] == [10.1] * 6 + [13.0, 10.1]  # the 13 pt heading stays a heading
+    assert [w.size for w in got.words] == sizes  # a new page, its input as it was

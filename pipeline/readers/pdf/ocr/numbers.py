@@ -300,8 +300,8 @@ def _on_line(word: Word, line: Word | None) -> Word:
     return replace(word, top=line.top, bottom=line.bottom, size=line.size)
 
 
-def reread_numbers(got: PageOcr, image, cells: list, folder: Path, number: int) -> None:
-    """A second look at the short numbers, where page recognition fails most
+def reread_numbers(got: PageOcr, image, cells: list, folder: Path, number: int) -> PageOcr:
+    """``got`` after a second look at the short numbers, where page recognition fails most
     (the scores in a table's cells): each number, and each table cell with ink
     but no word (Tesseract's page segmentation skips a lone short number in a
     narrow cell; ``cells`` are the page's ruled cells, from
@@ -313,11 +313,11 @@ def reread_numbers(got: PageOcr, image, cells: list, folder: Path, number: int) 
     import numpy as np
 
     if got.frame is None:
-        return
+        return got
     ink = np.asarray(image) < INK_LEVEL
     todo = _numbers_to_read_again(got, ink, cells) + _unread_ink(got, ink, cells)
     if not todo:
-        return
+        return got
     margin = max(1, round(NUMBER_MARGIN_POINTS / got.frame.scale))
     boxes = [n.box for n in todo]
     # the crops are read as ink and paper, divided where the page's ink is:
@@ -363,8 +363,8 @@ def reread_numbers(got: PageOcr, image, cells: list, folder: Path, number: int) 
             new_boxes += [b for _, b, _ in ln.words]
     new_words, new_boxes = _one_reading_each(new_words, new_boxes)
     keep = [i for i in range(len(got.words)) if i not in drop]
-    got.words = [got.words[i] for i in keep] + new_words
-    got.pixel_boxes = [got.pixel_boxes[i] for i in keep] + new_boxes
+    return replace(got, words=[got.words[i] for i in keep] + new_words,
+                   pixel_boxes=[got.pixel_boxes[i] for i in keep] + new_boxes)
 
 
 def _overlap(a, b) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from dataclasses import replace
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
@@ -86,9 +87,7 @@ def _turned(image, png: Path, number: int, turn: int, width: float, height: floa
     turned = image.rotate(-turn, expand=True, fillcolor=255)
     path = png.with_name(f"{png.stem}-turned.png")
     size = (height, width) if turn in (90, 270) else (width, height)
-    got = _recognise(turned, path, number, *size)
-    got.turned, got.size = turn, size
-    return got
+    return replace(_recognise(turned, path, number, *size), turned=turn, size=size)
 
 
 def _recognise(image, png: Path, number: int, width: float, height: float) -> PageOcr:
@@ -109,14 +108,13 @@ def _recognise(image, png: Path, number: int, width: float, height: float) -> Pa
     with temporary_image(clean_image, png.with_name(png.stem + "-clean")) as clean:
         got = page_words(read_hocr(clean), number, width, height)
     cells = table_cells(rules, got.frame.scale) if got.frame else []
-    reread_numbers(got, clean_image, cells, png.parent, number)
+    got = reread_numbers(got, clean_image, cells, png.parent, number)
     if got.words:
-        snap_cell_sizes(got, cells)
-        snap_to_body_size(got)
-        got.edges, got.shapes = image_marks(image, got.skew, width)
-        got.words = drop_bullet_readings(got.words, got.shapes)
-    got.skew = round(got.skew + turn, 2)  # the whole angle, for the report
-    return got
+        got = snap_to_body_size(snap_cell_sizes(got, cells))
+        edges, shapes = image_marks(image, got.skew, width)
+        words, bullets = drop_bullet_readings(got.words, shapes)
+        got = replace(got, words=words, edges=edges, shapes=bullets)
+    return replace(got, skew=round(got.skew + turn, 2))  # the whole angle, for the report
 
 
 def ocr_pages(pdf, numbers: list[int], sizes: dict[int, tuple[float, float]],

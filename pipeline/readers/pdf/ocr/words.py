@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..model import Edge, Shape, Word
 from .engine import HocrLine, hocr_lines
@@ -110,44 +110,38 @@ def page_words(hocr: str, number: int, width: float, height: float) -> PageOcr:
         boxes += [b for _, b, _ in ln.words]
     confs = [w.conf for w in words]
     confidence = round(statistics.fmean(confs), 1) if confs else None
-    got = PageOcr(words, confidence, round(math.degrees(angle), 2), pixel_boxes=boxes)
-    got.frame = frame
-    return got
+    return PageOcr(words, confidence, round(math.degrees(angle), 2), pixel_boxes=boxes, frame=frame)
 
 
-def snap_cell_sizes(got: PageOcr, cells: list) -> None:
-    """Words in a ruled table's cells whose size is within SIZE_SNAP_SHARE of
-    the cells' usual size take that size. Tesseract sizes a line from its
-    letters' height, and a line it ran across two columns of a table, or one
-    without tall letters, comes out a point or three off: read as a change
-    of style, that split every finding of a findings table at each line.
-    (Outside tables sizes stay as read: a sub-heading is set only a little
-    larger than the text.)"""
-    inside = []
-    for w, b in zip(got.words, got.pixel_boxes):
-        x, y = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
-        if any(c[0] <= x < c[2] and c[1] <= y < c[3] for c in cells):
-            inside.append(w)
-    if not inside:
-        return
-    usual = statistics.median(w.size for w in inside)
-    for w in inside:
-        if abs(w.size - usual) <= SIZE_SNAP_SHARE * usual:
-            w.size = usual
+def snap_cell_sizes(got: PageOcr, cells: list) -> PageOcr:
+    """``got`` with the words in a ruled table's cells whose size is within
+    SIZE_SNAP_SHARE of the cells' usual size at that size. Tesseract sizes a
+    line from its letters' height, and a line it ran across two columns of a
+    table, or one without tall letters, comes out a point or three off: read
+    as a change of style, that split every finding of a findings table at
+    each line. (Outside tables sizes stay as read: a sub-heading is set only
+    a little larger than the text.)"""
+    inside = [any(c[0] <= (b[0] + b[2]) / 2 < c[2] and c[1] <= (b[1] + b[3]) / 2 < c[3] for c in cells)
+              for b in got.pixel_boxes]
+    sizes = [w.size for w, cell in zip(got.words, inside) if cell]
+    if not sizes:
+        return got
+    usual = statistics.median(sizes)
+    return replace(got, words=[replace(w, size=usual) if cell and abs(w.size - usual) <= SIZE_SNAP_SHARE * usual else w
+                               for w, cell in zip(got.words, inside)])
 
 
-def snap_to_body_size(got: PageOcr) -> None:
-    """Words whose size is within ``BODY_SIZE_PRECISION`` of the page's body
-    size (the median size of its words) take the body size: a line's x-height
-    is read to a pixel or two, a few per cent of the size, and the layout
-    takes any larger difference for a change of style (a table's rows then
-    come apart). A heading is set larger than that."""
+def snap_to_body_size(got: PageOcr) -> PageOcr:
+    """``got`` with the words whose size is within ``BODY_SIZE_PRECISION`` of
+    the page's body size (the median size of its words) at the body size: a
+    line's x-height is read to a pixel or two, a few per cent of the size,
+    and the layout takes any larger difference for a change of style (a
+    table's rows then come apart). A heading is set larger than that."""
     if not got.words:
-        return
+        return got
     body = statistics.median(w.size for w in got.words)
-    for w in got.words:
-        if abs(w.size - body) <= BODY_SIZE_PRECISION * body:
-            w.size = body
+    return replace(got, words=[replace(w, size=body) if abs(w.size - body) <= BODY_SIZE_PRECISION * body else w
+                               for w in got.words])
 
 
 def mostly_vertical(got: PageOcr) -> bool:
@@ -158,10 +152,11 @@ def mostly_vertical(got: PageOcr) -> bool:
     return sum(b[3] - b[1] > b[2] - b[0] for b in long) * 2 > len(long) > 0
 
 
-def drop_bullet_readings(words: list[Word], shapes: list[Shape]) -> list[Word]:
-    """Words that are Tesseract's reading of a bullet blob ("e", "©", "—"...),
-    on it or between it and the text it marks: the blob is the bullet, so they
-    go. A blob inside a word of text (a full stop in "m.m.") is no bullet."""
+def drop_bullet_readings(words: list[Word], shapes: list[Shape]) -> tuple[list[Word], list[Shape]]:
+    """The words without Tesseract's readings of a bullet blob ("e", "©",
+    "—"...), on it or between it and the text it marks (the blob is the
+    bullet), and the blobs that are bullets: a blob inside a word of text (a
+    full stop in "m.m.") is none."""
     drop: set[int] = set()
     for s in shapes:
         cy = (s.top + s.bottom) / 2
@@ -172,6 +167,6 @@ def drop_bullet_readings(words: list[Word], shapes: list[Shape]) -> list[Word]:
                 continue
             break
     keep = [w for w in words if id(w) not in drop]
-    shapes[:] = [s for s in shapes
-                 if not any(s.x0 < w.x1 and w.x0 < s.x1 and s.top < w.bottom and w.top < s.bottom for w in keep)]
-    return keep
+    bullets = [s for s in shapes
+               if not any(s.x0 < w.x1 and w.x0 < s.x1 and s.top < w.bottom and w.top < s.bottom for w in keep)]
+    return keep, bullets
