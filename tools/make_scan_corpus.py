@@ -215,6 +215,42 @@ def make(entry: dict, out_dir: Path) -> None:
         make_scans([str(ROOT / entry["source"]), *shlex.split(entry["options"]), "--out", str(out)])
 
 
+def made(planned: list[dict], out_dir: Path, rebuild: bool, folders: tuple[str, ...]) -> list[dict]:
+    """Each planned file (file, split, source, producer, profile, options)
+    made into ``out_dir``, or kept when its manifest entry and bytes are
+    unchanged; files in ``folders`` no longer planned removed. Returns the
+    manifest entries (with pages and SHA-256)."""
+    manifest_path = out_dir / "manifest.json"
+    before = {}
+    if manifest_path.exists() and not rebuild:
+        before = {e["file"]: e for e in json.loads(manifest_path.read_text())["files"]}
+    entries = []
+    for e in planned:
+        src = e["source"]
+        pages = page_count(src)
+        entry = {"file": e["file"], "split": e["split"], "source": rel(src),
+                 "source_sha256": sha256(src.read_bytes()), "producer": e["producer"], "profile": e["profile"],
+                 "options": e["options"], "pages": list(range(1, pages + 1))}
+        out = out_dir / entry["file"]
+        old = before.get(entry["file"])
+        if (old and out.exists() and {k: old.get(k) for k in entry} == entry
+                and sha256(out.read_bytes()) == old.get("sha256")):
+            print(f"kept {entry['file']}")
+        else:
+            make(entry, out_dir)
+        if page_count(out) != pages:
+            raise SystemExit(f"{out}: {page_count(out)} pages, {rel(src)} has {pages}")
+        entry["sha256"] = sha256(out.read_bytes())
+        entries.append(entry)
+    wanted = {out_dir / e["file"] for e in entries}
+    for folder in folders:
+        for stale in sorted((out_dir / folder).glob("*.pdf")):
+            if stale not in wanted:
+                stale.unlink()
+                print(f"removed {stale.relative_to(out_dir)} (not planned any more)")
+    return entries
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=ROOT / "build" / "bench-corpus")
@@ -222,31 +258,7 @@ def main(argv=None) -> int:
     ap.add_argument("--rebuild", action="store_true", help="make every file again")
     args = ap.parse_args(argv)
     manifest_path = args.out / "manifest.json"
-    before = {}
-    if manifest_path.exists() and not args.rebuild:
-        before = {e["file"]: e for e in json.loads(manifest_path.read_text())["files"]}
-    entries = []
-    for e in plan(args.corpus.resolve()):
-        src = e["source"]
-        pages = page_count(src)
-        entry = {"file": e["file"], "split": e["split"], "source": rel(src),
-                 "source_sha256": sha256(src.read_bytes()), "producer": e["producer"], "profile": e["profile"],
-                 "options": e["options"], "pages": list(range(1, pages + 1))}
-        out = args.out / entry["file"]
-        old = before.get(entry["file"])
-        if (old and out.exists() and {k: old.get(k) for k in entry} == entry
-                and sha256(out.read_bytes()) == old.get("sha256")):
-            print(f"kept {entry['file']}")
-        else:
-            make(entry, args.out)
-        entry["sha256"] = sha256(out.read_bytes())
-        entries.append(entry)
-    wanted = {args.out / e["file"] for e in entries}
-    for split in ("dev", "test"):
-        for stale in sorted((args.out / split).glob("*.pdf")):
-            if stale not in wanted:
-                stale.unlink()
-                print(f"removed {stale.relative_to(args.out)} (not in the corpus any more)")
+    entries = made(plan(args.corpus.resolve()), args.out, args.rebuild, ("dev", "test"))
     manifest = {"generator": "tools/make_scan_corpus.py", "seed": SEED, "corpus": rel(args.corpus),
                 "split_rule": f"dev fault versions round robin over {list(DEV_ORDER)}, test over "
                               f"{list(TEST_ORDER)}; sources by sha256('{SEED}:' + name) within a producer; "

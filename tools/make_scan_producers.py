@@ -46,7 +46,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tools.make_scan_corpus import GARBAGE, PROFILES, make, page_count, rel, sha256  # noqa: E402
+from tools.make_scan_corpus import GARBAGE, PROFILES, made, rel, sha256  # noqa: E402
 
 FOLDER = "unseen"
 #: the split name the entries get: bench_scan_corpus.py accepts only its SPLITS ("dev", "test")
@@ -90,32 +90,8 @@ def main(argv=None) -> int:
     ap.add_argument("--rebuild", action="store_true", help="make every file again")
     args = ap.parse_args(argv)
     manifest_path = args.out / "manifest.json"
-    before = {}
-    if manifest_path.exists() and not args.rebuild:
-        before = {e["file"]: e for e in json.loads(manifest_path.read_text())["files"]}
-    entries = []
-    for e in plan():
-        src = e["source"]
-        pages = page_count(src)
-        entry = {"file": e["file"], "split": SPLIT, "source": rel(src), "source_sha256": sha256(src.read_bytes()),
-                 "producer": producer_of(src), "profile": e["profile"], "options": e["options"],
-                 "pages": list(range(1, pages + 1))}
-        out = args.out / entry["file"]
-        old = before.get(entry["file"])
-        if (old and out.exists() and {k: old.get(k) for k in entry} == entry
-                and sha256(out.read_bytes()) == old.get("sha256")):
-            print(f"kept {entry['file']}")
-        else:
-            make(entry, args.out)
-        if page_count(out) != pages:
-            raise SystemExit(f"{out}: {page_count(out)} pages, {rel(src)} has {pages}")
-        entry["sha256"] = sha256(out.read_bytes())
-        entries.append(entry)
-    wanted = {args.out / e["file"] for e in entries}
-    for stale in sorted((args.out / FOLDER).glob("*.pdf")):
-        if stale not in wanted:
-            stale.unlink()
-            print(f"removed {stale.relative_to(args.out)} (not in the set any more)")
+    planned = [{**e, "split": SPLIT, "producer": producer_of(e["source"])} for e in plan()]
+    entries = made(planned, args.out, args.rebuild, (FOLDER,))
     manifest = {"generator": "tools/make_scan_producers.py", "corpus": rel(SOURCE_DIR),
                 "split_rule": f"held out, all in split '{SPLIT}' (folder {FOLDER}/): source k of "
                               f"{[s.stem for s in SOURCES]} gets the test options of {list(KINDS)}[k]; "
