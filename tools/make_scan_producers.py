@@ -3,6 +3,7 @@
 not have, for ``tools/bench_scan_corpus.py --corpus build/scan-producers``.
 
     .venv/bin/python tools/make_scan_producers.py [--out build/scan-producers] [--rebuild]
+    .venv/bin/python tools/make_scan_producers.py --dev [--out build/scan-producers-dev]
 
 The scan corpus (``tools/make_scan_corpus.py``) is made from Chromium and
 LibreOffice PDFs only, and its dev half is what the OCR path is tuned on; a
@@ -24,6 +25,13 @@ fpdf2, groff, WeasyPrint, ReportLab), read whole:
   producers qualify: their fonts are CID fonts (Identity-H), whose glyph
   codes mean nothing without the map, while groff's Type 1 fonts (glyph
   names) and ReportLab's WinAnsi TrueType fonts still read without it.
+
+``--dev`` makes the development counterpart, to study these producers' layouts
+on without looking at the held-out files: each source gets the *dev* options
+of the next kind (``KINDS[(k + 1) % 8]``, so no source meets the same fault
+in both), and the garbage layers are made of the other two years' files
+(``DEV_GARBAGE_SOURCES``). It goes to ``build/scan-producers-dev/dev/``, split
+"dev".
 
 The seed of each scan is the one make_scan_corpus gives (from the file's
 name), so the same arguments give the same bytes. Everything is written to
@@ -49,6 +57,7 @@ sys.path.insert(0, str(ROOT))
 from tools.make_scan_corpus import GARBAGE, PROFILES, made, rel, sha256  # noqa: E402
 
 FOLDER = "unseen"
+DEV_FOLDER = "dev"
 #: the split name the entries get: bench_scan_corpus.py accepts only its SPLITS ("dev", "test")
 SPLIT = "test"
 PRODUCERS = ("fpdf2", "groff", "weasyprint", "reportlab")
@@ -63,22 +72,27 @@ KINDS = ("300-grey", "200-grey-blur0.5", "150-grey", "200-colour-q40", "300-bile
          "300-border-noise12", "300-rot180")
 #: the sources that also get a garbage text layer (CID fonts: see the docstring)
 GARBAGE_SOURCES = (SOURCE_DIR / "torsas-2017-fpdf2.pdf", SOURCE_DIR / "torsas-2021-weasyprint.pdf")
+DEV_GARBAGE_SOURCES = (SOURCE_DIR / "torsas-2021-fpdf2.pdf", SOURCE_DIR / "torsas-2017-weasyprint.pdf")
 
 
 def producer_of(src: Path) -> str:
     return src.stem.split("-", 2)[2]
 
 
-def plan() -> list[dict]:
-    """Every file of the set: source, profile, options (nothing made yet)."""
-    test_options = {name: test for name, _dev, test in PROFILES}
-    assert len(KINDS) == len(SOURCES) == len(set(KINDS)) and set(KINDS) <= set(test_options), KINDS
-    entries = [{"source": src, "profile": kind, "options": test_options[kind]} for src, kind in zip(SOURCES, KINDS)]
-    entries += [{"source": src, "profile": GARBAGE, "options": GARBAGE} for src in GARBAGE_SOURCES]
+def plan(dev: bool = False) -> list[dict]:
+    """Every file of the set (the held-out one, or with ``dev`` its development counterpart):
+    source, profile, options (nothing made yet)."""
+    options = {name: (dev_options if dev else test_options) for name, dev_options, test_options in PROFILES}
+    assert len(KINDS) == len(SOURCES) == len(set(KINDS)) and set(KINDS) <= set(options), KINDS
+    kinds = KINDS[1:] + KINDS[:1] if dev else KINDS
+    entries = [{"source": src, "profile": kind, "options": options[kind]} for src, kind in zip(SOURCES, kinds)]
+    entries += [{"source": src, "profile": GARBAGE, "options": GARBAGE}
+                for src in (DEV_GARBAGE_SOURCES if dev else GARBAGE_SOURCES)]
+    folder = DEV_FOLDER if dev else FOLDER
     for e in entries:
         if not e["source"].exists():
             raise SystemExit(f"{rel(e['source'])} is missing")
-        e["file"] = f"{FOLDER}/{e['source'].stem}--{e['profile']}.pdf"
+        e["file"] = f"{folder}/{e['source'].stem}--{e['profile']}.pdf"
         if e["options"] != GARBAGE:
             e["options"] += f" --seed {int(sha256(e['file'])[:8], 16)}"
     return entries
@@ -86,19 +100,25 @@ def plan() -> list[dict]:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", type=Path, default=ROOT / "build" / "scan-producers")
+    ap.add_argument("--out", type=Path, help="default build/scan-producers (build/scan-producers-dev with --dev)")
+    ap.add_argument("--dev", action="store_true", help="the development counterpart (dev options, other kinds)")
     ap.add_argument("--rebuild", action="store_true", help="make every file again")
     args = ap.parse_args(argv)
-    manifest_path = args.out / "manifest.json"
-    planned = [{**e, "split": SPLIT, "producer": producer_of(e["source"])} for e in plan()]
-    entries = made(planned, args.out, args.rebuild, (FOLDER,))
-    manifest = {"generator": "tools/make_scan_producers.py", "corpus": rel(SOURCE_DIR),
-                "split_rule": f"held out, all in split '{SPLIT}' (folder {FOLDER}/): source k of "
-                              f"{[s.stem for s in SOURCES]} gets the test options of {list(KINDS)}[k]; "
-                              f"garbage layers of {[s.stem for s in GARBAGE_SOURCES]}",
+    out = args.out or ROOT / "build" / ("scan-producers-dev" if args.dev else "scan-producers")
+    split, folder = ("dev", DEV_FOLDER) if args.dev else (SPLIT, FOLDER)
+    manifest_path = out / "manifest.json"
+    planned = [{**e, "split": split, "producer": producer_of(e["source"])} for e in plan(args.dev)]
+    entries = made(planned, out, args.rebuild, (folder,))
+    rule = (f"development counterpart, split 'dev' (folder {folder}/): source k of {[s.stem for s in SOURCES]} "
+            f"gets the dev options of {list(KINDS)}[(k + 1) % 8]; garbage layers of "
+            f"{[s.stem for s in DEV_GARBAGE_SOURCES]}") if args.dev else (
+            f"held out, all in split '{SPLIT}' (folder {FOLDER}/): source k of "
+            f"{[s.stem for s in SOURCES]} gets the test options of {list(KINDS)}[k]; "
+            f"garbage layers of {[s.stem for s in GARBAGE_SOURCES]}")
+    manifest = {"generator": "tools/make_scan_producers.py", "corpus": rel(SOURCE_DIR), "split_rule": rule,
                 "files": entries}
     manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
-    print(f"{SPLIT} ({FOLDER}/): {len(entries)} files, {sum(len(e['pages']) for e in entries)} pages, producers "
+    print(f"{split} ({folder}/): {len(entries)} files, {sum(len(e['pages']) for e in entries)} pages, producers "
           + ", ".join(f"{p} {sum(e['producer'] == p for e in entries)}" for p in PRODUCERS))
     print(f"wrote {rel(manifest_path)}")
     return 0
