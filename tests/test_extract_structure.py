@@ -474,3 +474,57 @@ def test_misread_numbers_that_repeat_earlier_ones_do_not_outvote_the_area_they_s
     assert [by_number[n].title for n in ("7.1", "7.2", "7.3")] == [*QUESTIONS[7], "En tredje fråga"]
     assert [by_number[n].title for n in ("1.1", "1.2")] == QUESTIONS[1]
     assert "7.1 (read as 1.1), 7.2 (read as 1.2)" in {f.code: f.message for f in r.flags}["question_number_inferred"]
+
+
+def test_a_score_cell_that_is_no_number_leaves_the_score_unknown():
+    """OCR's "åN" or ">" where a row's points belong: the points are unknown
+    and the maximum stays the maximum, not taken for the points."""
+    from pipeline.extract.tables import _row_points
+
+    assert _row_points(["Hur informerar kommunen om service?", "åN", "20", "36%"]) == (None, 20.0, 36.0)
+    assert _row_points(["Rapporterar förvaltningen", ">", "25", "35%"]) == (None, 25.0, 35.0)
+    # a title's last word wrapped into a cell of its own is still the title
+    assert _row_points(["Hur arbetar kommunen med", "in-", "?", "7", "20", "36%"])[:2] == (7.0, 20.0)
+
+
+def test_a_rubriker_box_read_with_em_dashes_gives_its_topics_and_score():
+    """A scan's en dashes read as em dashes ("Rubriker — Strategi …")."""
+    from pipeline.document import Cell, Paragraph, Table
+    from pipeline.extract.tables import read_rubriker
+
+    def cell(*texts):
+        return Cell([Paragraph(t) for t in texts])
+
+    box = Table([[cell("Rubriker — Strategi för demokratiutveckling — Information till medborgare"),
+                  cell("Poäng 45")]])
+    got = read_rubriker(box)
+    assert got is not None and got.score == 45
+    assert got.topics == ["Strategi för demokratiutveckling", "Information till medborgare"]
+
+
+def test_a_short_word_of_a_title_in_a_cell_of_its_own_is_no_score():
+    from pipeline.extract.tables import _row_points
+
+    assert _row_points(["Hur arbetar kommunen med mål och", "av", "7", "20", "36%"]) == (7.0, 20.0, 36.0)
+
+
+def test_a_question_row_that_fell_out_of_its_table_as_a_line_is_kept():
+    """An overview whose row 7.2 the reader left as a line of text between
+    two parts of the table (OCR measured that row's size apart) keeps the
+    row with its points; a line of another area's number is not taken."""
+    from pipeline.extract.structure import overview_of, to_units
+
+    def row(*texts):
+        return [Cell([Paragraph(t)]) if t else Cell() for t in texts]
+
+    doc = Document(Origin("x.pdf", "pdf", "0"), [
+        Table([row("7.", "Ständiga förbättringar", "Uppnått", "Max", "Procent"),
+               row("7.1", "Finns en strategi för ständiga förbättringar?", "4", "15", "28%")]),
+        Paragraph("7.2 Arbetar verksamheterna med analys av avvikelser, brister 11 25 43%"),
+        Paragraph("och problem?"),
+        Table([row("7.3", "Sker extern omvärldsspaning och samverkan?", "8", "20", "41%")]),
+        Paragraph("9.1 Tjugo saker 3 10 30%"),
+    ])
+    got = overview_of(to_units(doc), doc)
+    rows = {r.number: (r.score, r.max) for r in got.rows}
+    assert rows == {"7.1": (4.0, 15.0), "7.2": (11.0, 25.0), "7.3": (8.0, 20.0)}

@@ -147,7 +147,12 @@ def extract_report(doc: Document) -> Report:
     assign_areas(segments, titles)
 
     has_kommunkompassen = any("kommunkompass" in t.lower() for t in texts[:400])
-    if not overview.rows and not any(u.items for s in segments for u in s.units) and not any(
+    # findings only from a table without a header row (their kinds guessed)
+    # say little on their own: an illegible scan's junk lines in two columns
+    # look like one; they count with a name or the framework's to go by
+    identified = has_kommunkompassen or municipality is not None
+    if not overview.rows and not any(u.items and (identified or not u.kinds_inferred)
+                                     for s in segments for u in s.units) and not any(
         u.role == "rubriker" for s in segments for u in s.units
     ):
         reason = "no area scores or findings found" + ("" if has_kommunkompassen else "; 'Kommunkompassen' is not mentioned")

@@ -147,13 +147,18 @@ def overview_of(units: list[Unit], doc: Document) -> Overview:
             merged.inferred.extend(u.data.inferred)
             merged.unplaced.extend(u.data.unplaced)
             merged.misread.extend(u.data.misread)
-    if not merged.rows:
-        from .tables import read_overview_lines
+    # question rows a reader left as lines of text: all of them (a table
+    # without rules), or one that fell out of its table (a row the layout
+    # did not see as one, between two parts of the table)
+    from .tables import read_overview_lines
 
-        lines = [b for b in doc.blocks if isinstance(b, Paragraph) and QUESTION_LINE.match(b.text)]
-        found = read_overview_lines(lines)
-        if found:
-            merged = found
+    lines = [b for b in doc.blocks if isinstance(b, Paragraph) and QUESTION_LINE.match(b.text)]
+    found = read_overview_lines(lines)
+    if found and not merged.rows:
+        merged = found
+    elif found:
+        known = {r.number for r in merged.rows}
+        merged.rows.extend(r for r in found.rows if r.number not in known and r.area in {k.area for k in merged.rows})
     return merged
 
 

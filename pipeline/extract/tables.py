@@ -69,17 +69,29 @@ def _numbers(cells: list[str]) -> tuple[list[float], float | None]:
     return values, percent
 
 
+#: a cell after a row's title this short that is no number is a number
+#: misread (OCR's "åN" for a 7), not more of the title
+UNREAD_NUMBER_MAX_CHARS = 3
+
+
+def _unread_number(cell: str) -> bool:
+    """A short cell that is no word of a title: not all lower-case letters
+    ("av", a title's last word in a cell of its own) and without a question
+    mark (a title's end)."""
+    return len(cell) <= UNREAD_NUMBER_MAX_CHARS and "?" not in cell and not (cell.isalpha() and cell.islower())
+
+
 def _row_points(cells: list[str]) -> tuple[float | None, float | None, float | None]:
     """Points, maximum and percent of a question row, by column: an empty cell
-    where the points belong leaves them missing rather than taking the maximum
-    for the points."""
+    where the points belong, or one that does not read as a number, leaves
+    them missing rather than taking the maximum for the points."""
     slots: list[float | None] = []
     percent = None
     seen_title = False
     for c in cells:
         p = parse_number(c)
         if p is None:
-            if c:
+            if c and not (seen_title and _unread_number(c)):
                 seen_title = True
                 slots = []  # numbers before or inside the title are not points
             elif seen_title:
@@ -279,9 +291,12 @@ class RubrikerTable:
     score: float | None
 
 
-_RUBRIKER_HEAD = re.compile(r"^rubriker(\s*$|\s+[–-]\s)")
+#: a topic's dash as printed or as read: hyphen, en dash, em dash (a scan's
+#: en dash is often read as an em dash) and the other dashes
+_DASH = "\u002d\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+_RUBRIKER_HEAD = re.compile(rf"^rubriker(\s*$|\s+[{_DASH}]\s)")
 #: topics run together in one paragraph, each led by a dash list marker
-_TOPIC_DASH = re.compile(r"(?:^|\s+)[–-]\s+")
+_TOPIC_DASH = re.compile(rf"(?:^|\s+)[{_DASH}]\s+")
 
 
 def read_rubriker(table: Table) -> RubrikerTable | None:
