@@ -276,3 +276,88 @@ def test_sizes_within_a_few_per_cent_of_the_body_size_are_the_body_size():
     snapped = snap_to_body_size(got)
     assert [w.size for w in snapped.words] == [10.1] * 6 + [13.0, 10.1]  # the 13 pt heading stays a heading
     assert [w.size for w in got.words] == sizes  # a new page, its input as it was
+
+
+def test_a_word_where_the_image_has_no_ink_is_no_word():
+    """Tesseract may put a low-confidence "=" in a column gutter's
+    whitespace, which joins the columns; a word over ink stays."""
+    import numpy as np
+
+    ink = np.zeros((3508, 2480), dtype=bool)
+    ink[1000:1045, 100:400:3] = True  # strokes under the first and third words' boxes only
+    ink[1000:1045, 800:1100:3] = True
+    got = page_words(_hocr([(100, 1050, 0.0, ["Uppföljning", "=", "insatserna"])]), 1, 595.0, 842.0, ink)
+    assert [w.text for w in got.words] == ["Uppföljning", "insatserna"]
+    assert len(got.pixel_boxes) == 2
+    assert [w.text for w in page_words(_hocr([(100, 1050, 0.0, ["a", "=", "b"])]), 1, 595.0, 842.0).words] == [
+        "a", "=", "b"]
+
+
+def test_a_line_tesseract_ran_across_two_columns_keeps_each_columns_height():
+    """The rows of a findings table's two columns set 14 px apart, run into
+    one line by Tesseract: the right column's words sit on their own
+    baseline; a line whose parts share a height keeps its one baseline."""
+    from pipeline.readers.pdf.ocr.engine import HocrLine
+    from pipeline.readers.pdf.ocr.words import parts_at_their_own_height
+
+    words = [("Antalet", (327, 1149, 450, 1181), 95.0), ("medarbetare", (469, 1149, 700, 1181), 95.0),
+             ("Ledar-", (1275, 1135, 1390, 1167), 95.0), ("och", (1400, 1135, 1460, 1167), 95.0)]
+    line = HocrLine(327, 1190, 0.0, -10.0, 40.0, 9.0, words, 10.0)
+    left, right = parts_at_their_own_height(line)
+    assert [w[0] for w in left.words] == ["Antalet", "medarbetare"] and left.offset == line.offset
+    assert right.offset == line.offset - 13 and right.x_height == left.x_height == line.x_height
+    level = [(t, (b[0], 1149, b[2], 1181), c) for t, b, c in words]
+    assert {p.offset for p in parts_at_their_own_height(HocrLine(327, 1190, 0.0, -10.0, 40.0, 9.0, level, 10.0))} \
+        == {-10.0}
+
+
+def test_bold_words_are_told_by_their_strokes_and_short_words_by_their_line():
+    """Strokes twice as wide as the page's usual ones are bold; "av" (too
+    short to measure) takes its line's weight."""
+    import numpy as np
+
+    from pipeline.readers.pdf.ocr.words import with_weights
+
+    ink = np.zeros((40 * 30, 400), dtype=bool)
+    words, boxes = [], []
+    for row in range(30):
+        bold = row in (3, 17)
+        y0 = 40 * row + 5
+        for k, text in enumerate(("Strategi", "av", "styrning")):
+            x0 = 10 + 130 * k
+            for x in range(x0, x0 + 100, 8):
+                ink[y0:y0 + 25, x:x + (4 if bold else 2)] = True
+            words.append(Word(text, x0 / 4, (x0 + 100) / 4, row * 10, row * 10 + 7, 10.0))
+            boxes.append((x0, y0, x0 + 100, y0 + 25))
+    got = with_weights(PageOcr(words, 95.0, 0.0, pixel_boxes=boxes), ink)
+    bold_rows = sorted({int(w.top // 10) for w in got.words if w.bold})
+    assert bold_rows == [3, 17]
+    assert all(w.bold for w in got.words if w.text == "av" and int(w.top // 10) in (3, 17))
+    assert not any(w.bold for w in words)  # its input as it was
+
+
+def test_a_short_line_read_smaller_than_the_body_is_body_text():
+    """A line of a few letters ("kön)?", a question's last word) is sized from
+    an x-height seen on three letters: 14 % off is still the body size; a
+    long line 14 % off is not."""
+    from pipeline.readers.pdf.ocr.words import snap_to_body_size
+
+    body = [Word(f"ordet{i}", 0, 1, 10 * i, 10 * i + 9, 9.5) for i in range(10)]
+    short = Word("kön)?", 0, 1, 200, 209, 8.2)
+    long = [Word("Fotnoten", 10 * k, 10 * k + 8, 220, 229, 8.2) for k in range(3)]
+    snapped = snap_to_body_size(PageOcr(body + [short] + long, 95.0, 0.0))
+    assert [w.size for w in snapped.words[10:]] == [9.5, 8.2, 8.2, 8.2]
+
+
+def test_a_short_word_in_a_column_of_numbers_is_read_again():
+    """A score Tesseract read as letters ("åN" for 7) stands in a column of
+    numbers: it is read again as a number; a short word in running text is not."""
+    from pipeline.readers.pdf.ocr.numbers import NUMBER_COLUMN_MIN, _in_number_column
+
+    texts = ["8", "11", "åN", "6", "9", "av"]
+    boxes = [(1600, 100 + 50 * k, 1640, 140 + 50 * k) for k in range(5)] + [(400, 200, 440, 240)]
+    got = PageOcr([Word(t, 0, 1, 0, 1, 10.0) for t in texts], 90.0, 0.0, pixel_boxes=boxes)
+    numbers = [0, 1, 3, 4]
+    assert NUMBER_COLUMN_MIN <= 4
+    assert _in_number_column(got, 2, numbers)
+    assert not _in_number_column(got, 5, numbers)

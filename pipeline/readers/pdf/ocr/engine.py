@@ -108,9 +108,13 @@ class HocrLine:
     descent: float
     words: list[tuple[str, tuple[int, int, int, int], float]]  # text, pixel box, confidence
     ascent: float = 0.0  # above the x-height
+    #: the x-height of the line this one was cut from (0: measure this one)
+    whole_x_height: float = 0.0
 
     @property
     def x_height(self) -> float:
+        if self.whole_x_height:
+            return self.whole_x_height
         # only lower-case letters show an x-height: a line of digits or capitals
         # has none, and its x_size is its only measure
         lower = sum(ch.islower() for text, _, _ in self.words for ch in text)
@@ -121,7 +125,7 @@ class HocrLine:
     def shifted(self, dx: int, dy: int) -> "HocrLine":
         return HocrLine(self.x0 + dx, self.bottom + dy, self.slope, self.offset, self.x_size, self.descent,
                          [(t, (b[0] + dx, b[1] + dy, b[2] + dx, b[3] + dy), c) for t, b, c in self.words],
-                         self.ascent)
+                         self.ascent, self.whole_x_height)
 
 
 def hocr_lines(hocr: str) -> tuple[tuple[int, int] | None, list[HocrLine]]:

@@ -39,6 +39,11 @@ CELL_MIN_POINTS = 5.0
 #: outside the cells holding digits or only letters that digits are misread
 #: as ("TT" for 11, "To" for 1.1, "Zz" for 7), may be a number: read again
 NUMBER_MAX_CHARS = 6
+#: a short word with this many numbers above or below it, in its width and
+#: within this many of its heights, stands in a column of numbers and is read
+#: again whatever its letters
+NUMBER_COLUMN_MIN = 2
+NUMBER_COLUMN_LINES = 4.0
 _DIGIT_LOOKALIKES = set("TIlLiOoQDSsZzBbGgq|!:;.,%")
 _NUMBER = re.compile(r"^\d{1,3}(?:[.,]\d{1,2})?\.?\s?%?$")
 #: a number read again is cropped to its ink with this margin (points): read
@@ -87,6 +92,20 @@ def _number_like(text: str) -> bool:
     return len(text) <= NUMBER_MAX_CHARS and (any(ch.isdigit() for ch in text) or set(text) <= _DIGIT_LOOKALIKES)
 
 
+def _in_number_column(got: PageOcr, i: int, numbers: list[int]) -> bool:
+    """Whether word ``i`` stands in a column of numbers: NUMBER_COLUMN_MIN
+    numbers lie across its width within NUMBER_COLUMN_LINES of its height above
+    or below it (a score Tesseract read as letters: "åN" for a 7)."""
+    x0, y0, x1, y1 = got.pixel_boxes[i]
+    reach = NUMBER_COLUMN_LINES * (y1 - y0)
+    near = 0
+    for j in numbers:
+        b = got.pixel_boxes[j]
+        if j != i and b[0] < x1 and x0 < b[2] and abs((b[1] + b[3]) - (y0 + y1)) / 2 <= reach:
+            near += 1
+    return near >= NUMBER_COLUMN_MIN
+
+
 @dataclass
 class _Number:
     """A short number to read again: its ink's box (pixels), the page words it
@@ -131,8 +150,11 @@ def _numbers_to_read_again(got: PageOcr, ink, cells: list) -> list[_Number]:
         box = _ink_box(ink, c)
         if box is not None:
             out.append(_Number(box, words, text))
+    numbers = [i for i in loose if _NUMBER.match(got.words[i].text)]
     for i in loose:
-        box = _ink_box(ink, got.pixel_boxes[i]) if _number_like(got.words[i].text) else None
+        text = got.words[i].text
+        wanted = _number_like(text) or (len(text) <= NUMBER_MAX_CHARS and _in_number_column(got, i, numbers))
+        box = _ink_box(ink, got.pixel_boxes[i]) if wanted else None
         if box is not None:
             out.append(_Number(box, [i], got.words[i].text))
     return out

@@ -13,9 +13,10 @@ from pathlib import Path
 
 from ....document import ReadProgress
 from .engine import orientation, read_hocr
-from .image import image_marks, image_skew, render_pages, temporary_image, without_rules
+from .image import INK_LEVEL, image_marks, image_skew, render_pages, temporary_image, without_rules
 from .numbers import reread_numbers, table_cells
-from .words import PageOcr, drop_bullet_readings, mostly_vertical, page_words, snap_cell_sizes, snap_to_body_size
+from .words import (PageOcr, drop_bullet_readings, mostly_vertical, page_words, snap_cell_sizes, snap_to_body_size,
+                    with_weights)
 
 #: a page read with a mean word confidence below this (or with no word) may
 #: have been fed sideways or upside down: its orientation is checked
@@ -93,6 +94,7 @@ def _turned(image, png: Path, number: int, turn: int, width: float, height: floa
 def _recognise(image, png: Path, number: int, width: float, height: float) -> PageOcr:
     """One page image's words, its rules and bullets (``png`` names the
     files the steps leave for Tesseract)."""
+    import numpy as np
     from PIL import Image
 
     # a sheet laid askew by a degree or more is turned straight first: its
@@ -105,12 +107,13 @@ def _recognise(image, png: Path, number: int, width: float, height: float) -> Pa
     # Tesseract reads a ruled table's cells better without the rules (it
     # takes a rule for a "=" or a dash, and may skip a cell's lone number)
     clean_image, rules = without_rules(image, width)
+    ink = np.asarray(clean_image) < INK_LEVEL
     with temporary_image(clean_image, png.with_name(png.stem + "-clean")) as clean:
-        got = page_words(read_hocr(clean), number, width, height)
+        got = page_words(read_hocr(clean), number, width, height, ink)
     cells = table_cells(rules, got.frame.scale) if got.frame else []
     got = reread_numbers(got, clean_image, cells, png.parent, number)
     if got.words:
-        got = snap_to_body_size(snap_cell_sizes(got, cells))
+        got = with_weights(snap_to_body_size(snap_cell_sizes(got, cells)), ink)
         edges, shapes = image_marks(image, got.skew, width)
         words, bullets = drop_bullet_readings(got.words, shapes)
         got = replace(got, words=words, edges=edges, shapes=bullets)

@@ -26,6 +26,13 @@ SIZE_SNAP_SHARE = 0.3
 #: how far (share of the size) a line's size read from its x-height may be
 #: off: a pixel or two of a 30-pixel x-height (see snap_to_body_size)
 BODY_SIZE_PRECISION = 0.09
+#: ... a line of fewer letters than this this many times less precisely ...
+SHORT_LINE_LETTERS = 8
+SHORT_LINE_SIZE_FACTOR = 2.0
+#: ... and one measured over two rows at different heights (a line run
+#: across a table's columns, on a page slightly askew) to this share: its
+#: x_size spans both rows; 18-20 % too large on the development scans
+TWO_ROW_SIZE_PRECISION = 0.25
 
 #: a page of fewer words (a cover's title in a large face, which Tesseract
 #: reads with middling confidence) is not called doubtful as a whole: its
@@ -36,8 +43,33 @@ PAGE_CONFIDENCE_MIN_WORDS = 20
 #: words stay on it, and turning would only move them by rounding
 MIN_SKEW_DEGREES = 0.05
 
+#: a recognised line is cut where its words leave a gap this many times its
+#: x_size (ascender to descender) wide: a column gutter, wider than any word
+#: space of justified text ...
+LINE_GAP_X_SIZES = 1.5
+#: ... and a part sitting this share of the x_size above or below the rest
+#: is put on its own baseline (see parts_at_their_own_height)
+LINE_PART_SHIFT = 0.2
+#: letters and marks that reach below the baseline
+DESCENDERS = frozenset("gjpqy,;()[]{}/|")
+
 #: lines shorter than this share of the page width say little about the angle
 SKEW_LINE_SHARE = 0.3
+
+#: a word whose box in the image it was read from is less than this share
+#: ink read nothing: Tesseract's page segmentation sometimes puts a low-
+#: confidence glyph ("=") in the whitespace of a column gutter, which joins
+#: the columns. The faintest word seen on a scan is above 0.1 (a thin "-6-")
+WORD_MIN_INK_SHARE = 0.02
+
+#: a word whose strokes are this many times as wide as the page's usual
+#: stroke is bold: on the development scans (150-300 dpi, grey, colour, 1-bit)
+#: bold words measured 1.40-2.0 times the usual, regular ones at most 1.11
+BOLD_STROKE_RATIO = 1.25
+#: a word of fewer letters or digits is not measured (see with_weights) ...
+WEIGHT_MIN_CHARS = 3
+#: ... nor a page of fewer measured words: the usual stroke needs a few
+WEIGHT_MIN_WORDS = 20
 
 #: what Tesseract makes of a bullet (a glyph it has no letter for); a word
 #: of these alone ("e", "e«") lying on a bullet's blob is the bullet, not text
@@ -57,6 +89,9 @@ class PageOcr:
     #: each word's box in the image (pixels, as recognised), for a second look
     pixel_boxes: list[tuple[int, int, int, int]] = field(default_factory=list)
     frame: "Frame | None" = None
+    #: the lines (see _line_of) whose size was measured over more than one
+    #: row of text: known less precisely (see snap_to_body_size)
+    rough_lines: frozenset = frozenset()
     #: degrees (clockwise) the page image was turned to stand upright, and the
     #: page's size (points) as turned: a sheet fed sideways is a landscape page
     turned: int = 0
@@ -90,10 +125,16 @@ class Frame:
         return out
 
 
-def page_words(hocr: str, number: int, width: float, height: float) -> PageOcr:
+def page_words(hocr: str, number: int, width: float, height: float, ink=None) -> PageOcr:
     """The words of one page's hOCR, in PDF points (top-left origin), turned
-    back by the page's skew, each with its line's top, bottom and size."""
+    back by the page's skew, each with its line's top, bottom and size (or
+    its part's: see parts_at_their_own_height). Given ``ink`` (the image
+    recognised, as a boolean array), a word whose box holds less than
+    WORD_MIN_INK_SHARE ink is no word: text where the image has none."""
     size, lines = hocr_lines(hocr)
+    if ink is not None:
+        lines = [replace(ln, words=[w for w in ln.words if _has_ink(ink, w[1])]) for ln in lines]
+        lines = [ln for ln in lines if ln.words]
     if size is None:
         return PageOcr([], None, 0.0)
     px_w, px_h = size
@@ -105,12 +146,51 @@ def page_words(hocr: str, number: int, width: float, height: float) -> PageOcr:
     frame = Frame(px_w, px_h, angle, width / px_w if px_w else 72.0 / OCR_DPI)
     words: list[Word] = []
     boxes: list[tuple[int, int, int, int]] = []
+    rough: set[tuple] = set()
     for ln in lines:
-        words += frame.words(ln, number)
-        boxes += [b for _, b, _ in ln.words]
+        parts = parts_at_their_own_height(ln)
+        for part in parts:
+            got = frame.words(part, number)
+            if len({p.offset for p in parts}) > 1:
+                # Tesseract measured one line's size over rows at two heights
+                rough.update(_line_of(w) for w in got)
+            words += got
+            boxes += [b for _, b, _ in part.words]
     confs = [w.conf for w in words]
     confidence = round(statistics.fmean(confs), 1) if confs else None
-    return PageOcr(words, confidence, round(math.degrees(angle), 2), pixel_boxes=boxes, frame=frame)
+    return PageOcr(words, confidence, round(math.degrees(angle), 2), pixel_boxes=boxes, frame=frame,
+                   rough_lines=frozenset(rough))
+
+
+def parts_at_their_own_height(line: HocrLine) -> list[HocrLine]:
+    """``line`` cut where its words leave a gap of LINE_GAP_X_SIZES × its
+    x_size, each part on its own baseline when it sits LINE_PART_SHIFT × the
+    x_size or more above or below the rest. Tesseract runs the lines of two
+    columns into one when their rows lie within a few pixels of each other
+    (a findings table whose columns are set a little apart); one baseline for
+    both then puts one column's words on the other's line. A part's height is
+    its words' feet (bottoms, less the descent for a word with a descender), by
+    their median, against the line's baseline."""
+    words = line.words
+    cuts = [k for k in range(1, len(words))
+            if words[k][1][0] - words[k - 1][1][2] >= LINE_GAP_X_SIZES * line.x_size]
+    if not cuts:
+        return [line]
+
+    def below_baseline(word) -> float:
+        # how far the word's foot is below the line's baseline at its middle
+        text, box, _ = word
+        foot = box[3] - (line.descent if any(ch in DESCENDERS for ch in text) else 0.0)
+        return foot - (line.bottom + line.offset + line.slope * ((box[0] + box[2]) / 2 - line.x0))
+
+    out = []
+    for a, b in zip([0] + cuts, cuts + [len(words)]):
+        part = words[a:b]
+        dy = statistics.median(below_baseline(w) for w in part)
+        if abs(dy) < LINE_PART_SHIFT * line.x_size:
+            dy = 0.0
+        out.append(replace(line, words=part, offset=line.offset + dy, whole_x_height=line.x_height))
+    return out
 
 
 def snap_cell_sizes(got: PageOcr, cells: list) -> PageOcr:
@@ -136,12 +216,79 @@ def snap_to_body_size(got: PageOcr) -> PageOcr:
     the page's body size (the median size of its words) at the body size: a
     line's x-height is read to a pixel or two, a few per cent of the size,
     and the layout takes any larger difference for a change of style (a
-    table's rows then come apart). A heading is set larger than that."""
+    table's rows then come apart). A heading is set larger than that. A
+    line of fewer than SHORT_LINE_LETTERS letters is known SHORT_LINE_SIZE_FACTOR
+    times less precisely, one measured over two rows (``got.rough_lines``) to
+    TWO_ROW_SIZE_PRECISION."""
     if not got.words:
         return got
     body = statistics.median(w.size for w in got.words)
-    return replace(got, words=[replace(w, size=body) if abs(w.size - body) <= BODY_SIZE_PRECISION * body else w
+    letters: dict[tuple, int] = {}
+    for w in got.words:
+        key = _line_of(w)
+        letters[key] = letters.get(key, 0) + sum(ch.isalpha() for ch in w.text)
+
+    def precision(w: Word) -> float:
+        # an x-height seen on a few letters ("kön)?"), or over two rows, is known less well
+        key = _line_of(w)
+        if key in got.rough_lines:
+            return TWO_ROW_SIZE_PRECISION
+        return BODY_SIZE_PRECISION * (SHORT_LINE_SIZE_FACTOR if letters[key] < SHORT_LINE_LETTERS else 1.0)
+
+    return replace(got, words=[replace(w, size=body) if abs(w.size - body) <= precision(w) * body else w
                                for w in got.words])
+
+
+def _line_of(w: Word) -> tuple:
+    """The words of one recognised line share its top, bottom and size."""
+    return w.page, round(w.top, 2), round(w.bottom, 2), w.size
+
+
+def _has_ink(ink, box: tuple[int, int, int, int]) -> bool:
+    x0, y0, x1, y1 = box
+    inside = ink[max(0, y0):y1 + 1, max(0, x0):x1 + 1]
+    return bool(inside.size) and inside.mean() >= WORD_MIN_INK_SHARE
+
+
+def with_weights(got: PageOcr, ink) -> PageOcr:
+    """``got`` with its bold words marked, as a text layer's font names would:
+    Tesseract says nothing of weight, and without it the layout takes a bold
+    heading, label or header row for body text. A word's stroke width is
+    measured in ``ink`` (the image recognised, as a boolean array) as twice
+    its ink over its ink's outline; a word whose strokes are BOLD_STROKE_RATIO
+    times the page's usual width or more is bold. A word of fewer than
+    WEIGHT_MIN_CHARS letters or digits says too little: it takes the weight
+    most of the measured words of its line have."""
+    import numpy as np
+
+    widths: dict[int, float] = {}
+    for k, (w, (x0, y0, x1, y1)) in enumerate(zip(got.words, got.pixel_boxes)):
+        if sum(ch.isalnum() for ch in w.text) < WEIGHT_MIN_CHARS:
+            continue
+        box = ink[max(0, y0):y1 + 1, max(0, x0):x1 + 1]
+        area = int(box.sum())
+        if not area:
+            continue
+        padded = np.pad(box, 1)
+        inner = padded[1:-1, 1:-1] & padded[:-2, 1:-1] & padded[2:, 1:-1] & padded[1:-1, :-2] & padded[1:-1, 2:]
+        outline = area - int(inner.sum())
+        widths[k] = 2 * area / max(outline, 1)
+    if len(widths) < WEIGHT_MIN_WORDS:
+        return got
+    usual = statistics.median(widths.values())
+    bold = {k: v >= BOLD_STROKE_RATIO * usual for k, v in widths.items()}
+    votes: dict[tuple, list[bool]] = {}
+    for k, b in bold.items():
+        votes.setdefault(_line_of(got.words[k]), []).append(b)
+    words = []
+    for k, w in enumerate(got.words):
+        if k in bold:
+            weight = bold[k]
+        else:
+            line = votes.get(_line_of(w), [])
+            weight = 2 * sum(line) > len(line)
+        words.append(replace(w, bold=weight) if weight != w.bold else w)
+    return replace(got, words=words)
 
 
 def mostly_vertical(got: PageOcr) -> bool:
