@@ -361,3 +361,18 @@ def test_a_short_word_in_a_column_of_numbers_is_read_again():
     assert NUMBER_COLUMN_MIN <= 4
     assert _in_number_column(got, 2, numbers)
     assert not _in_number_column(got, 5, numbers)
+
+
+def test_a_bullet_read_into_its_word_is_a_bullet_glued_to_the_text():
+    """A faint bullet no blob was found for, read as "«" glued to the word it
+    marks, is written as a bullet the layout knows; not after a blob found,
+    not inside a line, not before a lower-case letter."""
+    from pipeline.readers.pdf.ocr.words import glued_bullets_read_as_bullets
+
+    words = [Word("«Regelbunden", 79, 140, 585, 596, 10.4), Word("utgivning", 145, 190, 585, 596, 10.4),
+             Word("«Information", 79, 140, 600, 611, 10.4), Word("«åtgärder»", 79, 140, 615, 626, 10.4),
+             Word("ser", 20, 40, 630, 641, 10.4), Word("«Kallelser»", 45, 90, 630, 641, 10.4)]
+    blob = Shape(70, 603, 73, 606)
+    got = glued_bullets_read_as_bullets(words, [blob])
+    assert [w.text for w in got] == ["•Regelbunden", "utgivning", "«Information", "«åtgärder»", "ser", "«Kallelser»"]
+    assert words[0].text == "«Regelbunden"

@@ -15,8 +15,8 @@ from ....document import ReadProgress
 from .engine import orientation, read_hocr
 from .image import INK_LEVEL, image_marks, image_skew, render_pages, temporary_image, without_rules
 from .numbers import reread_numbers, table_cells
-from .words import (PageOcr, drop_bullet_readings, mostly_vertical, page_words, snap_cell_sizes, snap_to_body_size,
-                    with_weights)
+from .words import (PageOcr, drop_bullet_readings, glued_bullets_read_as_bullets, mostly_vertical, page_words,
+                    snap_cell_sizes, snap_to_body_size, with_weights)
 
 #: a page read with a mean word confidence below this (or with no word) may
 #: have been fed sideways or upside down: its orientation is checked
@@ -116,7 +116,7 @@ def _recognise(image, png: Path, number: int, width: float, height: float) -> Pa
         got = with_weights(snap_to_body_size(snap_cell_sizes(got, cells)), ink)
         edges, shapes = image_marks(image, got.skew, width)
         words, bullets = drop_bullet_readings(got.words, shapes)
-        got = replace(got, words=words, edges=edges, shapes=bullets)
+        got = replace(got, words=glued_bullets_read_as_bullets(words, bullets), edges=edges, shapes=bullets)
     return replace(got, skew=round(got.skew + turn, 2))  # the whole angle, for the report
 
 

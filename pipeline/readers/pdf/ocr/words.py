@@ -74,6 +74,8 @@ WEIGHT_MIN_WORDS = 20
 #: what Tesseract makes of a bullet (a glyph it has no letter for); a word
 #: of these alone ("e", "e«") lying on a bullet's blob is the bullet, not text
 BULLET_READINGS = frozenset("e o O 0 © ® « » * ° • · ● ■ ▪ - – — = + ~ ¢".split())
+#: ... and those of them no letter, digit or dash is, which may be read glued to the word
+GLUED_BULLET_READINGS = frozenset("© ® « » * ° • · ● ■ ▪ ¢".split())
 
 
 @dataclass
@@ -297,6 +299,25 @@ def mostly_vertical(got: PageOcr) -> bool:
     Tesseract reads line by line on end, with good confidence)."""
     long = [b for w, b in zip(got.words, got.pixel_boxes) if len(w.text) >= 4]
     return sum(b[3] - b[1] > b[2] - b[0] for b in long) * 2 > len(long) > 0
+
+
+def glued_bullets_read_as_bullets(words: list[Word], bullets: list[Shape]) -> list[Word]:
+    """The words with a bullet Tesseract read into the word it marks
+    ("«Regelbunden": a faint bullet no blob was found for) written as a
+    bullet ("•Regelbunden"), which the layout takes for a list marker glued
+    to its text. Only a line's first word with no bullet blob before it,
+    only a reading of a bullet that no letter or digit is
+    (GLUED_BULLET_READINGS), only before a capital."""
+    first: dict[tuple, Word] = {}
+    for w in words:
+        key = _line_of(w)
+        if key not in first or w.x0 < first[key].x0:
+            first[key] = w
+    starts = {id(w) for w in first.values()
+              if not any(s.x1 <= w.x0 + 1 and w.top <= (s.top + s.bottom) / 2 <= w.bottom for s in bullets)}
+    return [replace(w, text="\u2022" + w.text[1:])
+            if id(w) in starts and len(w.text) >= 2 and w.text[0] in GLUED_BULLET_READINGS and w.text[1].isupper()
+            else w for w in words]
 
 
 def drop_bullet_readings(words: list[Word], shapes: list[Shape]) -> tuple[list[Word], list[Shape]]:
