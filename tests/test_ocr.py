@@ -87,6 +87,11 @@ def test_rules_and_solid_bullets_are_found_in_the_image():
     assert len(h) == 1 and h[0].x0 == pytest.approx(100 * scale, abs=1) and h[0].x1 == pytest.approx(1100 * scale, abs=1)
     assert len(v) == 1 and v[0].top == pytest.approx(200 * scale, abs=1)
     assert len(shapes) == 1 and shapes[0].x0 == pytest.approx(100 * scale, abs=1)
+    # the runs whiting out the rules found are the same marks, taken again
+    from pipeline.readers.pdf.ocr.image import without_rules
+
+    _clean, _rules, straight = without_rules(image, 595.0)
+    assert image_marks(image, 0.0, 595.0, straight) == (edges, shapes)
 
 
 def test_what_tesseract_makes_of_a_bullet_goes_and_a_full_stop_is_no_bullet():
@@ -376,3 +381,30 @@ def test_a_bullet_read_into_its_word_is_a_bullet_glued_to_the_text():
     got = glued_bullets_read_as_bullets(words, [blob])
     assert [w.text for w in got] == ["•Regelbunden", "utgivning", "«Information", "«åtgärder»", "ser", "«Kallelser»"]
     assert words[0].text == "«Regelbunden"
+
+
+def test_a_body_line_tesseract_sized_small_is_body_text_by_its_x_height_in_the_image():
+    """Tesseract's x-height moves by 3-4 pixels between body lines (8.2 pt
+    read for 9.5): the band of rows where the lower-case strokes run is
+    measured in the image instead, and a line whose band is the body's is
+    body text; a heading's band is larger, and it stays a heading."""
+    import numpy as np
+
+    from pipeline.readers.pdf.ocr.engine import HocrLine
+    from pipeline.readers.pdf.ocr.words import snap_to_body_size, x_band
+
+    ink = np.zeros((3000, 2000), dtype=bool)
+    ink[1000:1021, 100:900:2] = True  # x-height strokes, 21 rows
+    ink[990:1000, 100:900:20] = True  # a few ascenders
+    line = HocrLine(100, 1021, 0.0, 0.0, 40.0, 9.0, [("verksamheterna", (100, 990, 900, 1021), 95.0)], 10.0)
+    assert x_band(ink, line) == 21
+    assert x_band(ink, HocrLine(100, 1021, 0.0, 0.0, 40.0, 9.0, [("2021", (100, 990, 900, 1021), 95.0)])) is None
+
+    body = [Word(f"ordet{i}", 0, 1, 10 * i, 10 * i + 9, 9.5) for i in range(24)]
+    small = Word("verksamheterna", 0, 1, 300, 309, 8.2)
+    heading = Word("Samhällsutveckling", 0, 1, 320, 331, 11.4)
+    bands = {(0, w.top, w.bottom, w.size): 21 for w in body + [small]}
+    bands[(0, heading.top, heading.bottom, heading.size)] = 26
+    snapped = snap_to_body_size(PageOcr(body + [small, heading], 95.0, 0.0, x_bands=bands))
+    assert [w.size for w in snapped.words[-2:]] == [9.5, 11.4]
+    assert [w.size for w in snap_to_body_size(PageOcr(body + [small, heading], 95.0, 0.0)).words[-2:]] == [8.2, 11.4]

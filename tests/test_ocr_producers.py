@@ -84,3 +84,19 @@ def test_a_findings_table_whose_columns_tesseract_ran_together_keeps_them_apart(
     for k, text in digital:
         if not text.startswith(joined):
             assert any(j == k and difflib.SequenceMatcher(None, text, t).ratio() >= 0.95 for j, t in scan), text
+
+
+def test_a_findings_table_keeps_the_lines_tesseract_sized_small(tesseract):
+    """Page 20 of the groff 2021 report, 300 dpi 1-bit: Tesseract gives two
+    body lines of the findings table 8.2 and 8.4 pt for 9.5 (it misjudged
+    their descenders), which ended the table there and lost the last three
+    strengths and the last improvement. Their x-height band in the image is
+    the body's: the table keeps all its findings."""
+    cells = _cell_paragraphs(SCANS / "torsas-2021-groff-p20-scan.pdf")
+    left = [t for k, t in cells if k == 0]
+    right = [t for k, t in cells if k == 1]
+    assert left[0] == "Styrkor" and right[0] == "Förbättringsmöjligheter"
+    assert left[-3:] == ["Kommun- och förvaltningscheferna lojala bärare av vision, värdegrund och mål. God anda och "
+                         "samsyn vid intervjuer", "Sammansvetsad central ledningsgrupp",
+                         "Den interna informationen och kommunikationen fungerar väl"]
+    assert right[-1] == "Följ upp effekterna av fokusen på att begränsa antalet underställda medarbetare"

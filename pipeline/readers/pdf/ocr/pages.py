@@ -106,7 +106,7 @@ def _recognise(image, png: Path, number: int, width: float, height: float) -> Pa
         turn = 0.0
     # Tesseract reads a ruled table's cells better without the rules (it
     # takes a rule for a "=" or a dash, and may skip a cell's lone number)
-    clean_image, rules = without_rules(image, width)
+    clean_image, rules, straight = without_rules(image, width)
     ink = np.asarray(clean_image) < INK_LEVEL
     with temporary_image(clean_image, png.with_name(png.stem + "-clean")) as clean:
         got = page_words(read_hocr(clean), number, width, height, ink)
@@ -114,7 +114,7 @@ def _recognise(image, png: Path, number: int, width: float, height: float) -> Pa
     got = reread_numbers(got, clean_image, cells, png.parent, number)
     if got.words:
         got = with_weights(snap_to_body_size(snap_cell_sizes(got, cells)), ink)
-        edges, shapes = image_marks(image, got.skew, width)
+        edges, shapes = image_marks(image, got.skew, width, straight)
         words, bullets = drop_bullet_readings(got.words, shapes)
         got = replace(got, words=glued_bullets_read_as_bullets(words, bullets), edges=edges, shapes=bullets)
     return replace(got, skew=round(got.skew + turn, 2))  # the whole angle, for the report

@@ -14,7 +14,7 @@ import statistics
 from dataclasses import dataclass, field, replace
 
 from ..model import Edge, Shape, Word
-from .engine import HocrLine, hocr_lines
+from .engine import X_HEIGHT_MIN_LETTERS, HocrLine, hocr_lines
 from .image import OCR_DPI
 
 #: a line's x-height over its font size (11 pt sans serif: 35 px at 300 dpi)
@@ -29,6 +29,13 @@ BODY_SIZE_PRECISION = 0.09
 #: ... a line of fewer letters than this this many times less precisely ...
 SHORT_LINE_LETTERS = 8
 SHORT_LINE_SIZE_FACTOR = 2.0
+#: a line whose x-height band in the image (see x_band) is within this share
+#: of the page's usual band is body text whatever size Tesseract gives it
+#: (within TWO_ROW_SIZE_PRECISION): body lines' bands on the development
+#: scans 20-22 pixels at 300 dpi, a heading's 20 % more ...
+X_BAND_PRECISION = 0.1
+#: ... measured on a page of this many words or more
+BAND_MIN_WORDS = 20
 #: ... and one measured over two rows at different heights (a line run
 #: across a table's columns, on a page slightly askew) to this share: its
 #: x_size spans both rows; 18-20 % too large on the development scans
@@ -94,6 +101,8 @@ class PageOcr:
     #: the lines (see _line_of) whose size was measured over more than one
     #: row of text: known less precisely (see snap_to_body_size)
     rough_lines: frozenset = frozenset()
+    #: the height (pixels) of each line's x-height band in the image (see x_band)
+    x_bands: dict = field(default_factory=dict)
     #: degrees (clockwise) the page image was turned to stand upright, and the
     #: page's size (points) as turned: a sheet fed sideways is a landscape page
     turned: int = 0
@@ -149,6 +158,7 @@ def page_words(hocr: str, number: int, width: float, height: float, ink=None) ->
     words: list[Word] = []
     boxes: list[tuple[int, int, int, int]] = []
     rough: set[tuple] = set()
+    bands: dict[tuple, int] = {}
     for ln in lines:
         parts = parts_at_their_own_height(ln)
         for part in parts:
@@ -156,12 +166,35 @@ def page_words(hocr: str, number: int, width: float, height: float, ink=None) ->
             if len({p.offset for p in parts}) > 1:
                 # Tesseract measured one line's size over rows at two heights
                 rough.update(_line_of(w) for w in got)
+            band = x_band(ink, part) if ink is not None else None
+            if band and got:
+                bands[_line_of(got[0])] = band
             words += got
             boxes += [b for _, b, _ in part.words]
     confs = [w.conf for w in words]
     confidence = round(statistics.fmean(confs), 1) if confs else None
     return PageOcr(words, confidence, round(math.degrees(angle), 2), pixel_boxes=boxes, frame=frame,
-                   rough_lines=frozenset(rough))
+                   rough_lines=frozenset(rough), x_bands=bands)
+
+
+def x_band(ink, line: HocrLine) -> int | None:
+    """The height (pixels) of a line's x-height band as the image shows it:
+    the rows across its words' boxes at least half as inked as its most
+    inked row, where the strokes of every lower-case letter run. Tesseract's
+    own x-height (``x_size`` less ``x_ascenders``) moves by 3-4 pixels from
+    one body line to the next when it misjudges the descenders; this band
+    moves by one or two. None for a line of fewer than X_HEIGHT_MIN_LETTERS
+    lower-case letters (digits and capitals have no x-height)."""
+    if sum(ch.islower() for text, _, _ in line.words for ch in text) < X_HEIGHT_MIN_LETTERS:
+        return None
+    x0 = max(0, min(b[0] for _, b, _ in line.words))
+    x1 = max(b[2] for _, b, _ in line.words)
+    y0 = max(0, min(b[1] for _, b, _ in line.words))
+    y1 = max(b[3] for _, b, _ in line.words)
+    rows = ink[y0:y1 + 1, x0:x1 + 1].sum(axis=1)
+    if not rows.size or not rows.max():
+        return None
+    return int((rows >= rows.max() / 2).sum())
 
 
 def parts_at_their_own_height(line: HocrLine) -> list[HocrLine]:
@@ -230,15 +263,22 @@ def snap_to_body_size(got: PageOcr) -> PageOcr:
         key = _line_of(w)
         letters[key] = letters.get(key, 0) + sum(ch.isalpha() for ch in w.text)
 
-    def precision(w: Word) -> float:
-        # an x-height seen on a few letters ("kön)?"), or over two rows, is known less well
+    band_of = [got.x_bands.get(_line_of(w)) for w in got.words]
+    banded = [b for b in band_of if b]
+    body_band = statistics.median(banded) if len(banded) >= BAND_MIN_WORDS else None
+
+    def precision(w: Word, band: int | None) -> float:
         key = _line_of(w)
+        if body_band and band and abs(band - body_band) <= X_BAND_PRECISION * body_band:
+            # the image shows a body line's x-height: Tesseract's size is off
+            return TWO_ROW_SIZE_PRECISION
+        # an x-height seen on a few letters ("kön)?"), or over two rows, is known less well
         if key in got.rough_lines:
             return TWO_ROW_SIZE_PRECISION
         return BODY_SIZE_PRECISION * (SHORT_LINE_SIZE_FACTOR if letters[key] < SHORT_LINE_LETTERS else 1.0)
 
-    return replace(got, words=[replace(w, size=body) if abs(w.size - body) <= precision(w) * body else w
-                               for w in got.words])
+    return replace(got, words=[replace(w, size=body) if abs(w.size - body) <= precision(w, band) * body else w
+                               for w, band in zip(got.words, band_of)])
 
 
 def _line_of(w: Word) -> tuple:
