@@ -64,7 +64,10 @@ bench-scans: $(VENV)/.installed
 	$(BIN)/python tools/make_bench_corpus.py --out build/bench-corpus --reports 300
 	$(BIN)/python tools/make_scan_corpus.py
 	$(BIN)/python tools/bench_scan_corpus.py
-	@# held out: scans of four producers the corpus lacks (the fixtures' renditions)
+	@# scans of four producers the corpus lacks (the fixtures' renditions): a development
+	@# counterpart to study their layouts on, and the held-out set
+	$(BIN)/python tools/make_scan_producers.py --dev
+	$(BIN)/python tools/bench_scan_corpus.py --corpus build/scan-producers-dev --split dev
 	$(BIN)/python tools/make_scan_producers.py
 	$(BIN)/python tools/bench_scan_corpus.py --corpus build/scan-producers
 
