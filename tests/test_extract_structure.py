@@ -528,3 +528,18 @@ def test_a_question_row_that_fell_out_of_its_table_as_a_line_is_kept():
     got = overview_of(to_units(doc), doc)
     rows = {r.number: (r.score, r.max) for r in got.rows}
     assert rows == {"7.1": (4.0, 15.0), "7.2": (11.0, 25.0), "7.3": (8.0, 20.0)}
+
+
+def test_findings_only_from_a_headerless_table_need_a_name_to_make_a_report():
+    """An illegible scan's junk lines in two columns look like a findings
+    table without its header: with nothing else (no municipality, no
+    "Kommunkompassen") it is no report; with the municipality named it is."""
+    def cell(text):
+        return Cell([Paragraph(text)])
+
+    junk = Table([[cell("Talar fefen fährer ft Kökar"), cell("Emir OA uven fed")],
+                  [cell("Erna dep tba ov"), cell("Poli i fyrirkg AT")]])
+    with pytest.raises(NotAReport):
+        extract_report(Document(Origin("scan.pdf", "pdf", "0"), [Paragraph("Taslkörrmran västern"), junk]))
+    named = extract_report(Document(Origin("scan.pdf", "pdf", "0"), [Paragraph("Torsås kommun 2021"), junk]))
+    assert named.municipality == "Torsås" and len(named.findings) == 4
