@@ -264,13 +264,19 @@ def main(argv=None) -> int:
                               f"{list(TEST_ORDER)}; sources by sha256('{SEED}:' + name) within a producer; "
                               "garbage layers of the producers with fewer dev scans in dev",
                 "files": entries}
-    manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
-    for split in ("dev", "test"):
+    write_manifest(manifest_path, manifest, PRODUCERS)
+    return 0
+
+
+def write_manifest(path: Path, manifest: dict, producers) -> None:
+    """The manifest written, and per split what it holds (files, pages, files per producer)."""
+    path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
+    entries = manifest["files"]
+    for split in sorted({e["split"] for e in entries}):
         part = [e for e in entries if e["split"] == split]
         print(f"{split}: {len(part)} files, {sum(len(e['pages']) for e in part)} pages, producers "
-              + ", ".join(f"{p} {sum(e['producer'] == p for e in part)}" for p in PRODUCERS))
-    print(f"wrote {rel(manifest_path)}")
-    return 0
+              + ", ".join(f"{p} {sum(e['producer'] == p for e in part)}" for p in producers))
+    print(f"wrote {rel(path)}")
 
 
 if __name__ == "__main__":

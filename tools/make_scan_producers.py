@@ -47,14 +47,13 @@ unchanged is not made again (``--rebuild`` makes everything again).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tools.make_scan_corpus import GARBAGE, PROFILES, made, rel, sha256  # noqa: E402
+from tools.make_scan_corpus import GARBAGE, PROFILES, made, rel, sha256, write_manifest  # noqa: E402
 
 FOLDER = "unseen"
 DEV_FOLDER = "dev"
@@ -117,10 +116,7 @@ def main(argv=None) -> int:
             f"garbage layers of {[s.stem for s in GARBAGE_SOURCES]}")
     manifest = {"generator": "tools/make_scan_producers.py", "corpus": rel(SOURCE_DIR), "split_rule": rule,
                 "files": entries}
-    manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
-    print(f"{split} ({folder}/): {len(entries)} files, {sum(len(e['pages']) for e in entries)} pages, producers "
-          + ", ".join(f"{p} {sum(e['producer'] == p for e in entries)}" for p in PRODUCERS))
-    print(f"wrote {rel(manifest_path)}")
+    write_manifest(manifest_path, manifest, PRODUCERS)
     return 0
 
 

@@ -157,8 +157,8 @@ def overview_of(units: list[Unit], doc: Document) -> Overview:
     if found and not merged.rows:
         merged = found
     elif found:
-        known = {r.number for r in merged.rows}
-        merged.rows.extend(r for r in found.rows if r.number not in known and r.area in {k.area for k in merged.rows})
+        known, areas = {r.number for r in merged.rows}, {r.area for r in merged.rows}
+        merged.rows.extend(r for r in found.rows if r.number not in known and r.area in areas)
     return merged
 
 

@@ -322,7 +322,7 @@ def _on_line(word: Word, line: Word | None) -> Word:
     return replace(word, top=line.top, bottom=line.bottom, size=line.size)
 
 
-def reread_numbers(got: PageOcr, image, cells: list, folder: Path, number: int) -> PageOcr:
+def reread_numbers(got: PageOcr, image, ink, cells: list, folder: Path, number: int) -> PageOcr:
     """``got`` after a second look at the short numbers, where page recognition fails most
     (the scores in a table's cells): each number, and each table cell with ink
     but no word (Tesseract's page segmentation skips a lone short number in a
@@ -331,12 +331,10 @@ def reread_numbers(got: PageOcr, image, cells: list, folder: Path, number: int) 
     and the Swedish model. The number two of the three readings agree on is
     taken; when none do, the crop read alone (digits only, and any letter)
     decides; when still none agree, the page's reading stays. Ink no word
-    covers may also be a word both models read alike (a column's header)."""
-    import numpy as np
-
+    covers may also be a word both models read alike (a column's header).
+    ``ink`` is ``image`` below INK_LEVEL, as a boolean array."""
     if got.frame is None:
         return got
-    ink = np.asarray(image) < INK_LEVEL
     todo = _numbers_to_read_again(got, ink, cells) + _unread_ink(got, ink, cells)
     if not todo:
         return got

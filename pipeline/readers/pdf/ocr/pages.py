@@ -111,7 +111,7 @@ def _recognise(image, png: Path, number: int, width: float, height: float) -> Pa
     with temporary_image(clean_image, png.with_name(png.stem + "-clean")) as clean:
         got = page_words(read_hocr(clean), number, width, height, ink)
     cells = table_cells(rules, got.frame.scale) if got.frame else []
-    got = reread_numbers(got, clean_image, cells, png.parent, number)
+    got = reread_numbers(got, clean_image, ink, cells, png.parent, number)
     if got.words:
         got = with_weights(snap_to_body_size(snap_cell_sizes(got, cells)), ink)
         edges, shapes = image_marks(image, got.skew, width, straight)

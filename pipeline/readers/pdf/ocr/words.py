@@ -161,10 +161,11 @@ def page_words(hocr: str, number: int, width: float, height: float, ink=None) ->
     bands: dict[tuple, int] = {}
     for ln in lines:
         parts = parts_at_their_own_height(ln)
+        # Tesseract measured the line's size over rows at two heights
+        two_rows = len({p.offset for p in parts}) > 1
         for part in parts:
             got = frame.words(part, number)
-            if len({p.offset for p in parts}) > 1:
-                # Tesseract measured one line's size over rows at two heights
+            if two_rows:
                 rough.update(_line_of(w) for w in got)
             band = x_band(ink, part) if ink is not None else None
             if band and got:
