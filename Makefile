@@ -64,6 +64,9 @@ bench-scans: $(VENV)/.installed
 	$(BIN)/python tools/make_bench_corpus.py --out build/bench-corpus --reports 300
 	$(BIN)/python tools/make_scan_corpus.py
 	$(BIN)/python tools/bench_scan_corpus.py
+	@# the test half's producer-and-fault pairings in dev options, from other sources
+	$(BIN)/python tools/make_scan_corpus.py --crossings
+	$(BIN)/python tools/bench_scan_corpus.py --corpus build/scan-corpus-cross --split dev
 	@# scans of four producers the corpus lacks (the fixtures' renditions): a development
 	@# counterpart to study their layouts on, and the held-out set
 	$(BIN)/python tools/make_scan_producers.py --dev

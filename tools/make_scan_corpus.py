@@ -33,6 +33,13 @@ dev, the other two in test: every producer has 4 files in each half, and
 each half has a Chromium (Skia) and a LibreOffice garbage layer, whose junk
 differs (shifted letters vs. control characters).
 
+``--crossings`` makes a second development set, for the pairings the dev
+half lacks: each fault kind's *dev* options on the producer the *test* half
+gave that kind (so every producer-and-fault pairing of the test half can be
+studied without looking at it), from sources neither half uses (the next
+ones in the same ranking). It goes to ``build/scan-corpus-cross/dev/``,
+split "dev", without garbage layers.
+
 Everything is written to ``build/scan-corpus/{dev,test}/`` with a manifest
 ``build/scan-corpus/manifest.json``: for each file its split, source PDF (and
 its SHA-256), producer, profile, the make_scans options (with ``--seed``) or
@@ -113,24 +120,36 @@ def page_count(pdf: Path) -> int:
         doc.close()
 
 
-def candidates(corpus: Path) -> dict[str, list[Path]]:
-    """The short PDFs of each producer, ranked by the SHA-256 of ``SEED`` and the name."""
+def candidates(corpus: Path, extra: int = 0) -> dict[str, list[Path]]:
+    """The short PDFs of each producer, ranked by the SHA-256 of ``SEED`` and
+    the name (at least ``extra`` more than the corpus takes)."""
     found: dict[str, list[Path]] = {p: [] for p in PRODUCERS}
     for pdf in corpus.glob("*.pdf"):
         m = NAME.match(pdf.name)
         if m and m["producer"] in found and page_count(pdf) <= MAX_PAGES:
             found[m["producer"]].append(pdf)
     for producer, pdfs in found.items():
-        if len(pdfs) < SCANS_PER_PRODUCER + 1:
+        if len(pdfs) < SCANS_PER_PRODUCER + 1 + extra:
             raise SystemExit(f"{corpus}: only {len(pdfs)} short {producer} PDFs, "
-                             f"{SCANS_PER_PRODUCER + 1} needed (make the bench corpus first: make bench)")
+                             f"{SCANS_PER_PRODUCER + 1 + extra} needed (make the bench corpus first: make bench)")
         pdfs.sort(key=lambda p: sha256(f"{SEED}:{p.name}"))
     return found
 
 
-def plan(corpus: Path) -> list[dict]:
-    """Every file of the corpus: source, split, profile, options (nothing made yet)."""
-    ranked = candidates(corpus)
+def plan(corpus: Path, crossings: bool = False) -> list[dict]:
+    """Every file of the corpus (or with ``crossings`` of the second dev set):
+    source, split, profile, options (nothing made yet)."""
+    ranked = candidates(corpus, extra=SCANS_PER_PRODUCER if crossings else 0)
+    if crossings:
+        entries = []
+        taken = {p: SCANS_PER_PRODUCER + 1 for p in PRODUCERS}
+        for k, profile in enumerate(PROFILES):
+            producer = TEST_ORDER[k % len(TEST_ORDER)]
+            src = ranked[producer][taken[producer]]
+            taken[producer] += 1
+            entries.append({"split": "dev", "source": src, "producer": producer, "profile": profile[0],
+                            "options": profile[1]})
+        return _named(entries)
     entries = []
     taken = {p: 0 for p in PRODUCERS}
     for split, column, order in (("dev", 1, DEV_ORDER), ("test", 2, TEST_ORDER)):
@@ -147,6 +166,11 @@ def plan(corpus: Path) -> list[dict]:
         entries.append({"split": "dev" if dev_scans[producer] == fewest else "test",
                         "source": ranked[producer][SCANS_PER_PRODUCER], "producer": producer,
                         "profile": GARBAGE, "options": GARBAGE})
+    return _named(entries)
+
+
+def _named(entries: list[dict]) -> list[dict]:
+    """Each entry given its file name and its scan's seed (from that name)."""
     for e in entries:
         stem = e["source"].stem
         e["file"] = f"{e['split']}/{stem}--{e['profile']}.pdf"
@@ -254,16 +278,24 @@ def made(planned: list[dict], out_dir: Path, rebuild: bool, folders: tuple[str, 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=ROOT / "build" / "bench-corpus")
-    ap.add_argument("--out", type=Path, default=ROOT / "build" / "scan-corpus")
+    ap.add_argument("--out", type=Path, help="default build/scan-corpus (build/scan-corpus-cross with --crossings)")
+    ap.add_argument("--crossings", action="store_true",
+                    help="the second dev set: the test half's producer-and-fault pairings with dev options")
     ap.add_argument("--rebuild", action="store_true", help="make every file again")
     args = ap.parse_args(argv)
-    manifest_path = args.out / "manifest.json"
-    entries = made(plan(args.corpus.resolve()), args.out, args.rebuild, ("dev", "test"))
-    manifest = {"generator": "tools/make_scan_corpus.py", "seed": SEED, "corpus": rel(args.corpus),
-                "split_rule": f"dev fault versions round robin over {list(DEV_ORDER)}, test over "
-                              f"{list(TEST_ORDER)}; sources by sha256('{SEED}:' + name) within a producer; "
-                              "garbage layers of the producers with fewer dev scans in dev",
-                "files": entries}
+    out = args.out or ROOT / "build" / ("scan-corpus-cross" if args.crossings else "scan-corpus")
+    manifest_path = out / "manifest.json"
+    entries = made(plan(args.corpus.resolve(), args.crossings), out, args.rebuild,
+                   ("dev",) if args.crossings else ("dev", "test"))
+    rule = (f"dev fault versions round robin over {list(DEV_ORDER)}, test over "
+            f"{list(TEST_ORDER)}; sources by sha256('{SEED}:' + name) within a producer; "
+            "garbage layers of the producers with fewer dev scans in dev")
+    if args.crossings:
+        rule = (f"dev fault versions round robin over {list(TEST_ORDER)} (the test half's pairings); "
+                f"sources by sha256('{SEED}:' + name) within a producer, after the {SCANS_PER_PRODUCER + 1} "
+                "the corpus takes")
+    manifest = {"generator": "tools/make_scan_corpus.py" + (" --crossings" if args.crossings else ""),
+                "seed": SEED, "corpus": rel(args.corpus), "split_rule": rule, "files": entries}
     write_manifest(manifest_path, manifest, PRODUCERS)
     return 0
 
