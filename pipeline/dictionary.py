@@ -2,10 +2,12 @@
 used by the export's data dictionary and by Datasette's metadata (``make
 serve``). A test checks that every column of a new database is described here.
 
-Store room: imports nothing of the project.
+Store room: imports nothing of the project but the registry of flag codes.
 """
 
 from __future__ import annotations
+
+from .flags import Doubt, registry
 
 #: table -> (what one row is, {column: description})
 TABLES: dict[str, tuple[str, dict[str, str]]] = {
@@ -56,8 +58,8 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "position": "Order within the area and kind, from 1.",
         "text": "The finding as the report words it.",
         "page": "Page of the source (PDF).",
-        "doubt": "NULL, or why the finding may be misread: may_join_two, may_be_part, starts_lowercase, ends_open, "
-                 "ocr_low_confidence, looks_like_furniture.",
+        "doubt": "NULL, or why the finding may be misread (comma-separated): "
+                 + ", ".join(d.value for d in Doubt) + "; each summed up in a report flag finding_<doubt>.",
         "theme_id": "Its theme (themes.id); NULL for an outlier or before themes are fitted.",
         "theme_score": "Cosine similarity to its theme's centre (or to the nearest, for an outlier).",
     }),
@@ -72,7 +74,8 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
     "flags": ("Where a number was derived or the document disagrees with itself.", {
         "report_id": "The report (reports.id).",
         "severity": "error, warning or info.",
-        "code": "What kind of flag (README, 'Flags').",
+        "code": f"What kind of flag: one of {len(registry())} codes, each with its severity and meaning in "
+                "the export's DATA_DICTIONARY.md ('Flag codes') and the README ('Flags').",
         "message": "What was found, in words.",
     }),
     "municipalities": ("A municipality in SCB's register (290).", {

@@ -29,6 +29,8 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 from typing import Callable, Iterator, Union
 
+from .flags import check
+
 SCHEMA_VERSION = 2  # 2: Paragraph.doubt
 
 
@@ -142,8 +144,11 @@ class ReaderNote:
     carries each into the report's flags."""
 
     severity: str  # "error" | "warning" | "info", as report flags
-    code: str
+    code: str  # registered in pipeline/data/flags.json
     message: str
+
+    def __post_init__(self) -> None:
+        self.severity = check(self.severity, self.code)
 
 
 @dataclass

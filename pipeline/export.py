@@ -24,6 +24,7 @@ import sqlite_utils
 
 from . import __version__
 from .dictionary import FINDINGS_LONG, TABLES
+from .flags import markdown as flag_table
 from .store import FINDINGS_LONG_SELECT
 
 #: tables exported, in this order (kompass_state is bookkeeping, the FTS
@@ -139,4 +140,6 @@ def _dictionary(resources: list[dict], rows: dict[str, int]) -> str:
         for f in r["schema"]["fields"]:
             lines.append(f"| `{f['name']}` | {f['type']} | {f['description'].replace('|', '/')} |")
         lines.append("")
+    lines += ["## Flag codes", "", "`flags.code`: what each means, and the severities it is raised at.", "",
+              flag_table(), ""]
     return "\n".join(lines)

@@ -24,6 +24,7 @@ from typing import Iterable, Iterator
 import sqlite_utils
 
 from .extract.model import Report
+from .flags import check
 from .extract.reference import municipalities
 
 SCHEMA_VERSION = 6  # 2: themes; 3: reports.reader, findings.doubt; 4: links; 5: findings_long, municipality key;
@@ -539,7 +540,8 @@ def save_report(
         )
         flags = [(f.severity, f.code, f.message) for f in report.flags] + list(extra_flags)
         db["flags"].insert_all(
-            {"report_id": report_id, "severity": sev, "code": code, "message": msg} for sev, code, msg in flags
+            {"report_id": report_id, "severity": check(sev, code), "code": code, "message": msg}
+            for sev, code, msg in flags
         )
         record_source(db, source, report_id, "stored", now)
         if demoted is not None:
@@ -570,6 +572,7 @@ def record_source(db: sqlite_utils.Database, source: Source, report_id: str | No
 
 
 def add_flag(db: sqlite_utils.Database, report_id: str, severity: str, code: str, message: str) -> None:
+    severity = check(severity, code)
     exists = list(db.query("select 1 from flags where report_id = ? and code = ? and message = ?",
                            [report_id, code, message]))
     if not exists:

@@ -1,5 +1,5 @@
 """Data flows one way: readers -> document model -> extraction -> store -> nlp
--> interfaces. A module imports only from rooms before its own, the OCR
+-> interfaces, all of them using the registry of flag codes. A module imports only from rooms before its own, the OCR
 package's layers import only those below them, and the generic PDF layout
 never imports OCR (words reach it the same from a text layer or a scan)."""
 
@@ -13,7 +13,7 @@ import pytest
 PIPELINE = Path(__file__).resolve().parent.parent / "pipeline"
 
 #: rooms in the order data flows; a module may import from its own room and those before it
-ROOMS = ["document", "readers", "extract", "store", "nlp", "interfaces"]
+ROOMS = ["flags", "document", "readers", "extract", "store", "nlp", "interfaces"]
 INTERFACES = {"cli", "queries", "export", "browse", "charts", "dictionary", "review", "ingest", "reading", "api"}
 OCR_LAYERS = ["engine", "image", "words", "numbers", "pages"]
 
@@ -22,8 +22,8 @@ def room(module: str) -> str:
     """'pipeline.readers.pdf.layout' -> 'readers'."""
     parts = module.split(".")[1:]
     head = parts[0] if parts else ""
-    if head in ("document",):
-        return "document"
+    if head in ("flags", "document"):
+        return head
     if head in ("readers", "extract", "nlp"):
         return head
     if head == "store":

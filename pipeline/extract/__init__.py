@@ -13,6 +13,7 @@ import re
 from collections import defaultdict
 
 from ..document import Document
+from ..flags import Doubt
 from .metadata import find_evaluators, find_municipality_in, find_printed_totals, find_year
 from .model import AreaScore, Finding, FindingKind, Flag, QuestionScore, Report, Section, Severity
 from .reference import domain_of, frameworks, revision_areas
@@ -429,22 +430,22 @@ def _flag_doubtful_findings(report: Report) -> None:
     A reader that loses a table's or a list's structure produces exactly
     these, so they are said rather than stored silently."""
     checks = (
-        ("starts_lowercase", "finding_starts_lowercase", "start in lower case, as a wrapped line does",
+        (Doubt.STARTS_LOWERCASE, "finding_starts_lowercase", "start in lower case, as a wrapped line does",
          lambda f: f.text[:1].islower() and not re.match(r"^[a-zåäö]{1,2}-", f.text)),
-        ("ends_open", "finding_ends_open", "end where a sentence cannot end",
+        (Doubt.ENDS_OPEN, "finding_ends_open", "end where a sentence cannot end",
          lambda f: f.text.rstrip()[-1:] in {",", "-", "–"}
          or f.text.rstrip(" .").rsplit(" ", 1)[-1].lower() in _OPEN_ENDINGS),
-        ("may_join_two", "finding_may_join_two",
+        (Doubt.MAY_JOIN_TWO, "finding_may_join_two",
          "may be two findings read as one (a full line ends a sentence and the next starts one, "
          "with no spacing between them to tell a new finding from a new sentence)",
-         lambda f: f.doubt is not None and "may_join_two" in f.doubt.split(",")),
-        ("may_be_part", "finding_may_be_part",
+         lambda f: Doubt.MAY_JOIN_TWO.value in (f.doubt or "").split(",")),
+        (Doubt.MAY_BE_PART, "finding_may_be_part",
          "may be parts of one finding (cut where a page ends with a sentence and the next begins with one)",
-         lambda f: f.doubt is not None and "may_be_part" in f.doubt.split(",")),
-        ("ocr_low_confidence", "finding_ocr_low_confidence",
+         lambda f: Doubt.MAY_BE_PART.value in (f.doubt or "").split(",")),
+        (Doubt.OCR_LOW_CONFIDENCE, "finding_ocr_low_confidence",
          "were recognised by OCR with low confidence (their words may be misread)",
-         lambda f: f.doubt is not None and "ocr_low_confidence" in f.doubt.split(",")),
-        ("looks_like_furniture", "finding_looks_like_furniture",
+         lambda f: Doubt.OCR_LOW_CONFIDENCE.value in (f.doubt or "").split(",")),
+        (Doubt.LOOKS_LIKE_FURNITURE, "finding_looks_like_furniture",
          "are hardly words: numbers or signs, as a page number or a stray table cell is",
          lambda f: _looks_like_furniture(f.text)),
     )
@@ -452,8 +453,8 @@ def _flag_doubtful_findings(report: Report) -> None:
         found = [f for f in report.findings if test(f)]
         for f in found:
             codes = [c for c in (f.doubt or "").split(",") if c]
-            if doubt not in codes:
-                f.doubt = ",".join(codes + [doubt])
+            if doubt.value not in codes:
+                f.doubt = ",".join(codes + [doubt.value])
         if not found:
             continue
         areas = sorted({f.area for f in found if f.area is not None})

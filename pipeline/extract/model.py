@@ -5,16 +5,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from enum import Enum
 
+from ..flags import Severity, check
+
 
 class FindingKind(str, Enum):
     STRENGTH = "strength"
     IMPROVEMENT = "improvement"
-
-
-class Severity(str, Enum):
-    ERROR = "error"  # a number or finding is missing or cannot be trusted
-    WARNING = "warning"  # the document disagrees with itself; what was stored says how
-    INFO = "info"  # something was derived rather than printed
 
 
 @dataclass
@@ -52,8 +48,8 @@ class Finding:
     position: int
     text: str
     page: int | None = None
-    #: why the finding may be misread, as codes ("may_join_two", "starts_lowercase",
-    #: "ends_open"; comma-separated); None when nothing speaks against it
+    #: why the finding may be misread, as :class:`~pipeline.flags.Doubt` values
+    #: (comma-separated); None when nothing speaks against it
     doubt: str | None = None
 
 
@@ -88,7 +84,8 @@ class Report:
         return None
 
     def flag(self, severity: Severity | str, code: str, message: str) -> None:
-        self.flags.append(Flag(Severity(severity).value, code, message))
+        """Add a flag; ``code`` must be registered at ``severity`` (:mod:`pipeline.flags`)."""
+        self.flags.append(Flag(check(severity, code), code, message))
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from statistics import median
 
 from ...document import Block, Cell, Heading, Paragraph, Table, clean_text
+from ...flags import Doubt
 from .borderless import bound_column, find_borderless_tables
 from .flow import reading_order
 from .furniture import drop_running_lines
@@ -376,7 +377,7 @@ def _assign_levels(blocks: list[Block], heads: list[tuple[int, float, bool]]) ->
 
 #: the doubt of a paragraph whose words' source was unsure of them
 #: (``Paragraph.doubt``, then ``findings.doubt``)
-OCR_LOW_CONFIDENCE = "ocr_low_confidence"
+OCR_LOW_CONFIDENCE = Doubt.OCR_LOW_CONFIDENCE.value
 
 
 def _doubt_ocr(draft, st: PdfSettings) -> None:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+from ...flags import Doubt
 from .lists import Marker, find_marker, same_kind
 from .model import Line
 from .settings import PdfSettings
@@ -246,9 +247,9 @@ def _had_room(prev: Line, line: Line, sure: bool = False) -> bool:
 
 
 #: what a join on no evidence either way is called (stored with the finding) ...
-JOINED_AT_SENTENCE = "may_join_two"
+JOINED_AT_SENTENCE = Doubt.MAY_JOIN_TWO.value
 #: ... and a split on no sure evidence (at a page break, at a cell edge not known well)
-MAY_BE_PART = "may_be_part"
+MAY_BE_PART = Doubt.MAY_BE_PART.value
 
 
 def guessed_join(prev: Line, line: Line) -> bool:
