@@ -11,19 +11,24 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 from ..document import Document
 from ..flags import Doubt
 from .metadata import find_evaluators, find_municipality_in, find_printed_totals, find_year
 from .model import AreaScore, Finding, FindingKind, Flag, QuestionScore, Report, Section, Severity
-from .reference import domain_of, frameworks, revision_areas
+from .reference import domain_of, frameworks, report_form, revision_areas
 from .structure import AREA_NUMBER, AreaTitles, Segment, Unit, assign_areas, overview_of, segment, to_units
-from .tables import AREA_MAX
+from .tables import AREA_MAX, Overview, OverviewRow
 from .text import num, similarity
 
+#: what every report has: its areas, their maximum, its labels (the framework data)
+FORM = report_form()
+
 __all__ = [
-    "AreaScore", "Finding", "FindingKind", "Flag", "NotAReport", "QuestionScore", "Report",
-    "Section", "Severity", "extract_report",
+    "AreaScore", "Finding", "FindingKind", "Flag", "NotAReport", "QuestionRows", "QuestionScore", "Report",
+    "Section", "SectionsRead", "Severity", "check_report", "collect_findings", "collect_questions",
+    "extract_report", "identify", "reconcile_areas", "reconcile_total", "require_a_report",
 ]
 
 
@@ -111,18 +116,40 @@ def _sections(units: list[Unit], area: int | None) -> list[Section]:
 
 
 def extract_report(doc: Document) -> Report:
+    """The report a document holds: who and when, its findings and sections,
+    its scores reconciled with each other, and a flag for every doubt. Raises
+    :class:`NotAReport` when the document holds no scores or findings."""
     units = to_units(doc)
     texts = [b.text for b in doc.text_blocks() if b.text]
     overview = overview_of(units, doc)
+    report = identify(units, texts, overview)
+    catalog = ({a: [v["title"], *v["aliases"]] for a, v in revision_areas(report.framework).items()}
+               if report.framework else {})
+    titles = AreaTitles(overview, catalog)
+    front, segments, back = segment(units, titles)
+    assign_areas(segments, titles)
+    require_a_report(overview, segments, texts, report)
+    read = collect_findings(report, front, segments, back)
+    rows = collect_questions(report, overview)
+    reconcile_areas(report, overview, read, rows)
+    _flag_areas_of_one_kind(report)
+    reconcile_total(report, texts)
+    check_report(report)
+    for note in doc.notes:  # what the reader itself was unsure of
+        report.flag(note.severity, note.code, note.message)
+    return report
 
-    municipality, printed_name, others = find_municipality_in(texts)
-    year, year_how = find_year(texts)
+
+def identify(units: list[Unit], texts: list[str], overview: Overview) -> Report:
+    """A report with its municipality, year, framework revision and
+    evaluators, each flagged where it could not be read."""
+    municipality, _printed_name, _others = find_municipality_in(texts)
+    year, _year_how = find_year(texts)
     candidates = list(overview.area_titles.values()) + [
         (AREA_NUMBER.match(u.block.text).group(2) if AREA_NUMBER.match(u.block.text) else u.block.text)
         for u in units if u.role == "heading"
     ]
     revision, revision_how = _detect_framework(candidates, year)
-
     report = Report(
         municipality=municipality.name if municipality else None,
         municipality_code=municipality.code if municipality else None,
@@ -141,17 +168,17 @@ def extract_report(doc: Document) -> Report:
     elif revision_how == "year":
         report.flag(Severity.INFO, "framework_from_year",
                     f"framework {revision} assumed from the year: too few area titles recognised")
+    return report
 
-    catalog = {a: [v["title"], *v["aliases"]] for a, v in revision_areas(revision).items()} if revision else {}
-    titles = AreaTitles(overview, catalog)
-    front, segments, back = segment(units, titles)
-    assign_areas(segments, titles)
 
+def require_a_report(overview: Overview, segments: list[Segment], texts: list[str], report: Report) -> None:
+    """Raise NotAReport unless the document has score rows, a score box or
+    findings. Findings only from a table without a header row (their kinds
+    guessed) say little on their own (an illegible scan's junk lines in two
+    columns look like one): they count with a municipality or the word
+    "Kommunkompassen" to go by."""
     has_kommunkompassen = any("kommunkompass" in t.lower() for t in texts[:400])
-    # findings only from a table without a header row (their kinds guessed)
-    # say little on their own: an illegible scan's junk lines in two columns
-    # look like one; they count with a name or the framework's to go by
-    identified = has_kommunkompassen or municipality is not None
+    identified = has_kommunkompassen or report.municipality is not None
     if not overview.rows and not any(u.items and (identified or not u.kinds_inferred)
                                      for s in segments for u in s.units) and not any(
         u.role == "rubriker" for s in segments for u in s.units
@@ -159,23 +186,36 @@ def extract_report(doc: Document) -> Report:
         reason = "no area scores or findings found" + ("" if has_kommunkompassen else "; 'Kommunkompassen' is not mentioned")
         raise NotAReport(f"not a Kommunkompassen report ({reason})")
 
-    # -- findings -------------------------------------------------------------
+
+@dataclass
+class SectionsRead:
+    """What the area sections gave besides their findings and text."""
+
+    #: area -> the score its section's box ("Rubriker | Poäng") prints
+    scores: dict[int, float] = field(default_factory=dict)
+    #: area -> the title its section's heading gives
+    titles: dict[int, str] = field(default_factory=dict)
+    #: area -> how many parts of the document it was read from
+    parts: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+
+
+def collect_findings(report: Report, front: list[Unit], segments: list[Segment], back: list[Unit]) -> SectionsRead:
+    """The findings and narrative sections of each area (and of the text
+    before and after the areas, with area None) added to ``report``,
+    numbered within their area and kind."""
     positions: dict[tuple, int] = defaultdict(int)
-    by_area_kind: dict[tuple, int] = defaultdict(int)
-    section_scores: dict[int, float] = {}
-    seg_titles: dict[int, str] = {}
-    seen_areas: dict[int, int] = defaultdict(int)
+    read = SectionsRead()
     for seg in segments:
-        seen_areas[seg.area] += 1
+        read.parts[seg.area] += 1
         title = _segment_title(seg)
-        if title and seg.area not in seg_titles:
-            seg_titles[seg.area] = title
+        if title and seg.area not in read.titles:
+            read.titles[seg.area] = title
         if seg.explicit_number is not None and seg.explicit_number != seg.area:
             report.flag(Severity.WARNING, "area_number_overruled",
                         f"a section headed 'Område {seg.explicit_number}' was read as area {seg.area} from the order of sections")
         for u in seg.units:
             if u.role == "rubriker" and u.data.score is not None:
-                section_scores.setdefault(seg.area, u.data.score)
+                read.scores.setdefault(seg.area, u.data.score)
             if u.role in ("findings", "candidate_findings"):
                 if u.kinds_inferred:
                     report.flag(Severity.WARNING, "findings_table_without_header",
@@ -184,10 +224,9 @@ def extract_report(doc: Document) -> Report:
                 for item in u.items:
                     key = (seg.area, item.kind)
                     positions[key] += 1
-                    by_area_kind[key] += 1
                     report.findings.append(Finding(seg.area, item.kind, positions[key], item.text, item.page, item.doubt))
         report.sections.extend(_sections(seg.units, seg.area))
-    for area, count in seen_areas.items():
+    for area, count in read.parts.items():
         if count > 1:
             report.flag(Severity.INFO, "area_in_several_parts",
                         f"area {area} was read from {count} consecutive parts of the document")
@@ -201,10 +240,22 @@ def extract_report(doc: Document) -> Report:
     if any(f.area is None for f in report.findings):
         report.flag(Severity.INFO, "findings_outside_areas",
                     f"{sum(f.area is None for f in report.findings)} findings stand outside any area section (stored with area NULL)")
+    return read
 
-    # -- scores ---------------------------------------------------------------
-    questions_by_area: dict[int, list] = defaultdict(list)
-    totals_by_area: dict[int, object] = {}
+
+@dataclass
+class QuestionRows:
+    """The overview's rows by area: its sub-questions, and its total row."""
+
+    questions: dict[int, list[OverviewRow]] = field(default_factory=lambda: defaultdict(list))
+    totals: dict[int, OverviewRow] = field(default_factory=dict)
+
+
+def collect_questions(report: Report, overview: Overview) -> QuestionRows:
+    """The overview's sub-question rows added to ``report`` (the first of a
+    number printed or read twice), and flags for the numbers inferred,
+    unreadable or repeated."""
+    rows = QuestionRows()
     repeated: list[str] = []
     for r in overview.rows:
         if r.number:
@@ -213,10 +264,10 @@ def extract_report(doc: Document) -> Report:
                 # the first row is kept, and the document is said to disagree
                 repeated.append(r.number)
                 continue
-            questions_by_area[r.area].append(r)
+            rows.questions[r.area].append(r)
             report.questions.append(QuestionScore(r.area, r.number, r.title or "", r.score, r.max, r.percent))
         else:
-            totals_by_area.setdefault(r.area, r)
+            rows.totals.setdefault(r.area, r)
     if overview.inferred or overview.misread:
         said = []
         if overview.inferred:
@@ -234,18 +285,26 @@ def extract_report(doc: Document) -> Report:
         report.flag(Severity.WARNING, "question_number_repeated",
                     f"sub-question number(s) {', '.join(sorted(set(repeated)))} appear more than once in the "
                     "overview; the first row of each is kept")
+    return rows
 
-    area_numbers = sorted(set(range(1, 9)) | set(questions_by_area) | set(section_scores))
+
+def reconcile_areas(report: Report, overview: Overview, read: SectionsRead, rows: QuestionRows) -> None:
+    """Each area's score and maximum added to ``report``, from where the
+    report prints them (the overview's total row, then the section's box),
+    else the sum of its sub-questions when every row is there; never a sum
+    of the rows read when rows are missing (then the score is unknown). Every
+    disagreement between them is flagged with both numbers."""
+    area_numbers = sorted(set(FORM.area_numbers) | set(rows.questions) | set(read.scores))
     for a in area_numbers:
-        qs = questions_by_area.get(a, [])
-        total_row = totals_by_area.get(a)
+        qs = rows.questions.get(a, [])
+        total_row = rows.totals.get(a)
         q_sum = sum(q.score for q in qs if q.score is not None) if qs else None
         q_max = sum(q.max for q in qs if q.max is not None) if qs else None
         score, source = None, None
         if total_row is not None and total_row.score is not None:
             score, source = total_row.score, "overview"
-        elif a in section_scores:
-            score, source = section_scores[a], "section"
+        elif a in read.scores:
+            score, source = read.scores[a], "section"
         elif q_sum is not None and _rows_whole(qs):
             score, source = q_sum, "questions"
             report.flag(Severity.INFO, "area_score_from_questions",
@@ -267,48 +326,57 @@ def extract_report(doc: Document) -> Report:
                         f"area {a}: its total row prints a maximum of {num(max_)}, but the framework's and its "
                         f"sub-questions' maxima are {AREA_MAX}; stored {AREA_MAX}")
             max_ = float(AREA_MAX)
-        if score is None and not qs and a not in seen_areas:
+        if score is None and not qs and a not in read.parts:
             report.flag(Severity.ERROR, "missing_area", f"area {a}: no score, sub-questions or section found")
             continue
         if score is None and not (q_sum is not None and not _rows_whole(qs)):
             report.flag(Severity.ERROR, "missing_area_score", f"area {a}: no score printed")
-        if source == "overview" and a in section_scores and section_scores[a] != score:
+        if source == "overview" and a in read.scores and read.scores[a] != score:
             report.flag(Severity.WARNING, "area_score_mismatch",
-                        f"area {a}: the section prints {num(section_scores[a])} points, the overview {num(score)}; stored the overview's")
+                        f"area {a}: the section prints {num(read.scores[a])} points, the overview {num(score)}; stored the overview's")
         if q_sum is not None and score is not None and source != "questions" and abs(q_sum - score) > 1e-6:
-            pct = [q for q in qs if q.percent is not None and q.max]
-            detail = ""
-            if len(pct) == len(qs):
-                exact = sum(q.percent * q.max / 100 for q in qs)
-                # each percent is printed rounded (half a percent of its
-                # maximum), the area's points rounded to a whole (a half)
-                slack = 0.5 + sum(PERCENT_ROUNDING * q.max for q in qs)
-                if abs(exact - score) > slack:
-                    why = "which is no rounding of the area score either: a number may be misread"
-                elif all(_rounds_to(q) for q in qs):
-                    why = "so the overview's points are rounded"
-                else:
-                    why = "as the area score says: a sub-question's points are misread (question_percent_mismatch)"
-                detail = f"; from the printed percentages the sub-questions give {exact:.1f}, {why}"
             report.flag(Severity.WARNING, "question_sum_mismatch",
-                        f"area {a}: sub-question points sum to {num(q_sum)} but the area score is {num(score)}{detail}")
+                        f"area {a}: sub-question points sum to {num(q_sum)} but the area score is {num(score)}"
+                        f"{_percent_detail(qs, score)}")
         if q_max is not None and max_ is not None and abs(q_max - max_) > 1e-6:
             report.flag(Severity.WARNING, "question_max_mismatch",
                         f"area {a}: sub-question maxima sum to {num(q_max)} but the area maximum is {num(max_)}")
         report.areas.append(AreaScore(
             number=a,
-            title=seg_titles.get(a) or overview.area_titles.get(a),
-            domain=domain_of(revision, a),
+            title=read.titles.get(a) or overview.area_titles.get(a),
+            domain=domain_of(report.framework, a),
             score=score, max=max_,
             overview_title=overview.area_titles.get(a),
             score_source=source,
         ))
-        if a in seen_areas and not any(f.area == a for f in report.findings):
+        if a in read.parts and not any(f.area == a for f in report.findings):
             report.flag(Severity.WARNING, "area_without_findings", f"area {a}: no strengths or improvements found")
-        elif a not in seen_areas:
+        elif a not in read.parts:
             report.flag(Severity.WARNING, "area_without_section", f"area {a}: no section of text found for this area")
-    _flag_areas_of_one_kind(report)
 
+
+def _percent_detail(qs: list[OverviewRow], score: float) -> str:
+    """What the printed percents say of a sum that is not the area's score."""
+    pct = [q for q in qs if q.percent is not None and q.max]
+    if len(pct) != len(qs):
+        return ""
+    exact = sum(q.percent * q.max / 100 for q in qs)
+    # each percent is printed rounded (half a percent of its maximum), the
+    # area's points rounded to a whole (a half)
+    slack = 0.5 + sum(PERCENT_ROUNDING * q.max for q in qs)
+    if abs(exact - score) > slack:
+        why = "which is no rounding of the area score either: a number may be misread"
+    elif all(_rounds_to(q) for q in qs):
+        why = "so the overview's points are rounded"
+    else:
+        why = "as the area score says: a sub-question's points are misread (question_percent_mismatch)"
+    return f"; from the printed percentages the sub-questions give {exact:.1f}, {why}"
+
+
+def reconcile_total(report: Report, texts: list[str]) -> None:
+    """The report's total and maximum: the total as printed (the last, when
+    printed differently), else the sum of the area scores when all are
+    known, else unknown; flagged where they disagree."""
     scored = [ar for ar in report.areas if ar.score is not None]
     area_sum = sum(ar.score for ar in scored)
     printed = find_printed_totals(texts)
@@ -318,19 +386,26 @@ def extract_report(doc: Document) -> Report:
         if len(set(printed)) > 1:
             report.flag(Severity.WARNING, "total_printed_differently",
                         f"the total is printed as {', '.join(str(num(p)) for p in dict.fromkeys(printed))}; stored the last")
-        if len(scored) == 8 and abs(area_sum - report.total_score) > 1e-6:
+        if len(scored) == FORM.areas and abs(area_sum - report.total_score) > 1e-6:
             report.flag(Severity.WARNING, "total_mismatch",
                         f"area scores sum to {num(area_sum)} but the printed total is {num(report.total_score)}")
-    elif len(scored) == 8:
+    elif len(scored) == FORM.areas:
         report.total_score = area_sum
         report.flag(Severity.INFO, "total_not_printed", f"no total printed; stored the sum of the area scores ({num(area_sum)})")
     elif scored:
         # a sum over the areas read is not the total: it stays unknown
         report.flag(Severity.WARNING, "total_not_printed",
-                    f"no total printed, and only {len(scored)} of 8 area scores are known: the total is unknown "
+                    f"no total printed, and only {len(scored)} of {FORM.areas} area scores are known: the total is unknown "
                     f"(not the sum of those, {num(area_sum)})")
-    if len(report.areas) != 8 or len(scored) != 8:
-        report.flag(Severity.ERROR, "incomplete_areas", f"{len(scored)} of 8 area scores found")
+
+
+def check_report(report: Report) -> None:
+    """Flags for what a whole report should have and this one lacks: every
+    area's score, findings, each sub-question's points, sub-question rows in
+    every area when most have them; and each finding's doubts."""
+    scored = [ar for ar in report.areas if ar.score is not None]
+    if len(report.areas) != FORM.areas or len(scored) != FORM.areas:
+        report.flag(Severity.ERROR, "incomplete_areas", f"{len(scored)} of {FORM.areas} area scores found")
     if not report.findings:
         report.flag(Severity.ERROR, "no_findings", "no strengths or improvements found")
     _flag_doubtful_findings(report)
@@ -349,9 +424,6 @@ def extract_report(doc: Document) -> Report:
             report.flag(Severity.WARNING, "area_without_questions",
                         f"area(s) {', '.join(map(str, lacking))}: no sub-question scores read, though "
                         f"{len(with_questions)} other areas have them; their rows may have been misread")
-    for note in doc.notes:  # what the reader itself was unsure of
-        report.flag(note.severity, note.code, note.message)
-    return report
 
 
 #: a printed percent is rounded to a whole: it may be off by half a percent

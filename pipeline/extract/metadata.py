@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from .reference import Municipality, find_municipality, municipality_pattern
+from .reference import Municipality, find_municipality, municipality_pattern, report_form
 
 YEAR = r"(20[0-3]\d|199\d)"
 EVALUATION_YEAR = [
@@ -21,9 +21,11 @@ EVALUATORS = [
         r"([A-ZÅÄÖ][\w\-]+\s+[A-ZÅÄÖ][\w\-]+(?:\s*(?:,|och|samt)\s*[A-ZÅÄÖ][\w\-]+\s+[A-ZÅÄÖ][\w\-]+)*)",
     ),
 ]
-# A total is a number of points above 100 (no single area reaches it):
-# "Torsås kommun 2021- 499 poäng", "totalt 373 poäng", "373 av 800 poäng".
-TOTAL = re.compile(r"(?<![\d.,])([1-7]\d{2}|800)\s*(?:av\s+800\s+)?poäng\b", re.IGNORECASE)
+# A total is a number of points above an area's maximum (no single area
+# reaches it) and at most the report's: "Torsås kommun 2021- 499 poäng",
+# "totalt 373 poäng", "373 av 800 poäng".
+_FORM = report_form()
+TOTAL = re.compile(rf"(?<![\d.,])(\d{{3}})\s*(?:av\s+{_FORM.total_max}\s+)?{_FORM.points_word}\b", re.IGNORECASE)
 
 
 def find_municipality_in(texts: list[str]) -> tuple[Municipality | None, str | None, list[str]]:
@@ -64,4 +66,5 @@ def find_evaluators(texts: list[str]) -> str | None:
 
 
 def find_printed_totals(texts: list[str]) -> list[float]:
-    return [float(m.group(1)) for t in texts for m in TOTAL.finditer(t)]
+    return [float(m.group(1)) for t in texts for m in TOTAL.finditer(t)
+            if _FORM.area_max <= int(m.group(1)) <= _FORM.total_max]

@@ -1,5 +1,7 @@
-"""Reference data shipped with the package: the municipality register and the
-framework revisions' area sets (with the crosswalk of domains)."""
+"""Reference data shipped with the package: the municipality register, the
+framework revisions' area sets (with the crosswalk of domains), and what every
+revision's report has in common (:func:`report_form`: areas, maxima, labels,
+section words), all in ``pipeline/data``."""
 
 from __future__ import annotations
 
@@ -9,6 +11,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+
+from .model import FindingKind
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,41 @@ def municipalities() -> tuple[Municipality, ...]:
 @lru_cache(maxsize=1)
 def frameworks() -> dict:
     return json.loads(resources.files("pipeline").joinpath("data/frameworks.json").read_text("utf-8"))
+
+
+@dataclass(frozen=True)
+class ReportForm:
+    """What every revision's report has in common (``frameworks.json``, "report")."""
+
+    #: areas per report, and the points each is scored of
+    areas: int
+    area_max: int
+    #: label (lower case) -> the kind of finding it announces ("strength", "improvement")
+    finding_labels: dict[str, str]
+    #: the word opening an area's heading ("Område 3 ...")
+    area_heading_word: str
+    #: the words of the box at the head of an area section ("Rubriker | Poäng")
+    topics_word: str
+    score_word: str
+    #: the word a total or a score is printed with ("373 av 800 poäng")
+    points_word: str
+
+    @property
+    def total_max(self) -> int:
+        return self.areas * self.area_max
+
+    @property
+    def area_numbers(self) -> range:
+        return range(1, self.areas + 1)
+
+
+@lru_cache(maxsize=1)
+def report_form() -> ReportForm:
+    data = frameworks()["report"]
+    labels = {label: FindingKind(kind).value for kind, words in data["finding_labels"].items() for label in words}
+    box = data["score_box_words"]
+    return ReportForm(int(data["areas"]), int(data["area_max"]), labels, data["area_heading_word"],
+                      box["topics"], box["score"], data["points_word"])
 
 
 def revision_areas(revision: str) -> dict[int, dict]:

@@ -26,9 +26,12 @@ from .tables import (
     read_overview,
     read_rubriker,
 )
+from .reference import report_form
 from .text import finding_label, similarity
 
-AREA_NUMBER = re.compile(r"^område\s+(\d)\b\s*[:.\-–]?\s*(.*)$", re.IGNORECASE)
+_FORM = report_form()
+#: an area's heading by its number ("Område 3 Styrning och kontroll"), the word the framework data's
+AREA_NUMBER = re.compile(rf"^{_FORM.area_heading_word}\s+(\d)\b\s*[:.\-–]?\s*(.*)$", re.IGNORECASE)
 MAX_ITEM_CHARS = 400  # a "finding" longer than this is running text, not a list item
 
 
@@ -258,7 +261,7 @@ def segment(units: list[Unit], titles: AreaTitles) -> tuple[list[Unit], list[Seg
 
 
 def _evidence(seg: Segment, titles: AreaTitles) -> dict[int, float]:
-    ev: dict[int, float] = {a: 0.0 for a in range(1, 9)}
+    ev: dict[int, float] = {a: 0.0 for a in _FORM.area_numbers}
     notes = []
     headings = [u for u in seg.units if u.role == "heading"]
     for k, u in enumerate(headings):
@@ -302,7 +305,7 @@ def assign_areas(segments: list[Segment], titles: AreaTitles) -> None:
         return
     skip_cost, anchored_same_cost, soft_same_cost = 0.5, 2.0, 0.25
     evs = [_evidence(s, titles) for s in segments]
-    areas = range(1, 9)
+    areas = _FORM.area_numbers
     best = [{a: evs[0][a] - skip_cost * (a - 1) for a in areas}]
     back: list[dict[int, int]] = [{}]
     for k in range(1, len(segments)):
@@ -315,7 +318,7 @@ def assign_areas(segments: list[Segment], titles: AreaTitles) -> None:
             row[a], ptr[a] = score + evs[k][a], prev
         best.append(row)
         back.append(ptr)
-    a = max(areas, key=lambda x: (best[-1][x] - skip_cost * (8 - x), -x))
+    a = max(areas, key=lambda x: (best[-1][x] - skip_cost * (_FORM.areas - x), -x))
     for k in range(len(segments) - 1, -1, -1):
         segments[k].area = a
         if k:

@@ -19,11 +19,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..document import Paragraph, Table
+from .reference import report_form
 from .text import finding_label, parse_number
 
 QUESTION_ID = re.compile(r"^(\d)\.(\d{1,2})\.?$")
-#: an area's maximum: a row carrying it is the area's total, never a sub-question
-AREA_MAX = 100
+#: an area's maximum (the framework data's): a row carrying it is the area's
+#: total, never a sub-question
+AREA_MAX = report_form().area_max
 AREA_ID = re.compile(r"^(\d)\.?$")
 # Question rows that a reader left as one line of text (a table without rulings).
 QUESTION_LINE = re.compile(
@@ -294,7 +296,8 @@ class RubrikerTable:
 #: a topic's dash as printed or as read: hyphen, en dash, em dash (a scan's
 #: en dash is often read as an em dash) and the other dashes
 _DASH = "\u002d\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
-_RUBRIKER_HEAD = re.compile(rf"^rubriker(\s*$|\s+[{_DASH}]\s)")
+_TOPICS, _SCORE = report_form().topics_word, report_form().score_word
+_RUBRIKER_HEAD = re.compile(rf"^{_TOPICS}(\s*$|\s+[{_DASH}]\s)")
 #: topics run together in one paragraph, each led by a dash list marker
 _TOPIC_DASH = re.compile(rf"(?:^|\s+)[{_DASH}]\s+")
 
@@ -312,19 +315,19 @@ def read_rubriker(table: Table) -> RubrikerTable | None:
         columns.append([p.text.strip() for row in table.rows if k < len(row)
                         for p in row[k].paragraphs if p.text.strip()])
     heads = [col[0].lower() if col else "" for col in columns]
-    if not heads or not _RUBRIKER_HEAD.match(heads[0]) or not any(h.startswith("poäng") for h in heads):
+    if not heads or not _RUBRIKER_HEAD.match(heads[0]) or not any(h.startswith(_SCORE) for h in heads):
         return None
     # the label and what follows it in one paragraph ("Rubriker – Strategi …
     # – Etik", "Poäng 45") when the reader ran them together
     for col in columns:
-        rest = re.sub(r"^(rubriker|poäng)\b\s*", "", col[0], flags=re.IGNORECASE)
+        rest = re.sub(rf"^({_TOPICS}|{_SCORE})\b\s*", "", col[0], flags=re.IGNORECASE)
         col[:1] = [t for t in _TOPIC_DASH.split(rest) if t.strip()] if rest else []
     topics: list[str] = []
     score = None
     for col in columns:
         for text in col:
             p = parse_number(text)
-            if p is not None and not p[1] and p[0] <= 100:
+            if p is not None and not p[1] and p[0] <= AREA_MAX:
                 score = p[0]
             else:
                 topics.append(text)

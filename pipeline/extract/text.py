@@ -5,24 +5,16 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .reference import report_form
+
 # Words that carry no distinguishing meaning in area and question titles.
 _TITLE_STOP = {
     "och", "for", "för", "med", "samt", "som", "till", "av", "den", "det", "de", "i", "på", "om",
     "en", "ett", "hur", "kommunen", "kommunens", "finns", "sker", "vilket", "vilken", "är",
 }
 
-FINDING_LABELS = {
-    "styrkor": "strength",
-    "styrka": "strength",
-    "förbättringsområden": "improvement",
-    "förbättringsområde": "improvement",
-    "förbättringsmöjligheter": "improvement",
-    "förbättringsmöjlighet": "improvement",
-    "förbättringsförslag": "improvement",
-    "utvecklingsområden": "improvement",
-    "utvecklingsområde": "improvement",
-    "utvecklingsmöjligheter": "improvement",
-}
+#: label (lower case) -> the kind of finding it announces: the framework data's
+FINDING_LABELS = report_form().finding_labels
 
 NUMBER = re.compile(r"^\s*(\d{1,3}(?:[.,]\d+)?)\s*(%?)\s*$")
 
