@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 REPORTS ?= raw_reports
 DB ?= findings.db
 
-.PHONY: ingest test install renditions clean eval bench bench-scans serve
+.PHONY: ingest test install renditions clean eval bench bench-scans serve golden
 
 # The environment is (re)built when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -79,6 +79,11 @@ bench-scans: $(VENV)/.installed
 renditions: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[test,fixtures]'
 	$(BIN)/python tools/make_renditions.py
+
+# the golden documents (tests/golden/): written again on purpose after a reader
+# change that is meant; read the diff before committing it
+golden: $(VENV)/.installed
+	$(BIN)/python tools/write_golden.py
 
 clean:
 	rm -rf $(VENV) findings.db extracted/*.json .pytest_cache

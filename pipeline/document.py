@@ -24,6 +24,7 @@ keeps the page and box of its start.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
@@ -182,6 +183,19 @@ class Document:
             "blocks": [block(b) for b in self.blocks],
             "notes": [asdict(n) for n in self.notes],
         }
+
+    def to_json_lines(self) -> str:
+        """The document as JSON Lines: a first line with its schema, origin and
+        notes, then one line per block (a golden file whose diffs read block
+        by block). :meth:`from_json_lines` reads it back."""
+        data = self.to_dict()
+        blocks = data.pop("blocks")
+        return "".join(json.dumps(x, ensure_ascii=False, sort_keys=True) + "\n" for x in [data, *blocks])
+
+    @classmethod
+    def from_json_lines(cls, text: str) -> "Document":
+        head, *blocks = (json.loads(line) for line in text.splitlines() if line.strip())
+        return cls.from_dict({**head, "blocks": blocks})
 
     @classmethod
     def from_dict(cls, data: dict) -> "Document":

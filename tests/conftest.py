@@ -34,14 +34,24 @@ def expected_findings() -> dict[int, list[tuple[int, str, str]]]:
 _cache: dict = {}
 
 
+def golden_document(path: Path):
+    """The golden document of a fixture (``tools/write_golden.py``): what its
+    reader gives, without reading it (tests/test_golden.py checks that they agree)."""
+    from pipeline.document import Document
+
+    name = "__".join(path.resolve().relative_to(ROOT).parts) + ".jsonl"
+    return Document.from_json_lines((ROOT / "tests" / "golden" / name).read_text("utf-8"))
+
+
 def extracted(year: int, fmt: str):
-    """Read and extract one sample once per test session."""
+    """One sample's document (its golden one) and report, once per test session."""
     key = (year, fmt)
     if key not in _cache:
         from pipeline.extract import extract_report
-        from pipeline.readers import read_document
 
-        doc = read_document(sample(year, fmt))
+        # the samples' PDF and Word files are the fixtures' (same bytes)
+        path = sample(year, fmt) if fmt == "txt" else FIXTURES / sample(year, fmt).name
+        doc = golden_document(path)
         _cache[key] = (doc, extract_report(doc))
     return _cache[key]
 
