@@ -39,7 +39,9 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "score": "Points of the area.",
         "max": "Maximum points of the area (100).",
         "overview_title": "Area title as the overview table prints it.",
-        "score_source": "Where the score was read: overview, section or questions (sum of the sub-questions).",
+        "score_source": "Where the score was printed: overview (its total row), section (the section's Rubriker box, "
+                        "a line \"Poäng: 58 av 100\" or the end of its heading) or questions (the sum of its "
+                        "sub-questions, every row there).",
     }),
     "questions": ("One sub-question of an area.", {
         "report_id": "The report (reports.id).",

@@ -543,3 +543,46 @@ def test_findings_only_from_a_headerless_table_need_a_name_to_make_a_report():
         extract_report(Document(Origin("scan.pdf", "pdf", "0"), [Paragraph("Taslkörrmran västern"), junk]))
     named = extract_report(Document(Origin("scan.pdf", "pdf", "0"), [Paragraph("Torsås kommun 2021"), junk]))
     assert named.municipality == "Torsås" and len(named.findings) == 4
+
+
+def test_an_area_score_printed_in_any_form_is_read_and_never_the_sum_of_the_rows_found():
+    """No overview total rows, and area 3's second row lost. Each area's
+    section prints its score another way: "Poäng: 60 av 100" (area 1), "50
+    poäng av 100 möjliga" (2), at the end of its heading "... kontroll 70 p"
+    (3, whose rows are incomplete: 70 is printed, not the 35 found), "Poäng
+    40/100" (4); areas 5-8 print none (their rows are whole: the sum). Each
+    printed score is stored from the section, with the framework's maximum;
+    the total is the sum of the eight, as nothing prints one."""
+    table = overview(SCORES)
+    for a in range(8, 0, -1):  # every total row out
+        del table.rows[4 * (a - 1) + 3]
+    del table.rows[3 * 2 + 2]  # area 3's second question
+    forms = {1: [Paragraph("Poäng: 60 av 100")], 2: [Paragraph("50 poäng av 100 möjliga")],
+             3: [], 4: [Paragraph("Poäng 40/100")]}
+    blocks = list(FRONT) + [table]
+    for a in range(1, 9):
+        title = f"Område {a} {TITLES_2020[a - 1]}" + (" 70 p" if a == 3 else "")
+        blocks += [Heading(title, 2), *forms.get(a, []), Paragraph("Styrkor"),
+                   Paragraph(f"Styrka i område {a}", list_marker="•"), Paragraph("Förbättringsområden"),
+                   Paragraph(f"Förbättring i område {a}", list_marker="•")]
+    r = extract_report(doc(blocks))
+    got = {a.number: (a.score, a.max, a.score_source) for a in r.areas}
+    assert got[1] == (60, 100, "section") and got[2] == (50, 100, "section")
+    assert got[3] == (70, 100, "section") and got[4] == (40, 100, "section")
+    assert all(got[a] == (SCORES[a - 1], 100, "questions") for a in range(5, 9))
+    assert r.areas[2].title == TITLES_2020[2]  # the score is not part of the title
+    flags = {f.code: f for f in r.flags}
+    assert "area 3: sub-question points sum to 35 but the area score is 70" in flags["question_sum_mismatch"].message
+    assert "area_score_unknown" not in flags
+    assert r.total_score == sum(SCORES) and flags["total_not_printed"].severity == "info"
+    # the line is no narrative text of its area
+    assert not any("Poäng" in s.text for s in r.sections)
+
+
+def test_an_area_section_that_prints_two_scores_says_so():
+    blocks = list(FRONT) + [Heading(f"Område 1 {TITLES_2020[0]} 58 p", 2), Paragraph("Poäng: 60 av 100"),
+                            Paragraph("Styrkor"), Paragraph("En styrka", list_marker="•")]
+    r = extract_report(doc(blocks))
+    assert r.areas[0].score == 58
+    [flag] = [f for f in r.flags if f.code == "area_score_mismatch"]
+    assert "58 and 60" in flag.message

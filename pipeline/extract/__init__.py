@@ -19,7 +19,7 @@ from .metadata import find_evaluators, find_municipality_in, find_printed_totals
 from .model import AreaScore, Finding, FindingKind, Flag, QuestionScore, Report, Section, Severity
 from .reference import domain_of, frameworks, report_form, revision_areas
 from .structure import AREA_NUMBER, AreaTitles, Segment, Unit, assign_areas, overview_of, segment, to_units
-from .tables import AREA_MAX, Overview, OverviewRow
+from .tables import AREA_MAX, Overview, OverviewRow, score_at_end
 from .text import num, similarity
 
 #: what every report has: its areas, their maximum, its labels (the framework data)
@@ -87,7 +87,7 @@ def _detect_framework(candidates: list[str], year: int | None) -> tuple[str | No
 def _segment_title(seg: Segment) -> str | None:
     for u in seg.units:
         if u.role == "heading":
-            text = u.block.text
+            text = score_at_end(u.block.text)[0]
             m = AREA_NUMBER.match(text)
             if m:
                 return m.group(2).strip() or None
@@ -145,9 +145,9 @@ def identify(units: list[Unit], texts: list[str], overview: Overview) -> Report:
     evaluators, each flagged where it could not be read."""
     municipality, _printed_name, _others = find_municipality_in(texts)
     year, _year_how = find_year(texts)
+    headings = [score_at_end(u.block.text)[0] for u in units if u.role == "heading"]
     candidates = list(overview.area_titles.values()) + [
-        (AREA_NUMBER.match(u.block.text).group(2) if AREA_NUMBER.match(u.block.text) else u.block.text)
-        for u in units if u.role == "heading"
+        (m.group(2) if (m := AREA_NUMBER.match(text)) else text) for text in headings
     ]
     revision, revision_how = _detect_framework(candidates, year)
     report = Report(
@@ -213,9 +213,14 @@ def collect_findings(report: Report, front: list[Unit], segments: list[Segment],
         if seg.explicit_number is not None and seg.explicit_number != seg.area:
             report.flag(Severity.WARNING, "area_number_overruled",
                         f"a section headed 'Område {seg.explicit_number}' was read as area {seg.area} from the order of sections")
+        printed = _printed_scores(seg)
+        if printed:
+            read.scores.setdefault(seg.area, printed[0])
+            if len(set(printed)) > 1:
+                report.flag(Severity.WARNING, "area_score_mismatch",
+                            f"area {seg.area}: its section prints {' and '.join(str(num(p)) for p in dict.fromkeys(printed))} "
+                            f"points; took {num(printed[0])}")
         for u in seg.units:
-            if u.role == "rubriker" and u.data.score is not None:
-                read.scores.setdefault(seg.area, u.data.score)
             if u.role in ("findings", "candidate_findings"):
                 if u.kinds_inferred:
                     report.flag(Severity.WARNING, "findings_table_without_header",
@@ -241,6 +246,22 @@ def collect_findings(report: Report, front: list[Unit], segments: list[Segment],
         report.flag(Severity.INFO, "findings_outside_areas",
                     f"{sum(f.area is None for f in report.findings)} findings stand outside any area section (stored with area NULL)")
     return read
+
+
+def _printed_scores(seg: Segment) -> list[float]:
+    """The scores an area's section prints, in order: its heading's ("... 54 p",
+    the heading that opens it), its "Rubriker | Poäng" box's, a line's ("Poäng:
+    58 av 100")."""
+    out = []
+    opening = next((u for u in seg.units if u.role == "heading"), None)
+    for u in seg.units:
+        if u.role == "heading" and u is opening and u.data is not None:
+            out.append(u.data.score)
+        elif u.role == "rubriker" and u.data.score is not None:
+            out.append(u.data.score)
+        elif u.role == "score_line":
+            out.append(u.data.score)
+    return out
 
 
 @dataclass

@@ -28,7 +28,10 @@ class AreaScore:
     score: float | None
     max: float | None
     overview_title: str | None = None
-    score_source: str | None = None  # "overview" | "section" | "questions"
+    #: where the score was printed: "overview" (its total row), "section" (the
+    #: section's box, a line "Poäng: 58 av 100", or its heading's end), or
+    #: "questions" (the sum of its sub-questions, every row there)
+    score_source: str | None = None
 
 
 @dataclass

@@ -24,7 +24,9 @@ from .tables import (
     findings_columns,
     is_headerless_findings,
     read_overview,
+    printed_score,
     read_rubriker,
+    score_at_end,
 )
 from .reference import report_form
 from .text import finding_label, similarity
@@ -49,7 +51,7 @@ class Item:
 class Unit:
     """A block or a run of blocks with one role in the report."""
 
-    role: str  # heading | text | rubriker | overview | findings | candidate_findings | table
+    role: str  # heading | text | rubriker | score_line | overview | findings | candidate_findings | table
     block: object
     index: int
     items: list[Item] = field(default_factory=list)
@@ -136,7 +138,11 @@ def to_units(doc: Document) -> list[Unit]:
         role = "heading" if isinstance(b, Heading) else "text"
         if role == "text" and AREA_NUMBER.match(b.text) and len(b.text) < 120:
             role = "heading"  # "Område 4 Effektivitet" set as a plain paragraph
-        units.append(Unit(role, b, i))
+        if role == "text" and (score := printed_score(b.text)) is not None:
+            units.append(Unit("score_line", b, i, data=score))  # "Poäng: 58 av 100"
+        else:
+            # a heading may end with its area's score ("... kontroll 54 p")
+            units.append(Unit(role, b, i, data=score_at_end(b.text)[1] if role == "heading" else None))
         i += 1
     return units
 
@@ -194,7 +200,7 @@ def _area_anchor(u: Unit, titles: AreaTitles) -> tuple[int | None, bool]:
     """(area number if printed, whether this heading opens an area)."""
     if u.role != "heading":
         return None, False
-    text = _text_of(u.block)
+    text = score_at_end(_text_of(u.block))[0]
     m = AREA_NUMBER.match(text)
     if m:
         return int(m.group(1)), True

@@ -356,3 +356,45 @@ def is_headerless_findings(table: Table, n_cols: int) -> bool:
             if any(len(p.text) > 400 for p in cell.paragraphs):
                 return False
     return sum(len(c.paragraphs) for r in table.rows for c in r) >= n_cols
+
+
+@dataclass
+class PrintedScore:
+    """An area's score printed as a line of text, with the maximum it names."""
+
+    score: float
+    max: float | None
+
+
+_POINTS = report_form().points_word
+#: an area's score on a line of its own: "Poäng: 58 av 100", "Poäng 58/100",
+#: "Poäng: 58", "58 poäng av 100 möjliga"
+_SCORE_LINES = (
+    re.compile(rf"^{_POINTS}\s*[:=]?\s*(?P<score>\d{{1,3}})(?:\s*(?:av|/)\s*(?P<max>\d{{1,3}}))?"
+               rf"(?:\s+(?:möjliga\s+)?{_POINTS})?\s*\.?$", re.IGNORECASE),
+    re.compile(rf"^(?P<score>\d{{1,3}})\s*{_POINTS}\s+av\s+(?P<max>\d{{1,3}})(?:\s+möjliga)?(?:\s+{_POINTS})?\s*\.?$",
+               re.IGNORECASE),
+)
+#: ... or at the end of the area's heading: "Område 3 Styrning och kontroll 54 p", "... – 54 poäng"
+_SCORE_AT_END = re.compile(rf"\s+[{_DASH}:]?\s*(?P<score>\d{{1,3}})\s*(?:p|{_POINTS})\.?$", re.IGNORECASE)
+
+
+def printed_score(text: str) -> PrintedScore | None:
+    """The area score a line prints, when it is one of the forms above and
+    within the area's maximum (a line naming another maximum is no area
+    score of this framework)."""
+    for pattern in _SCORE_LINES:
+        m = pattern.match(text.strip())
+        if m:
+            score, max_ = float(m["score"]), float(m["max"]) if m["max"] else None
+            if score <= AREA_MAX and max_ in (None, AREA_MAX):
+                return PrintedScore(score, max_)
+    return None
+
+
+def score_at_end(title: str) -> tuple[str, PrintedScore | None]:
+    """A heading's title without the score printed at its end, and that score."""
+    m = _SCORE_AT_END.search(title)
+    if m and float(m["score"]) <= AREA_MAX and m.start() > 0:
+        return title[:m.start()].rstrip(), PrintedScore(float(m["score"]), None)
+    return title, None
