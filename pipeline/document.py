@@ -35,6 +35,28 @@ from .flags import check
 SCHEMA_VERSION = 2  # 2: Paragraph.doubt
 
 
+#: glyphs that start a list item whatever follows them: bullets as Word, PDFs
+#: and Symbol's private-use bullet (U+F0B7) give them
+SURE_BULLETS = frozenset("•·▪▫◦●○■□►▸▹‣⁃➢➤➔→✓✔✗❖◆◇♦∙⦁⚫\uf0b7")
+#: dashes and an asterisk, which start an item only with a space or a tab after
+#: them, as a writer types a list ("- text", "–\ttext")
+DASH_BULLETS = frozenset("-–—−*")
+_TYPED_MARKER = re.compile(
+    "^\\s*(?:(?P<sure>[" + re.escape("".join(sorted(SURE_BULLETS))) + "])\\s*"
+    "|(?P<dash>[" + re.escape("".join(sorted(DASH_BULLETS))) + "])\\s+)(?=\\S)"
+)
+
+
+def typed_list_marker(text: str) -> tuple[str | None, str]:
+    """The list marker a writer typed at the start of a paragraph ("• ", "- ",
+    "–\\t", "•Text"), and the text without it; (None, text) when there is none.
+    Readers keep a marker as ``Paragraph.list_marker``, never in the text."""
+    m = _TYPED_MARKER.match(text)
+    if m is None:
+        return None, text
+    return m["sure"] or m["dash"], text[m.end():]
+
+
 def clean_text(text: str) -> str:
     """Normalise what formats disagree on but readers never mean.
 

@@ -55,3 +55,24 @@ def test_truncated_docx_is_a_clear_error(tmp_path):
     bad.write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(ReadError, match="Word"):
         read_docx(bad)
+
+
+def test_bullets_typed_into_the_text_are_list_markers_not_text(tmp_path):
+    """A Word file whose findings start with a typed "• " or "- " (no Word
+    numbering): each is a list item with its marker, and the text is clean,
+    as the text reader and the PDF of the same report give it; a number or a
+    minus sign at the start of text stays."""
+    import docx
+
+    from pipeline.readers import read_document
+
+    d = docx.Document()
+    for text in ("Styrkor", "• Regelbunden utgivning av nyheter", "-\tInformation på webben", "•Kallelser",
+                 "-5 grader är kallt", "1. Inledning"):
+        d.add_paragraph(text)
+    path = tmp_path / "typed.docx"
+    d.save(path)
+    got = [(b.text, b.list_marker) for b in read_document(path).blocks if hasattr(b, "list_marker")]
+    assert got[1:4] == [("Regelbunden utgivning av nyheter", "•"), ("Information på webben", "-"), ("Kallelser", "•")]
+    assert ("-5 grader är kallt", None) in got
+    assert all(not t.startswith(("•", "- ")) for t, _ in got)

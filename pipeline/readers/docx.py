@@ -16,7 +16,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from ..document import Cell, Document, Heading, Origin, Paragraph, ReadError, Table, clean_text
+from ..document import Cell, Document, Heading, Origin, Paragraph, ReadError, Table, clean_text, typed_list_marker
 
 HEADING_STYLE = re.compile(r"^(heading|rubrik)\s*(\d)$", re.IGNORECASE)
 TITLE_STYLE = re.compile(r"^(title|rubrik|titel)$", re.IGNORECASE)
@@ -138,6 +138,9 @@ def _paragraph_block(p, numbering: _Numbering, styles: _Styles, in_table: bool):
     marker = numbering.marker(num_pr) if num_pr is not None else None
     if marker == "":
         marker = None
+    if marker is None:
+        # a bullet typed into the text ("• Text", "- Text"): a list item, as Word's numbering gives one
+        marker, text = typed_list_marker(text)
     if level is not None and marker is None and not in_table:
         return Heading(text, level=level)
     if (

@@ -10,7 +10,8 @@ What the export does to a Word document, and how this reader undoes it:
   untabbed line continues the last cell. Two blank lines, or a line led by a
   space (where the export glued the table's end to the next paragraph), end the
   table.
-* Word bullets appear as ``· `` (other glyphs are accepted too).
+* Word bullets appear as ``· `` (other glyphs and typed dashes are accepted too:
+  :func:`~pipeline.document.typed_list_marker`).
 * Heading styles are lost. Headings are recognised from numbering
   (``3\tTitle``, ``4. Title``, ``Område 2\tTitle``), from a ``_Toc`` bookmark on
   a short line, or from a short, unpunctuated line standing alone between a
@@ -23,11 +24,10 @@ import hashlib
 import re
 from pathlib import Path
 
-from ..document import Cell, Document, Heading, Origin, Paragraph, ReadError, Table, clean_text
+from ..document import Cell, Document, Heading, Origin, Paragraph, ReadError, Table, clean_text, typed_list_marker
 
 BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
 TOC_BOOKMARK = re.compile(r"\[bookmark: _Toc[^\]]*\]")
-BULLET = re.compile(r"^\s*([·•▪◦‣\uf0b7–-])\s+")
 NUMBERED_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s*\t\s*\S")  # "3\tTitle", "2.1\tTitle"
 DOTTED_HEADING = re.compile(r"^(\d{1,2})\.\s+[A-ZÅÄÖ]")  # "4. Översikt av ..."
 AREA_HEADING = re.compile(r"^Område\s+\d\b", re.IGNORECASE)
@@ -42,11 +42,8 @@ def _is_cell_start(line: str) -> bool:
 
 
 def _paragraph(raw: str) -> Paragraph:
-    text = BOOKMARK.sub("", raw)
-    m = BULLET.match(text)
-    if m:
-        return Paragraph(clean_text(text[m.end():]), list_marker=m.group(1))
-    return Paragraph(clean_text(text))
+    marker, text = typed_list_marker(BOOKMARK.sub("", raw))
+    return Paragraph(clean_text(text), list_marker=marker)
 
 
 def _heading_level(raw: str, prev_blank: bool, next_line: str | None) -> int | None:
@@ -54,7 +51,7 @@ def _heading_level(raw: str, prev_blank: bool, next_line: str | None) -> int | N
     has_toc = bool(TOC_BOOKMARK.search(raw))
     text = clean_text(BOOKMARK.sub("", raw))
     body = BOOKMARK.sub("", raw).strip(" ")
-    if not text or BULLET.match(body):
+    if not text or typed_list_marker(body)[0]:
         return None
     words = text.split()
     short = len(text) <= 90 and len(words) <= 12
@@ -73,7 +70,7 @@ def _heading_level(raw: str, prev_blank: bool, next_line: str | None) -> int | N
     # whose style the export dropped ("Allmänt", "Jämförelser").
     nxt = clean_text(BOOKMARK.sub("", next_line or ""))
     if prev_blank and nxt and len(nxt) > len(text) and not next_line.startswith("\t"):
-        if len(words) <= 6 and text[0].isupper() and not BULLET.match(nxt):
+        if len(words) <= 6 and text[0].isupper() and not typed_list_marker(nxt)[0]:
             return 3
     return None
 

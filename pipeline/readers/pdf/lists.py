@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import re
 
+from ...document import DASH_BULLETS, SURE_BULLETS
 from .model import Line, Word
 
-_SURE_BULLETS = set("•·▪▫◦●○■□►▸▹‣⁃➢➤➔→✓✔✗❖◆◇♦∙⦁⚫")
-_AMBIG_BULLETS = {"-", "–", "—", "−", "o", "*"}
+_SURE_BULLETS = SURE_BULLETS
+#: a dash, or an "o" (a Symbol bullet without its font)
+_AMBIG_BULLETS = DASH_BULLETS | {"o"}
 _NUMBER_MARK = re.compile(r"^(?:\d{1,2}|[a-zA-Z]|[ivxIVX]{1,5})[.)]$|^\((?:\d{1,2}|[a-zA-Z])\)$")
 #: a gap after a marker wider than this × size is a tab stop (about two spaces)
 TAB_GAP = 0.55
