@@ -20,7 +20,7 @@ from .readers import FORMATS
 from .store import (
     FORMAT_PREFERENCE, Source, duplicate_sources, duplicates_and_kept, open_db, record_duplicate, rename_source,
     report_fingerprint, report_ids, save_report, source_roles, source_row, source_status, sources_with_content,
-    stored_counts,
+    stored_counts, stored_flags,
     stored_report,
 )
 
@@ -163,18 +163,46 @@ def _fingerprint(report: Report) -> dict:
     }
 
 
-def _compare(a: dict, b: dict) -> str:
+def _compare(a: dict, b: dict, name_a: str, name_b: str) -> str:
+    """How two readings of one report differ (``a`` of the file ``name_a``,
+    ``b`` of ``name_b``), naming the numbers and an example of each side."""
     if a == b:
         return "same scores and findings"
     diffs = []
     if a["total"] != b["total"]:
-        diffs.append(f"total {a['total']} vs {b['total']}")
-    if a["areas"] != b["areas"]:
-        diffs.append("area scores differ")
+        diffs.append(f"total {num_or_none(a['total'])} in {name_a}, {num_or_none(b['total'])} in {name_b}")
+    areas_a, areas_b = dict(a["areas"]), dict(b["areas"])
+    differing = [n for n in sorted(set(areas_a) | set(areas_b)) if areas_a.get(n) != areas_b.get(n)]
+    if differing:
+        diffs.append("area " + ", ".join(f"{n} {num_or_none(areas_a.get(n))} in {name_a}, "
+                                         f"{num_or_none(areas_b.get(n))} in {name_b}" for n in differing))
     if a["findings"] != b["findings"]:
-        diffs.append(f"{len(a['findings'])} vs {len(b['findings'])} findings"
-                     + ("" if len(a["findings"]) != len(b["findings"]) else " (texts differ)"))
+        texts_a = {(f[0], f[1], f[3]) for f in a["findings"]}
+        texts_b = {(f[0], f[1], f[3]) for f in b["findings"]}
+        only_a, only_b = sorted(texts_a - texts_b), sorted(texts_b - texts_a)
+        said = f"{len(a['findings'])} findings in {name_a}, {len(b['findings'])} in {name_b}"
+        examples = [f"{len(only)} only in {name}, e.g. {_short(only[0][2])!r} (area {only[0][0]})"
+                    for only, name in ((only_a, name_a), (only_b, name_b)) if only]
+        diffs.append(said + (f" ({'; '.join(examples)})" if examples else " (in another order)"))
     return "differs: " + "; ".join(diffs)
+
+
+def num_or_none(x) -> str:
+    return "none" if x is None else f"{x:g}"
+
+
+def _short(text: str, n: int = 50) -> str:
+    return text if len(text) <= n else text[:n - 3] + "..."
+
+
+#: flags that say nothing of how well a file was read (they are about its other files)
+_NOT_DOUBTS = ("duplicate_source", "sources_disagree")
+
+
+def _doubts(flags) -> int:
+    """How many error and warning flags a reading raised: what decides which
+    of two files that disagree is kept."""
+    return sum(sev in ("error", "warning") and code not in _NOT_DOUBTS for sev, code in flags)
 
 
 def write_extracted(report: Report, report_id: str, source: Source, folder: str | Path) -> Path:
@@ -278,17 +306,26 @@ def ingest_file(db, path: Path, extracted_dir: str | Path | None = "extracted", 
         # a second file of the same report (the PDF and its Word original, say)
         kept_path = existing["source_path"]
         kept_gone = not Path(kept_path).exists()
-        comparison = _compare(_fingerprint(report), report_fingerprint(db, report_id))
-        keep_new = promote or kept_gone or (
-            FORMAT_PREFERENCE.get(fmt, 0) > FORMAT_PREFERENCE.get(existing["source_format"], 0))
+        new_print, kept_print = _fingerprint(report), report_fingerprint(db, report_id)
+        comparison = _compare(new_print, kept_print, Path(shown).name, Path(kept_path).name)
+        # files that agree: the preferred format is kept; files that disagree:
+        # the one whose reading raised fewer doubts, then the preferred format
+        doubts = (_doubts((f.severity, f.code) for f in report.flags), _doubts(stored_flags(db, report_id)))
+        preferred = FORMAT_PREFERENCE.get(fmt, 0) > FORMAT_PREFERENCE.get(existing["source_format"], 0)
+        disagree = new_print != kept_print
+        by_doubts = disagree and doubts[0] != doubts[1]
+        keep_new = promote or kept_gone or (doubts[0] < doubts[1] if by_doubts else preferred)
+        why = (f" (its reading raised {min(doubts)} error or warning flags, the other's {max(doubts)})"
+               if by_doubts and not (promote or kept_gone) else "")
+        severity, code = ("warning", "sources_disagree") if disagree else ("info", "duplicate_source")
         if not keep_new:
             record_duplicate(db, source, report_id,
-                             f"also read from {shown} ({fmt}): {comparison}; kept {kept_path}")
+                             f"also read from {shown} ({fmt}): {comparison}; kept {kept_path}{why}", severity, code)
             return Outcome(display, "duplicate", report_id, message=f"same report as {kept_path} ({comparison})",
                            source=shown)
         extra = [] if kept_gone else [
-            ("info", "duplicate_source",
-             f"also read from {kept_path} ({existing['source_format']}): {comparison}; kept {shown}")]
+            (severity, code,
+             f"also read from {kept_path} ({existing['source_format']}): {comparison}; kept {shown}{why}")]
         extra += [("info", "duplicate_source", f"also read from {o['path']} ({o['format']}); kept {shown}")
                   for o in duplicate_sources(db, report_id, shown, kept_path)]
         demoted = None if kept_gone else Source(kept_path, existing["source_sha256"], existing["source_format"],

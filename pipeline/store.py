@@ -579,7 +579,8 @@ def add_flag(db: sqlite_utils.Database, report_id: str, severity: str, code: str
         db["flags"].insert({"report_id": report_id, "severity": severity, "code": code, "message": message})
 
 
-def record_duplicate(db: sqlite_utils.Database, source: Source, report_id: str, message: str) -> None:
+def record_duplicate(db: sqlite_utils.Database, source: Source, report_id: str, message: str,
+                     severity: str = "info", code: str = "duplicate_source") -> None:
     """A second file of a stored report: its source row and the report's flag,
     together; a report this file gave before (kept from it) goes, since the
     file now says another thing (its other files, if any, take over later)."""
@@ -588,7 +589,7 @@ def record_duplicate(db: sqlite_utils.Database, source: Source, report_id: str, 
                             "and report_id != ? and status = 'stored'", [source.path, report_id]):
             delete_report(db, old["report_id"])
         record_source(db, source, report_id, "duplicate")
-        add_flag(db, report_id, "info", "duplicate_source", message)
+        add_flag(db, report_id, severity, code, message)
 
 
 def duplicate_sources(db: sqlite_utils.Database, report_id: str, *excluding: str) -> list[dict]:
@@ -603,6 +604,12 @@ def duplicates_and_kept(db: sqlite_utils.Database) -> list[dict]:
     return list(db.query(
         "select s.report_id, s.path, s.format, r.source_path as kept from sources s "
         "left join reports r on r.id = s.report_id where s.status = 'duplicate' order by s.report_id, s.path"))
+
+
+def stored_flags(db: sqlite_utils.Database, report_id: str) -> list[tuple[str, str]]:
+    """(severity, code) of each flag a stored report has."""
+    return [(r["severity"], r["code"]) for r in db.query("select severity, code from flags where report_id = ?",
+                                                         [report_id])]
 
 
 def report_fingerprint(db: sqlite_utils.Database, report_id: str) -> dict:

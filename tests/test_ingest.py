@@ -337,3 +337,39 @@ def test_a_report_the_schema_refuses_fails_alone(tmp_path, monkeypatch):
     assert len(failed) == 1 and "could not be stored" in failed[0].message and "UNIQUE" in failed[0].message
     db = sqlite_utils.Database(tmp_path / "k.db")
     assert [r["id"] for r in db.query("select id from reports")] == ["0834-2021"]
+
+
+def _without_area_1_improvements(text: str) -> str:
+    """The 2017 sample with area 1's list of improvements (its label and items) taken out."""
+    lines = text.splitlines(keepends=True)
+    start = next(k for k, line in enumerate(lines) if line.strip() == "FÖRBÄTTRINGSOMRÅDEN")
+    end = next(k for k in range(start, len(lines)) if "Område 2" in lines[k])
+    return "".join(lines[:start] + lines[end:])
+
+
+@pytest.mark.parametrize("damaged_first", [True, False])
+def test_files_of_one_report_that_disagree_are_a_warning_naming_the_difference_and_the_surer_is_kept(
+        tmp_path, damaged_first):
+    """Two text files of Torsås 2017, one without area 1's improvements (a
+    reading that lost a list raises a warning, area_findings_one_kind). The
+    formats are the same, so the one whose reading raised fewer error and
+    warning flags is kept, whichever is read first; the report's flag is a
+    warning naming the difference, with an example of a text only one has."""
+    d = tmp_path / "r"
+    d.mkdir()
+    text = sample(2017, "txt").read_text("utf-8")
+    damaged, whole = ("a.txt", "b.txt") if damaged_first else ("b.txt", "a.txt")
+    (d / damaged).write_text(_without_area_1_improvements(text), "utf-8")
+    (d / whole).write_text(text, "utf-8")
+    db_path = tmp_path / "f.db"
+    ingest(report_files(d), db_path, None)
+    db = sqlite_utils.Database(db_path)
+    [report] = list(db["reports"].rows)
+    assert report["source_path"].endswith(whole) and db["findings"].count == 88
+    [flag] = list(db["flags"].rows_where("code = 'sources_disagree'"))
+    assert flag["severity"] == "warning"
+    message = flag["message"]
+    assert f"88 findings in {whole}, 81 in {damaged}" in message or f"81 findings in {damaged}, 88 in {whole}" in message
+    assert f"7 only in {whole}, e.g. " in flag["message"]
+    assert "area 1" in flag["message"] and "error or warning flags" in flag["message"]
+    assert not list(db["flags"].rows_where("code = 'duplicate_source'"))
