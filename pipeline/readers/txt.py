@@ -13,9 +13,11 @@ What the export does to a Word document, and how this reader undoes it:
 * Word bullets appear as ``· `` (other glyphs and typed dashes are accepted too:
   :func:`~pipeline.document.typed_list_marker`).
 * Heading styles are lost. Headings are recognised from numbering
-  (``3\tTitle``, ``4. Title``, ``Område 2\tTitle``), from a ``_Toc`` bookmark on
-  a short line, or from a short, unpunctuated line standing alone between a
-  blank line and running text.
+  (``3\tTitle``, ``4. Title``), from a ``_Toc`` bookmark on a short line, or
+  from a short, unpunctuated line standing alone between a blank line and
+  running text. The reader knows no word of the framework: an area's heading
+  ("Område 2\tTitle") is a heading by these rules, and extraction knows it
+  for an area's.
 """
 
 from __future__ import annotations
@@ -30,7 +32,6 @@ BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
 TOC_BOOKMARK = re.compile(r"\[bookmark: _Toc[^\]]*\]")
 NUMBERED_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s*\t\s*\S")  # "3\tTitle", "2.1\tTitle"
 DOTTED_HEADING = re.compile(r"^(\d{1,2})\.\s+[A-ZÅÄÖ]")  # "4. Översikt av ..."
-AREA_HEADING = re.compile(r"^Område\s+\d\b", re.IGNORECASE)
 
 
 def _is_blank(line: str) -> bool:
@@ -57,8 +58,6 @@ def _heading_level(raw: str, prev_blank: bool, next_line: str | None) -> int | N
     short = len(text) <= 90 and len(words) <= 12
     if not short or text.endswith((".", ",", ";", ":")):
         return None
-    if AREA_HEADING.match(body):
-        return 2
     if NUMBERED_HEADING.match(body):
         depth = NUMBERED_HEADING.match(body).group(1).count(".") + 1
         return min(depth, 3)
