@@ -94,6 +94,118 @@ def test_rules_and_solid_bullets_are_found_in_the_image():
     assert image_marks(image, 0.0, 595.0, straight) == (edges, shapes)
 
 
+def test_a_faint_grey_rule_is_found_whole_where_the_page_divides_into_ink_and_paper(tmp_path):
+    """A hairline scanned at 150 dpi is grey: on page 11 of a ruled report's
+    scan, the rule between a score table's title and score columns is 110-135
+    on paper of 238, many of its pixels lighter than INK_LEVEL. Looked for
+    below the level dividing the page's pixels (Otsu's: 171 here), it is one
+    rule from the table's top to its bottom, as every other rule is."""
+    import numpy as np
+    import pypdfium2 as pdfium
+
+    from pipeline.readers.pdf.ocr.image import INK_LEVEL, otsu_level, render_pages, without_rules
+
+    pdf = pdfium.PdfDocument(SCANS / "olofstrom-2019-lo-ruled-p11-150dpi-scan.pdf")
+    try:
+        [(_, png)] = render_pages(pdf, [1], tmp_path)
+        width = pdf[0].get_size()[0]
+    finally:
+        pdf.close()
+    image = Image.open(png).convert("L")
+    a = np.asarray(image)
+    px = image.width / width  # pixels per point
+    rows = slice(round(190 * px), round(290 * px))  # the first table's rows 1.1-1.5, within it
+    column = a[rows, round(356 * px):round(364 * px)]
+    x = int(column.min(axis=0).argmin()) + round(356 * px)  # the rule's darkest column
+    assert (a[rows, x] >= INK_LEVEL).mean() > 0.2  # in pieces at the fixed level
+    assert INK_LEVEL < otsu_level(a) < 200
+    _clean, _rules, (_h, v) = without_rules(image, width)
+    assert v[rows, x - 2:x + 3].any(axis=1).all()
+
+
+def test_the_joined_serifs_of_a_bold_heading_are_no_rule(tmp_path):
+    """Page 6 of a borderless report's scan, 200 dpi colour JPEG: at the
+    level that divides the page's pixels (161), the serifs on the baseline of
+    the bold "FÖRBÄTTRINGSOMRÅDEN" join into a run 21 points long. With the
+    letters' stems above it, it is no rule, and the heading is not whited out;
+    the running header's rule, paper on both sides, is still found."""
+    import numpy as np
+    import pypdfium2 as pdfium
+
+    from pipeline.readers.pdf.ocr.image import otsu_level, render_pages, without_rules
+
+    pdf = pdfium.PdfDocument(SCANS / "molndal-2018-lo-borderless-p6-200dpi-scan.pdf")
+    try:
+        [(_, png)] = render_pages(pdf, [1], tmp_path)
+        width = pdf[0].get_size()[0]
+    finally:
+        pdf.close()
+    image = Image.open(png).convert("L")
+    px = image.width / width
+    assert otsu_level(np.asarray(image)) > 150
+    _clean, rules, (h, _v) = without_rules(image, width)
+    heading = (slice(round(316 * px), round(330 * px)), slice(round(100 * px), round(140 * px)))
+    assert not rules[heading].any()
+    header = h[round(40 * px):round(54 * px)]
+    assert header.any(axis=0).sum() > 300 * px  # the header's rule: most of the text width
+
+
+def test_the_rules_of_a_page_slightly_askew_are_found_once_and_turned_back_whole():
+    """A page 0.6 degrees askew, below the angle that turns the image before
+    recognition: its rules are found in the image as scanned (in pieces along
+    their slope, as the whiting out needs them), and turned back with the
+    words they are each one rule across the table, as finding them again in
+    the turned image gives them."""
+    from pipeline.readers.pdf.ocr.image import without_rules
+
+    straight_page = Image.new("L", (2480, 3508), 255)  # A4 at 300 dpi
+    d = ImageDraw.Draw(straight_page)
+    for y in (800, 1000, 1200):
+        d.line([(300, y), (2200, y)], fill=0, width=2)  # half a point
+    for x in (300, 1500, 2200):
+        d.line([(x, 800), (x, 1200)], fill=0, width=3)
+    d.line([(300, 1600), (2200, 1600)], fill=0, width=1)  # a hairline: its pieces meet corner to corner
+    d.ellipse([300, 2000, 330, 2030], fill=0)
+    askew = straight_page.rotate(-0.6, resample=Image.BILINEAR, fillcolor=255)
+    _clean, _rules, straight = without_rules(askew, 595.0)
+    edges, shapes = image_marks(askew, 0.6, 595.0, straight)
+    again = image_marks(askew.rotate(0.6, resample=Image.BILINEAR, fillcolor=255), 0.0, 595.0)
+    scale = 595 / 2480
+    h = sorted((e for e in edges if e.orientation == "h"), key=lambda e: e.top)
+    [hairline] = [e for e in h if e.top > 1400 * scale]  # one rule, not its pieces
+    assert hairline.x1 - hairline.x0 > 0.9 * 1900 * scale
+    h = [e for e in h if e is not hairline]
+    assert len(h) == 3 and all(e.x0 == pytest.approx(300 * scale, abs=2) and e.x1 == pytest.approx(2200 * scale, abs=2)
+                               for e in h)
+    assert [round(e.top) for e in h] == [round(e.top) for e in sorted(again[0], key=lambda e: e.top)
+                                         if e.orientation == "h" and e.top < 1400 * scale]
+    assert len([e for e in edges if e.orientation == "v"]) == 3
+    assert len(shapes) == len(again[1]) == 1
+
+
+def test_a_dark_border_along_the_edges_is_whited_out_and_the_page_inside_kept():
+    """A lid's border: ink touching the image's edges, whited out within
+    BORDER_MAX_POINTS of them; text beside it and a rule that runs from the
+    border into the page (beyond the band) stay."""
+    import numpy as np
+
+    from pipeline.readers.pdf.ocr.image import BORDER_MAX_POINTS, without_border
+
+    a = np.full((1754, 1240), 240, np.uint8)  # A4 at 150 dpi
+    a[:, 1215:] = 30  # the border on the right, 12 pt wide
+    a[:25, :] = 40  # and along the top
+    a[400:420, 1100:1200] = 0  # a word near it, not touching
+    a[800:803, 700:1215] = 0  # a rule running into the border
+    image = Image.fromarray(a)
+    clean = np.asarray(without_border(image, 595.0))
+    band = round(BORDER_MAX_POINTS * 1240 / 595)
+    assert (clean[:, 1215:] == 255).all() and (clean[:25, 10:1230] == 255).all()
+    assert (clean[400:420, 1100:1200] == 0).all()
+    assert (clean[800:803, 700:1240 - band - 2] == 0).all()
+    assert not np.shares_memory(clean, a) and (a[25:, 1215:] == 30).all()  # the input is left as it was
+    assert without_border(Image.fromarray(np.full((100, 100), 240, np.uint8)), 42.0).getpixel((0, 0)) == 240
+
+
 def test_what_tesseract_makes_of_a_bullet_goes_and_a_full_stop_is_no_bullet():
     bullet = Shape(70, 100, 74, 104)
     full_stop = Shape(200, 108, 201.5, 109.5)

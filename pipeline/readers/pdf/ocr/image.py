@@ -19,6 +19,21 @@ OCR_DPI = 300
 #: a pixel darker than this (0 black - 255 white) is ink
 INK_LEVEL = 128
 
+#: a rule is looked for in pixels darker than the level that best divides the
+#: page's pixels in two (Otsu's), when that is lighter than INK_LEVEL: a hairline
+#: scanned at 150 dpi, blurred or resampled, is grey (110-135 on paper of 238,
+#: the page dividing at 171) and falls apart into pieces at INK_LEVEL, and the
+#: cells it bounds run together. At most this level, so that a page of little
+#: ink does not take its paper's grain for ink
+RULE_INK_MAX_LEVEL = 192
+
+#: a rule has paper on both sides: the band of this many points along each
+#: side holds at most this share of ink. At the lighter level the serifs of a
+#: bold line of capitals join into a run as long as a rule, with the letters'
+#: stems above it (on the development scans: 0.51-0.84 of the band; rules at
+#: most 0.18, a table's text keeping its cell's padding)
+RULE_SIDE_POINTS, RULE_SIDE_MAX_INK = 1.0, 0.35
+
 #: ink running straight at least this long (points) is a rule: a table's
 #: border or a cell's side (the shortest cell side in reports is over 15 pt)
 RULE_MIN_POINTS = 12.0
@@ -38,6 +53,12 @@ BULLET_MIN_POINTS, BULLET_MAX_POINTS = 1.8, 9.0
 
 #: ... solid: at least this share of its box is ink (an "o" or a "c" is not)
 BULLET_FILL = 0.6
+
+#: a scanner's lid or a copier leaves a dark border along the sheet's edges;
+#: the ink touching the image's edge is whited out within this many points of
+#: it (a lid border is 3-20 pt wide; a page's text keeps a margin of 40 pt or
+#: more, and ink further in that touches the border is left as it is)
+BORDER_MAX_POINTS = 30.0
 
 #: how far the search for a page's angle goes (degrees): a sheet laid on the
 #: glass by hand, or fed crooked, is off by a few degrees at most ...
@@ -78,6 +99,31 @@ def temporary_image(image, stem: Path) -> Iterator[Path]:
         yield path
     finally:
         path.unlink(missing_ok=True)
+
+
+def without_border(image, width: float):
+    """The page image with the ink that touches its edges whited out within
+    BORDER_MAX_POINTS of them: a scanner lid's dark border, in which Tesseract
+    reads letters that join the lines beside it ("FÖRBÄTTRINGSOMRÅDEN |"
+    is no label). The image itself when nothing touches its edges."""
+    import numpy as np
+    from PIL import Image
+    from scipy import ndimage
+
+    a = np.asarray(image)
+    ink = a < INK_LEVEL
+    if not (ink[0].any() or ink[-1].any() or ink[:, 0].any() or ink[:, -1].any()):
+        return image
+    labels, _ = ndimage.label(ink)
+    touching = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
+    border = np.isin(labels, touching[touching > 0])
+    band = max(1, round(BORDER_MAX_POINTS * image.width / width))
+    inner = np.zeros_like(border)
+    inner[band:-band, band:-band] = True
+    border &= ~inner
+    clean = a.copy()
+    clean[ndimage.binary_dilation(border, iterations=2)] = 255  # and the grey edge of its ink
+    return Image.fromarray(clean)
 
 
 def image_skew(image) -> float:
@@ -123,15 +169,51 @@ def long_runs(ink, run: int, axis: int):
     return np.moveaxis(starts[..., hi] - starts[..., lo] > 0, -1, axis)
 
 
-def _straight(ink, run: int):
-    """The ink of horizontal runs at least ``run`` pixels long, and of the
-    vertical ones that are rules: as long as ``VERTICAL_RULE_ALONE`` runs, or
-    ending on a horizontal rule (a cell's side). A letter's stem in a large
-    heading ("l", "d") is as long as a short cell's side, but it stands free."""
+def _standing_apart(runs, ink, axis: int, side: int):
+    """The runs (along ``axis``) with paper on both sides: in the band of
+    ``side`` pixels beside each connected run, across its length (beside
+    its own edge at each point: a rule on a page slightly askew slopes),
+    at most RULE_SIDE_MAX_INK ink."""
     import numpy as np
     from scipy import ndimage
 
-    h, v = long_runs(ink, run, 1), long_runs(ink, run, 0)
+    labels, n = ndimage.label(runs)
+    keep = np.zeros(n + 1, bool)
+    steps = np.arange(1, side + 1)
+    for k, sl in enumerate(ndimage.find_objects(labels), 1):
+        own = np.moveaxis(labels[sl] == k, axis, 0)  # along the run first, across it second
+        along = np.nonzero(own.any(axis=1))[0]
+        first = own[along].argmax(axis=1)
+        last = own.shape[1] - 1 - own[along, ::-1].argmax(axis=1)
+        at = along + sl[axis].start  # in the page
+        across = 1 - axis
+        first, last = first + sl[across].start, last + sl[across].start
+        size = ink.shape[across]
+        shares = []
+        for edge in (first[:, None] - steps, last[:, None] + steps):
+            inside = (edge >= 0) & (edge < size)
+            if not inside.any():
+                continue
+            edge = np.clip(edge, 0, size - 1)
+            where = (edge, np.broadcast_to(at[:, None], edge.shape)) if axis == 1 else (
+                np.broadcast_to(at[:, None], edge.shape), edge)
+            shares.append(ink[where][inside].mean())
+        keep[k] = all(share <= RULE_SIDE_MAX_INK for share in shares)
+    return keep[labels]
+
+
+def _straight(ink, run: int, side: int):
+    """The ink of horizontal runs at least ``run`` pixels long, and of the
+    vertical ones that are rules: as long as ``VERTICAL_RULE_ALONE`` runs, or
+    ending on a horizontal rule (a cell's side); each with paper on both
+    sides (``side`` pixels: :func:`_standing_apart`). A letter's stem in a
+    large heading ("l", "d") is as long as a short cell's side, but it stands
+    free; a bold line's joined serifs have its stems above."""
+    import numpy as np
+    from scipy import ndimage
+
+    h = _standing_apart(long_runs(ink, run, 1), ink, 1, side)
+    v = _standing_apart(long_runs(ink, run, 0), ink, 0, side)
     if not v.any():
         return h, v
     reach = max(2, run // 4)
@@ -145,6 +227,27 @@ def _straight(ink, run: int):
     return h, keep[labels]
 
 
+def otsu_level(a) -> int:
+    """The grey level that best divides the pixels of ``a`` (uint8) into two
+    classes (Otsu's method: the largest variance between them)."""
+    import numpy as np
+
+    p = np.bincount(a.ravel(), minlength=256).astype(np.float64)
+    p /= p.sum()
+    w = np.cumsum(p)
+    mu = np.cumsum(p * np.arange(256))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        between = np.nan_to_num((mu[-1] * w - mu) ** 2 / (w * (1 - w)))
+    return int(np.argmax(between)) + 1  # pixels below it are the dark class
+
+
+def rule_ink(a):
+    """The pixels of ``a`` (a grey page, uint8) dark enough to be part of a rule."""
+    import numpy as np
+
+    return a < int(np.clip(otsu_level(a), INK_LEVEL, RULE_INK_MAX_LEVEL))
+
+
 def without_rules(image, width: float) -> tuple:
     """The page image with its rules whited out (a slightly turned rule is still
     found in pieces: over 12 pt a turn of a degree moves it by a fifth of a point),
@@ -155,7 +258,7 @@ def without_rules(image, width: float) -> tuple:
     from scipy import ndimage
 
     a = np.asarray(image)
-    h, v = _straight(a < INK_LEVEL, _rule_run(image, width))
+    h, v = _straight(rule_ink(a), _rule_run(image, width), _rule_side(image, width))
     rules = ndimage.binary_dilation(h | v, iterations=2)
     clean = a.copy()
     clean[rules] = 255
@@ -167,26 +270,34 @@ def _rule_run(image, width: float) -> int:
     return max(3, int(RULE_MIN_POINTS * image.width / width))
 
 
+def _rule_side(image, width: float) -> int:
+    """The band beside a rule that must be paper (pixels): RULE_SIDE_POINTS."""
+    return max(1, round(RULE_SIDE_POINTS * image.width / width))
+
+
 def image_marks(image, skew: float, width: float, straight: tuple | None = None) -> tuple[list[Edge], list[Shape]]:
     """Rules (long straight runs of ink) and solid blobs (bullets) of a page
     image, in points, after turning the image back by ``skew`` degrees as the
     words were: a ruled table or a drawn bullet on a scan is then what the
     layout analysis knows from a born-digital page. ``straight``: the runs
-    :func:`without_rules` found in the same image, taken when ``skew`` is 0
-    (finding them is a third of a page's work outside Tesseract)."""
+    :func:`without_rules` found in the same image (finding them is a third of
+    a page's work outside Tesseract), turned back with the ink; a rule slightly
+    askew was found in pieces along its slope, which turned back are one rule."""
     import numpy as np
     from PIL import Image
     from scipy import ndimage
 
-    if skew:
-        image = image.rotate(skew, resample=Image.BILINEAR, fillcolor=255)  # clockwise for a negative skew
-    ink = np.asarray(image) < INK_LEVEL
     scale = width / image.width  # points per pixel
     thick = RULE_MAX_POINTS / scale
+    if straight is None:
+        straight = _straight(rule_ink(np.asarray(image)), _rule_run(image, width), _rule_side(image, width))
+    ink = np.asarray(image) < INK_LEVEL
+    if skew:
+        ink, *straight = (_turned_mask(m, skew) for m in (ink, *straight))
     edges: list[Edge] = []
-    runs = straight if straight is not None and not skew else _straight(ink, _rule_run(image, width))
-    for orientation, found in zip("hv", runs):
-        labels, _ = ndimage.label(found)
+    for orientation, found in zip("hv", straight):
+        # a sloping rule's pieces, turned back, meet corner to corner
+        labels, _ = ndimage.label(found, structure=np.ones((3, 3), bool))
         for sl in ndimage.find_objects(labels):
             ys, xs = sl
             if orientation == "h" and ys.stop - ys.start <= thick:
@@ -207,6 +318,16 @@ def image_marks(image, skew: float, width: float, straight: tuple | None = None)
             continue
         shapes.append(Shape(xs.start * scale, ys.start * scale, xs.stop * scale, ys.stop * scale))
     return edges, shapes
+
+
+def _turned_mask(mask, degrees: float):
+    """A boolean mask turned ``degrees`` counter-clockwise about its centre, as
+    ``Image.rotate`` turns the page (nearest pixel: still a mask)."""
+    import numpy as np
+    from PIL import Image
+
+    turned = Image.fromarray(mask.astype(np.uint8) * 255).rotate(degrees, resample=Image.NEAREST, fillcolor=0)
+    return np.asarray(turned) > 127
 
 
 def stack_crops(crops: list, gap: int):

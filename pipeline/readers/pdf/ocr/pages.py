@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ....document import ReadProgress
 from .engine import orientation, read_hocr
-from .image import INK_LEVEL, image_marks, image_skew, render_pages, temporary_image, without_rules
+from .image import INK_LEVEL, image_marks, image_skew, render_pages, temporary_image, without_border, without_rules
 from .numbers import reread_numbers, table_cells
 from .words import (PageOcr, drop_bullet_readings, glued_bullets_read_as_bullets, mostly_vertical, page_words,
                     snap_cell_sizes, snap_to_body_size, with_weights)
@@ -97,6 +97,7 @@ def _recognise(image, png: Path, number: int, width: float, height: float) -> Pa
     import numpy as np
     from PIL import Image
 
+    image = without_border(image, width)
     # a sheet laid askew by a degree or more is turned straight first: its
     # rules are then straight runs of ink, and its table rows level
     turn = image_skew(image)
