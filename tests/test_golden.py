@@ -14,12 +14,11 @@ from pathlib import Path
 import pytest
 
 from pipeline.document import Document
-from pipeline.readers import read_document
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tools.write_golden import GOLDEN, fixtures, golden_path  # noqa: E402
+from tools.write_golden import GOLDEN, fixtures, golden_path, reading  # noqa: E402
 
 FIXTURES = fixtures()
 
@@ -47,7 +46,7 @@ def test_every_fixture_has_a_golden_document_and_no_golden_document_is_stale():
 @pytest.mark.parametrize("fixture", FIXTURES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_a_fixture_reads_as_its_golden_document(fixture):
     want = golden_path(fixture).read_text(encoding="utf-8")
-    got = read_document(fixture).to_json_lines()
+    got = reading(fixture)
     assert got == want, f"{fixture.name}: {_block_diff(got, want)}; if meant, run tools/write_golden.py"
 
 

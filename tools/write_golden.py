@@ -42,9 +42,15 @@ def golden_path(fixture: Path) -> Path:
 
 
 def reading(fixture: Path) -> str:
+    """The fixture's document as JSON Lines, its origin's path relative to the
+    repository (the same in any clone)."""
+    from dataclasses import replace
+
     from pipeline.readers import read_document
 
-    return read_document(fixture).to_json_lines()
+    doc = read_document(fixture)
+    doc.origin = replace(doc.origin, path=fixture.resolve().relative_to(ROOT).as_posix())
+    return doc.to_json_lines()
 
 
 def main(argv=None) -> int:
