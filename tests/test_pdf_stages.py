@@ -432,6 +432,32 @@ def test_a_header_at_the_same_place_on_some_pages_is_dropped():
     assert not any("Kapitel" in t for t in para_texts(layout_pages(pages)))
 
 
+def test_a_running_header_with_a_speck_read_beside_it_is_still_the_running_header():
+    """A scan's running header on every page, but Tesseract read a speck
+    beside it as "i" (confidence 14) on one page and a rule's end as "=" on
+    another: compared without the words it doubted and the signs standing
+    alone, it is the same header everywhere and is dropped; the list it fell
+    in stays one list. A word read surely is no speck: a header that differs
+    by one stays text."""
+    from dataclasses import replace
+
+    pages = []
+    for n in range(1, 9):
+        words = W("Sveriges Kommuner och Landsting", LEFT, 30)
+        if n == 4:
+            words.append(replace(W("i", 300, 30)[0], conf=14.0))
+        if n == 6:
+            words += W("=", 300, 30)
+        words = [replace(w, conf=w.conf if w.conf is not None else 95.0) for w in words]
+        words += [replace(w, conf=95.0) for w in W("Det här är en vanlig mening i rapporten.", LEFT, 200)]
+        pages.append(page(n, words))
+    texts = para_texts(layout_pages(pages))
+    assert not any("Landsting" in t for t in texts)
+    pages[2] = page(3, [replace(w, conf=95.0) for w in W("Sveriges Kommuner och Regioner", LEFT, 30)]
+                    + [replace(w, conf=95.0) for w in W("Det här är en vanlig mening i rapporten.", LEFT, 200)])
+    assert any("Regioner" in t for t in para_texts(layout_pages(pages)))
+
+
 # ---------------------------------------------------------------------------
 # the debug drawing, on a real PDF
 

@@ -37,6 +37,20 @@ def norm_key(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def repeat_key(obj, st: PdfSettings) -> str:
+    """What a band line (or table) is compared across pages by: its text's
+    key (:func:`norm_key`) without signs standing alone, and for a line
+    without the words the recogniser doubted (``repeat_min_word_conf``); the
+    plain key when nothing else is left (a page number "- 3 -")."""
+    if isinstance(obj, Line):
+        text = " ".join(w.text for w in obj.words if w.conf is None or w.conf >= st.repeat_min_word_conf)
+    else:
+        text = obj.text()
+    words = [w.strip(".,;:") for w in norm_key(text).split()]
+    kept = " ".join(w for w in words if any(ch.isalnum() or ch == "#" for ch in w))
+    return kept or norm_key(obj.text if isinstance(obj, Line) else obj.text())
+
+
 def is_page_number(text: str) -> bool:
     """'3', '3 (34)', 'Sida 3 av 34', 'Page 3 of 34', '- 3 -', '3/34'."""
     return bool(_PAGE_NO.match(norm_key(text)))
@@ -56,13 +70,13 @@ def drop_running_lines(pages: list[tuple[PageContent, list[Line], list[Grid]]], 
         bot_lim = page.height * (1.0 - st.footer_band)
         for obj, text in [(l, l.text) for l in lines] + [(g, g.text()) for g in grids]:
             if obj.bottom <= top_lim or obj.top >= bot_lim:
-                key = norm_key(text)
-                cands.append((pi, obj, key, obj.top))
-                seen[key].add(pi)
-                places[(key, round(obj.top / tol))].add(pi)
+                key, same = norm_key(text), repeat_key(obj, st)
+                cands.append((pi, obj, key, same, obj.top))
+                seen[same].add(pi)
+                places[(same, round(obj.top / tol))].add(pi)
     offsets: Counter = Counter()
     numbered = {}
-    for pi, obj, key, _top in cands:
+    for pi, obj, key, _same, _top in cands:
         if isinstance(obj, Line) and _PAGE_NO.match(key):
             m = re.search(r"\d+", obj.text)
             if m:
@@ -71,13 +85,13 @@ def drop_running_lines(pages: list[tuple[PageContent, list[Line], list[Grid]]], 
     top_offset = offsets.most_common(1)[0][1] if offsets else 0
     good_offsets = {o for o, c in offsets.items() if c == top_offset or c >= 2}
     drop: dict[int, set[int]] = defaultdict(set)
-    for pi, obj, key, top in cands:
+    for pi, obj, _key, same, top in cands:
         if id(obj) in numbered:
             if numbered[id(obj)] in good_offsets:
                 drop[pi].add(id(obj))
             continue
-        same_place = max(len(places[(key, round(top / tol) + d)]) for d in (-1, 0, 1))
-        if len(seen[key]) >= need or same_place >= st.repeat_same_place_pages:
+        same_place = max(len(places[(same, round(top / tol) + d)]) for d in (-1, 0, 1))
+        if len(seen[same]) >= need or same_place >= st.repeat_same_place_pages:
             drop[pi].add(id(obj))
     dropped: list[tuple[int, object]] = []
     for pi, ids in drop.items():

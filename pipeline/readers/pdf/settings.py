@@ -27,6 +27,12 @@ class PdfSettings:
     #: some chapters carry
     repeat_same_place_pages: int = 3
     repeat_position_tolerance: float = 3.0
+    #: a band line's text is compared across pages by its words, without signs
+    #: standing alone ("=", "|") and without words recognised (OCR) with a
+    #: confidence below this: Tesseract reads a speck beside a running header as
+    #: "i" (confidence 14) or a rule's end as "=", and the header then repeats
+    #: on no other page and stays in the body, breaking the list it falls in
+    repeat_min_word_conf: float = 30.0
 
     # -- characters, words, lines ---------------------------------------------------
     #: characters whose vertical centres differ by less than this × size may
