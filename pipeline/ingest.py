@@ -15,6 +15,7 @@ from typing import Callable, Iterable
 
 from . import __version__
 from .extract import Report
+from .extract.text import num
 from .reading import DEFAULT_TIME_LIMIT, ReadPool, ReadResult, read_file
 from .readers import FORMATS
 from .store import (
@@ -170,12 +171,12 @@ def _compare(a: dict, b: dict, name_a: str, name_b: str) -> str:
         return "same scores and findings"
     diffs = []
     if a["total"] != b["total"]:
-        diffs.append(f"total {num_or_none(a['total'])} in {name_a}, {num_or_none(b['total'])} in {name_b}")
+        diffs.append(f"total {num(a['total'])} in {name_a}, {num(b['total'])} in {name_b}")
     areas_a, areas_b = dict(a["areas"]), dict(b["areas"])
     differing = [n for n in sorted(set(areas_a) | set(areas_b)) if areas_a.get(n) != areas_b.get(n)]
     if differing:
-        diffs.append("area " + ", ".join(f"{n} {num_or_none(areas_a.get(n))} in {name_a}, "
-                                         f"{num_or_none(areas_b.get(n))} in {name_b}" for n in differing))
+        diffs.append("area " + ", ".join(f"{n} {num(areas_a.get(n))} in {name_a}, "
+                                         f"{num(areas_b.get(n))} in {name_b}" for n in differing))
     if a["findings"] != b["findings"]:
         texts_a = {(f[0], f[1], f[3]) for f in a["findings"]}
         texts_b = {(f[0], f[1], f[3]) for f in b["findings"]}
@@ -185,10 +186,6 @@ def _compare(a: dict, b: dict, name_a: str, name_b: str) -> str:
                     for only, name in ((only_a, name_a), (only_b, name_b)) if only]
         diffs.append(said + (f" ({'; '.join(examples)})" if examples else " (in another order)"))
     return "differs: " + "; ".join(diffs)
-
-
-def num_or_none(x) -> str:
-    return "none" if x is None else f"{x:g}"
 
 
 def _short(text: str, n: int = 50) -> str:

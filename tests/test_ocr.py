@@ -94,6 +94,21 @@ def test_rules_and_solid_bullets_are_found_in_the_image():
     assert image_marks(image, 0.0, 595.0, straight) == (edges, shapes)
 
 
+def _rendered(path: Path, tmp_path: Path):
+    """Page 1 of a PDF as the OCR path renders it (grey), and the page's width in points."""
+    import pypdfium2 as pdfium
+
+    from pipeline.readers.pdf.ocr.image import render_pages
+
+    pdf = pdfium.PdfDocument(path)
+    try:
+        [(_, png)] = render_pages(pdf, [1], tmp_path)
+        width = pdf[0].get_size()[0]
+    finally:
+        pdf.close()
+    return Image.open(png).convert("L"), width
+
+
 def test_a_faint_grey_rule_is_found_whole_where_the_page_divides_into_ink_and_paper(tmp_path):
     """A hairline scanned at 150 dpi is grey: on page 11 of a ruled report's
     scan, the rule between a score table's title and score columns is 110-135
@@ -101,17 +116,10 @@ def test_a_faint_grey_rule_is_found_whole_where_the_page_divides_into_ink_and_pa
     below the level dividing the page's pixels (Otsu's: 171 here), it is one
     rule from the table's top to its bottom, as every other rule is."""
     import numpy as np
-    import pypdfium2 as pdfium
 
-    from pipeline.readers.pdf.ocr.image import INK_LEVEL, otsu_level, render_pages, without_rules
+    from pipeline.readers.pdf.ocr.image import INK_LEVEL, otsu_level, without_rules
 
-    pdf = pdfium.PdfDocument(SCANS / "olofstrom-2019-lo-ruled-p11-150dpi-scan.pdf")
-    try:
-        [(_, png)] = render_pages(pdf, [1], tmp_path)
-        width = pdf[0].get_size()[0]
-    finally:
-        pdf.close()
-    image = Image.open(png).convert("L")
+    image, width = _rendered(SCANS / "olofstrom-2019-lo-ruled-p11-150dpi-scan.pdf", tmp_path)
     a = np.asarray(image)
     px = image.width / width  # pixels per point
     rows = slice(round(190 * px), round(290 * px))  # the first table's rows 1.1-1.5, within it
@@ -130,17 +138,10 @@ def test_the_joined_serifs_of_a_bold_heading_are_no_rule(tmp_path):
     letters' stems above it, it is no rule, and the heading is not whited out;
     the running header's rule, paper on both sides, is still found."""
     import numpy as np
-    import pypdfium2 as pdfium
 
-    from pipeline.readers.pdf.ocr.image import otsu_level, render_pages, without_rules
+    from pipeline.readers.pdf.ocr.image import otsu_level, without_rules
 
-    pdf = pdfium.PdfDocument(SCANS / "molndal-2018-lo-borderless-p6-200dpi-scan.pdf")
-    try:
-        [(_, png)] = render_pages(pdf, [1], tmp_path)
-        width = pdf[0].get_size()[0]
-    finally:
-        pdf.close()
-    image = Image.open(png).convert("L")
+    image, width = _rendered(SCANS / "molndal-2018-lo-borderless-p6-200dpi-scan.pdf", tmp_path)
     px = image.width / width
     assert otsu_level(np.asarray(image)) > 150
     _clean, rules, (h, _v) = without_rules(image, width)

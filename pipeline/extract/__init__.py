@@ -217,9 +217,9 @@ def collect_findings(report: Report, front: list[Unit], segments: list[Segment],
         if printed:
             read.scores.setdefault(seg.area, printed[0])
             if len(set(printed)) > 1:
+                said = " and ".join(str(num(p)) for p in dict.fromkeys(printed))
                 report.flag(Severity.WARNING, "area_score_mismatch",
-                            f"area {seg.area}: its section prints {' and '.join(str(num(p)) for p in dict.fromkeys(printed))} "
-                            f"points; took {num(printed[0])}")
+                            f"area {seg.area}: its section prints {said} points; took {num(printed[0])}")
         for u in seg.units:
             if u.role in ("findings", "candidate_findings"):
                 if u.kinds_inferred:
