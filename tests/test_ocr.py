@@ -98,15 +98,15 @@ def _rendered(path: Path, tmp_path: Path):
     """Page 1 of a PDF as the OCR path renders it (grey), and the page's width in points."""
     import pypdfium2 as pdfium
 
-    from pipeline.readers.pdf.ocr.image import render_pages
+    from pipeline.readers.pdf.ocr.image import rendered_pages
 
     pdf = pdfium.PdfDocument(path)
     try:
-        [(_, png)] = render_pages(pdf, [1], tmp_path)
+        [(_, image)] = rendered_pages(pdf, [1])
         width = pdf[0].get_size()[0]
     finally:
         pdf.close()
-    return Image.open(png).convert("L"), width
+    return image, width
 
 
 def test_a_faint_grey_rule_is_found_whole_where_the_page_divides_into_ink_and_paper(tmp_path):
@@ -325,29 +325,56 @@ def test_a_report_with_a_scanned_page_reads_as_its_born_digital_original(tessera
 
 
 
-def test_once_a_page_was_found_turned_the_next_are_turned_before_their_first_reading(tmp_path, monkeypatch):
-    """A file scanned upside down: its first page is read, found noise,
-    asked its orientation and read again turned; the pages after it are asked
-    first and read once, turned (recognition stubbed: a page reads well only
-    turned)."""
+def _turned_file(monkeypatch, upright: set[int]):
+    """Recognition and orientation stubbed: a page in ``upright`` reads well
+    as it is, any other only turned 180 degrees. Returns the readings made
+    ((page, turned) each) and the pages asked their orientation."""
     from pipeline.readers.pdf.ocr import pages as ocr
 
     reads: list[tuple[int, bool]] = []
+    asked: list[int] = []
 
-    def recognise(image, png, number, width, height):
-        turned = png.stem.endswith("-turned")
+    def recognise(image, stem, number, width, height):
+        turned = stem.name.endswith("-turned")
         reads.append((number, turned))
-        return PageOcr([], 90.0 if turned else 30.0, 0.0)
+        return PageOcr([], 90.0 if turned != (number in upright) else 30.0, 0.0)
+
+    def orientation(path):
+        asked.append(int(path.name.split("-")[1]))
+        return 180
 
     monkeypatch.setattr(ocr, "_recognise", recognise)
-    monkeypatch.setattr(ocr, "orientation", lambda png: 180)
-    images = []
-    for n in (1, 2, 3):
-        Image.new("L", (60, 80), 255).save(tmp_path / f"page-{n}.png")
-        images.append((n, tmp_path / f"page-{n}.png"))
-    got = ocr.recognise_pages(images, {n: (595.0, 842.0) for n in (1, 2, 3)}, workers=1)
+    monkeypatch.setattr(ocr, "orientation", orientation)
+    return reads, asked
+
+
+def _recognised(tmp_path, numbers):
+    from pipeline.readers.pdf.ocr import pages as ocr
+
+    pages = ((n, Image.new("L", (60, 80), 255)) for n in numbers)
+    return ocr.recognise_pages(pages, {n: (595.0, 842.0) for n in numbers}, tmp_path, workers=1)
+
+
+def test_once_a_page_was_found_turned_the_next_are_read_turned_first(tmp_path, monkeypatch):
+    """A file scanned upside down: its first page is read, found noise,
+    asked its orientation and read again turned; the pages after it are read
+    once, turned, without asking."""
+    reads, asked = _turned_file(monkeypatch, upright=set())
+    got = _recognised(tmp_path, (1, 2, 3))
     assert reads == [(1, False), (1, True), (2, True), (3, True)]
+    assert asked == [1]
     assert all(got[n].turned == 180 and got[n].size == (595.0, 842.0) for n in (1, 2, 3))
+
+
+def test_when_the_turned_sheets_end_the_next_page_is_read_as_it_lies(tmp_path, monkeypatch):
+    """One sheet fed upside down among upright ones: the page after it is
+    tried turned, reads as noise, and is read as it lies; the pages after
+    that are read once."""
+    reads, asked = _turned_file(monkeypatch, upright={1, 3, 4})
+    got = _recognised(tmp_path, (1, 2, 3, 4))
+    assert reads == [(1, False), (2, False), (2, True), (3, True), (3, False), (4, False)]
+    assert asked == [2]
+    assert [got[n].turned for n in (1, 2, 3, 4)] == [0, 180, 0, 0]
 
 
 def test_long_runs_are_the_opening_by_a_line_of_that_length():

@@ -8,12 +8,13 @@ from __future__ import annotations
 import os
 import tempfile
 from dataclasses import replace
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from collections.abc import Iterable
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, as_completed, wait
 from pathlib import Path
 
 from ....document import ReadProgress
 from .engine import orientation, read_hocr
-from .image import INK_LEVEL, image_marks, image_skew, render_pages, temporary_image, without_border, without_rules
+from .image import INK_LEVEL, image_marks, image_skew, rendered_pages, temporary_image, without_border, without_rules
 from .numbers import reread_numbers, table_cells
 from .words import (PageOcr, drop_bullet_readings, glued_bullets_read_as_bullets, mostly_vertical, page_words,
                     snap_cell_sizes, snap_to_body_size, with_weights)
@@ -36,63 +37,93 @@ IMAGE_DESKEW_MIN_DEGREES = 1.0
 SECONDS_PER_PAGE_ALLOWED = 30.0
 
 
-def recognise_pages(images: list[tuple[int, Path]], page_heights: dict[int, tuple[float, float]],
+def recognise_pages(pages: Iterable[tuple[int, object]], page_sizes: dict[int, tuple[float, float]], folder: Path,
                     workers: int | None = None, progress: ReadProgress | None = None) -> dict[int, PageOcr]:
-    """Recognise rendered pages ((page number, PNG) each), in parallel: one
-    Tesseract process per page, one thread each, as many at once as cores."""
+    """Recognise page images ((page number, grey PIL image) each, taken from
+    ``pages`` in this thread as the workers are ready for them: a renderer's
+    pages are never all held at once), in parallel: one Tesseract process per
+    page, one thread each, as many at once as cores. ``folder`` holds the
+    files each reading leaves for Tesseract."""
     workers = workers or max(1, os.cpu_count() or 1)
+    # a sheet turned one way is seldom alone: the turn the page read last
+    # needed is tried first on the next (one wasted reading when the turned
+    # sheets end, instead of asking every later page its orientation)
+    last_turn = [0]
 
-    # a sheet turned one way is seldom alone: once a page was found turned,
-    # the next ones are asked their orientation before their first reading;
-    # so is a landscape page (a report's portrait sheet fed sideways makes one)
-    turned_before: list[int] = []
+    def one(number: int, image) -> tuple[int, PageOcr]:
+        width, height = page_sizes[number]
+        stem = folder / f"page-{number:04d}"
+        readings: dict[int, PageOcr] = {}
 
-    def one(item: tuple[int, Path]) -> tuple[int, PageOcr]:
-        number, png = item
-        from PIL import Image
+        def reading(turn: int) -> PageOcr:
+            if turn not in readings:
+                readings[turn] = (_turned(image, stem, number, turn, width, height) if turn
+                                  else _recognise(image, stem, number, width, height))
+            return readings[turn]
 
-        image = Image.open(png).convert("L")
-        width, height = page_heights[number]
-        if turned_before or width > height:
-            turn = orientation(png)
-            if turn in turned_before or (width > height and turn in (90, 270)):
-                return number, _turned(image, png, number, turn, width, height)  # read turned at once
-        got = _recognise(image, png, number, width, height)
-        if got.confidence is None or got.confidence < ORIENTATION_CHECK_CONFIDENCE or mostly_vertical(got):
+        first = last_turn[0]
+        if not first and width > height:
+            # a landscape page may be a portrait sheet fed sideways
+            turn = _orientation(image, stem)
+            first = turn if turn in (90, 270) else 0
+        if first and _reads_well(reading(first)):
+            last_turn[0] = first
+            return number, readings[first]
+        got = reading(0)
+        if not _reads_well(got):
             # a sheet fed upside down reads as noise, one fed sideways as
             # words standing on end: Tesseract's orientation detection says
-            # how far to turn it; the turned page is read again and kept if
-            # it reads better
-            turn = orientation(png)
+            # how far to turn it; the turned page is kept if it reads better
+            turn = _orientation(image, stem)
             if turn:
-                again = _turned(image, png, number, turn, width, height)
+                again = reading(turn)
                 if (again.confidence or 0) > (got.confidence or 0) or (
                         mostly_vertical(got) and not mostly_vertical(again) and again.words):
                     got = again
-                    turned_before.append(turn)
+        if _reads_well(got):
+            last_turn[0] = got.turned or 0
         return number, got
 
     out: dict[int, PageOcr] = {}
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for future in as_completed([pool.submit(one, item) for item in images]):
+    total = len(page_sizes)
+
+    def collect(done) -> None:
+        for future in done:
             number, got = future.result()
             out[number] = got
             if progress is not None:  # called from this thread only
-                progress.page_recognised(len(out), len(images))
+                progress.page_recognised(len(out), total)
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        running: set = set()
+        for number, image in pages:
+            if len(running) >= 2 * workers:  # one waiting per worker besides the one it reads
+                done, running = wait(running, return_when=FIRST_COMPLETED)
+                collect(done)
+            running.add(pool.submit(one, number, image))
+        collect(as_completed(running))
     return out
 
 
-def _turned(image, png: Path, number: int, turn: int, width: float, height: float) -> PageOcr:
+def _reads_well(got: PageOcr) -> bool:
+    return got.confidence is not None and got.confidence >= ORIENTATION_CHECK_CONFIDENCE and not mostly_vertical(got)
+
+
+def _orientation(image, stem: Path) -> int:
+    with temporary_image(image, stem.with_name(stem.name + "-osd")) as path:
+        return orientation(path)
+
+
+def _turned(image, stem: Path, number: int, turn: int, width: float, height: float) -> PageOcr:
     """The page turned ``turn`` degrees clockwise, read: a sheet fed sideways
     is a landscape page."""
     turned = image.rotate(-turn, expand=True, fillcolor=255)
-    path = png.with_name(f"{png.stem}-turned.png")
     size = (height, width) if turn in (90, 270) else (width, height)
-    return replace(_recognise(turned, path, number, *size), turned=turn, size=size)
+    return replace(_recognise(turned, stem.with_name(f"{stem.name}-turned"), number, *size), turned=turn, size=size)
 
 
-def _recognise(image, png: Path, number: int, width: float, height: float) -> PageOcr:
-    """One page image's words, its rules and bullets (``png`` names the
+def _recognise(image, stem: Path, number: int, width: float, height: float) -> PageOcr:
+    """One page image's words, its rules and bullets (``stem`` names the
     files the steps leave for Tesseract)."""
     import numpy as np
     from PIL import Image
@@ -109,10 +140,10 @@ def _recognise(image, png: Path, number: int, width: float, height: float) -> Pa
     # takes a rule for a "=" or a dash, and may skip a cell's lone number)
     clean_image, rules, straight = without_rules(image, width)
     ink = np.asarray(clean_image) < INK_LEVEL
-    with temporary_image(clean_image, png.with_name(png.stem + "-clean")) as clean:
+    with temporary_image(clean_image, stem.with_name(stem.name + "-clean")) as clean:
         got = page_words(read_hocr(clean), number, width, height, ink)
     cells = table_cells(rules, got.frame.scale) if got.frame else []
-    got = reread_numbers(got, clean_image, ink, cells, png.parent, number)
+    got = reread_numbers(got, clean_image, ink, cells, stem.parent, number)
     if got.words:
         got = with_weights(snap_to_body_size(snap_cell_sizes(got, cells)), ink)
         edges, shapes = image_marks(image, got.skew, width, straight)
@@ -128,5 +159,5 @@ def ocr_pages(pdf, numbers: list[int], sizes: dict[int, tuple[float, float]],
     if progress is not None:
         progress.pages_to_recognise(len(numbers))
     with tempfile.TemporaryDirectory(prefix="kompass-ocr-") as tmp:
-        images = render_pages(pdf, numbers, Path(tmp))
-        return recognise_pages(images, sizes, progress=progress)
+        return recognise_pages(rendered_pages(pdf, numbers), {n: sizes[n] for n in numbers}, Path(tmp),
+                               progress=progress)
