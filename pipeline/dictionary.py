@@ -159,6 +159,12 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
                  "standardised over all finding-theme pairs (0 = a typical pair, in standard deviations) and "
                  "joined 0.6/0.4; for NULL, how near the nearest theme came.",
     }),
+    "reading_settings": ("The tolerances one version of the reading code compares against, to reproduce a "
+                         "report's reading.", {
+        "parser_version": "The reading code (reports.parser_version).",
+        "settings": "JSON: {\"pdf\": the PDF layout's tolerances, with \"recognition\": OCR's}, each named and "
+                    "explained in pipeline/readers/pdf/settings.py.",
+    }),
     "kompass_state": ("What derived data (the links) was computed from, to know when to recompute.", {
         "key": "What is kept (links_state).",
         "value": "Its value: for links_state, a hash of the findings, domains, narrative and method the links "

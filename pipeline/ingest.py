@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -18,6 +18,7 @@ from .extract import Report
 from .extract.text import num
 from .reading import DEFAULT_TIME_LIMIT, ReadPool, ReadResult, read_file
 from .readers import FORMATS
+from .readers.pdf.settings import PdfSettings
 from .store import (
     FORMAT_PREFERENCE, Source, duplicate_sources, duplicates_and_kept, open_db, record_duplicate, rename_source,
     report_fingerprint, report_ids, save_report, source_roles, source_row, source_status, sources_with_content,
@@ -50,6 +51,11 @@ TERMINAL_FLAGS = ("unknown_municipality", "no_year", "ocr")
 
 #: the reading code a report was made by ("0.1.0+<digest>"), stored per report
 PARSER_VERSION = f"{__version__}+{_reading_code_digest()}"
+
+#: every tolerance that reading code compares against (the PDF layout's and
+#: OCR's), stored once per parser version (table ``reading_settings``) so that
+#: a report's reading can be reproduced and its settings compared across versions
+READING_SETTINGS = {"pdf": asdict(PdfSettings())}
 
 
 @dataclass
@@ -328,14 +334,14 @@ def ingest_file(db, path: Path, extracted_dir: str | Path | None = "extracted", 
         demoted = None if kept_gone else Source(kept_path, existing["source_sha256"], existing["source_format"],
                                                 existing["pages"])
         save_report(db, report_id, report, source, PARSER_VERSION, extra, demoted=demoted,
-                    forgotten=kept_path if kept_gone else None)
+                    forgotten=kept_path if kept_gone else None, reading_settings=READING_SETTINGS)
         status = "replaced"
         if promote or kept_gone:
             note = f"kept instead of {kept_path}, which " + ("is gone" if kept_gone else "now gives another report")
     else:
         extra = [("info", "duplicate_source", f"also read from {o['path']} ({o['format']}); kept {shown}")
                  for o in duplicate_sources(db, report_id, shown)]
-        save_report(db, report_id, report, source, PARSER_VERSION, extra)
+        save_report(db, report_id, report, source, PARSER_VERSION, extra, reading_settings=READING_SETTINGS)
         status = "replaced" if (existing or changed_file) else "stored"
         if promote:
             note = "kept instead of the file that gave this report before, which now gives another report or is gone"

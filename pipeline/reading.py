@@ -98,11 +98,11 @@ def _child(path: Path, conn, memory_limit_mb: int | None) -> None:
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         except (ImportError, ValueError, OSError):
             pass  # no limit where the system does not allow one
-    from .readers.pdf.ocr import SECONDS_PER_PAGE_ALLOWED
+    from .readers.pdf.settings import OCR_DEFAULTS
 
     # a scanned file takes seconds a page to recognise: the parent is told how
     # many pages, and waits that much longer before it stops the reading
-    progress = ReadProgress(lambda pages: conn.send(("extend", pages * SECONDS_PER_PAGE_ALLOWED)),
+    progress = ReadProgress(lambda pages: conn.send(("extend", pages * OCR_DEFAULTS.seconds_per_page_allowed)),
                             lambda done, total: conn.send(("progress", done, total)))
     try:
         conn.send(read_file(path, progress))

@@ -196,6 +196,10 @@ CREATE TABLE IF NOT EXISTS codebook_themes (
 CREATE INDEX IF NOT EXISTS codebook_themes_theme ON codebook_themes(codebook, theme);
 -- small facts about the database's derived data (what the links were computed from)
 CREATE TABLE IF NOT EXISTS kompass_state (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS reading_settings (
+    parser_version TEXT PRIMARY KEY,
+    settings TEXT NOT NULL
+);
 CREATE INDEX IF NOT EXISTS links_target ON links(target_id);
 CREATE INDEX IF NOT EXISTS findings_theme ON findings(theme_id);
 CREATE INDEX IF NOT EXISTS findings_report ON findings(report_id, area, kind, position);
@@ -485,13 +489,20 @@ def save_report(
     extra_flags: list[tuple[str, str, str]] = (),
     demoted: Source | None = None,
     forgotten: str | None = None,
+    reading_settings: dict | None = None,
 ) -> None:
     """Replace whatever is stored under ``report_id`` with ``report``, in one
     transaction with what goes with it: the file kept before becomes a
     duplicate (``demoted``), or its row goes when the file is gone
-    (``forgotten``)."""
+    (``forgotten``); the tolerances the reading code used
+    (``reading_settings``), once per ``parser_version``."""
     now = _now()
     with db.atomic():
+        if reading_settings is not None:
+            db["reading_settings"].insert(
+                {"parser_version": parser_version,
+                 "settings": json.dumps(reading_settings, sort_keys=True, ensure_ascii=False)},
+                pk="parser_version", replace=True)
         # the file this report came from may earlier have given another report
         for old in db.query(
             "select report_id from sources where path = ? and report_id is not null and report_id != ? "

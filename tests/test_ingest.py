@@ -68,6 +68,26 @@ def test_schema_and_counts(folder, tmp_path):
     assert data["id"] == "0834-2021" and len(data["findings"]) == 54 and data["total_score"] == 499
 
 
+def test_the_tolerances_a_report_was_read_with_are_stored_with_its_parser_version(folder, tmp_path):
+    """Each report's parser version names a row of reading_settings holding
+    every tolerance of the PDF layout and of OCR, as the code has them."""
+    from dataclasses import fields
+
+    from pipeline.readers.pdf.settings import OcrSettings, PdfSettings
+
+    db_path = tmp_path / "f.db"
+    ingest(report_files(folder), db_path, extracted_dir=None)
+    db = sqlite_utils.Database(db_path)
+    rows = db.execute("select r.id, s.settings from reports r "
+                      "join reading_settings s using (parser_version)").fetchall()
+    assert sorted(r[0] for r in rows) == ["0834-2017", "0834-2021"]
+    settings = json.loads(rows[0][1])
+    assert set(settings["pdf"]) == {f.name for f in fields(PdfSettings)}
+    assert set(settings["pdf"]["recognition"]) == {f.name for f in fields(OcrSettings)}
+    assert PdfSettings.resolve(settings["pdf"]) == PdfSettings()  # they make the same reader again
+    assert db["reading_settings"].count == 1
+
+
 def test_same_input_same_database_and_rerun_changes_nothing(folder, tmp_path):
     a, b = tmp_path / "a.db", tmp_path / "b.db"
     ingest(report_files(folder), a, None)

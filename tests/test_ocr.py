@@ -15,8 +15,8 @@ from pipeline.readers.pdf import read_pdf
 from pipeline.readers.pdf.model import Shape, Word
 from pipeline.readers.pdf.ocr.image import image_marks, image_skew
 from pipeline.readers.pdf.ocr.numbers import _agreed, _agreed_word
-from pipeline.readers.pdf.ocr.words import (X_HEIGHT_PER_POINT, PageOcr, drop_bullet_readings, mostly_vertical,
-                                            page_words)
+from pipeline.readers.pdf.ocr.words import PageOcr, drop_bullet_readings, mostly_vertical, page_words
+from pipeline.readers.pdf.settings import OCR_DEFAULTS
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SCANS = FIXTURES / "scans"
@@ -50,7 +50,7 @@ def test_sloping_lines_are_turned_back_and_sized_from_their_line():
         assert max(w.top for w in line) - min(w.top for w in line) < 0.3
         assert max(w.bottom for w in line) - min(w.bottom for w in line) < 0.3
     assert second[0].top - first[0].top == pytest.approx(100 * 595 / 2480, abs=0.5)
-    assert first[0].size == pytest.approx((42 - 10) * 595 / 2480 / X_HEIGHT_PER_POINT, abs=0.1)
+    assert first[0].size == pytest.approx((42 - 10) * 595 / 2480 / OCR_DEFAULTS.x_height_per_point, abs=0.1)
     assert all(w.page == 4 and w.conf == 95 for w in got.words)
     assert [w.text for w in sorted(first, key=lambda w: w.x0)][:2] == ["Styrkor", "och"]
 
@@ -112,12 +112,14 @@ def _rendered(path: Path, tmp_path: Path):
 def test_a_faint_grey_rule_is_found_whole_where_the_page_divides_into_ink_and_paper(tmp_path):
     """A hairline scanned at 150 dpi is grey: on page 11 of a ruled report's
     scan, the rule between a score table's title and score columns is 110-135
-    on paper of 238, many of its pixels lighter than INK_LEVEL. Looked for
+    on paper of 238, many of its pixels lighter than the ink level. Looked for
     below the level dividing the page's pixels (Otsu's: 171 here), it is one
     rule from the table's top to its bottom, as every other rule is."""
     import numpy as np
 
-    from pipeline.readers.pdf.ocr.image import INK_LEVEL, otsu_level, without_rules
+    from pipeline.readers.pdf.ocr.image import otsu_level, without_rules
+
+    INK_LEVEL = OCR_DEFAULTS.ink_level
 
     image, width = _rendered(SCANS / "olofstrom-2019-lo-ruled-p11-150dpi-scan.pdf", tmp_path)
     a = np.asarray(image)
@@ -186,11 +188,11 @@ def test_the_rules_of_a_page_slightly_askew_are_found_once_and_turned_back_whole
 
 def test_a_dark_border_along_the_edges_is_whited_out_and_the_page_inside_kept():
     """A lid's border: ink touching the image's edges, whited out within
-    BORDER_MAX_POINTS of them; text beside it and a rule that runs from the
+    ``border_max_points`` of them; text beside it and a rule that runs from the
     border into the page (beyond the band) stay."""
     import numpy as np
 
-    from pipeline.readers.pdf.ocr.image import BORDER_MAX_POINTS, without_border
+    from pipeline.readers.pdf.ocr.image import without_border
 
     a = np.full((1754, 1240), 240, np.uint8)  # A4 at 150 dpi
     a[:, 1215:] = 30  # the border on the right, 12 pt wide
@@ -199,7 +201,7 @@ def test_a_dark_border_along_the_edges_is_whited_out_and_the_page_inside_kept():
     a[800:803, 700:1215] = 0  # a rule running into the border
     image = Image.fromarray(a)
     clean = np.asarray(without_border(image, 595.0))
-    band = round(BORDER_MAX_POINTS * 1240 / 595)
+    band = round(OCR_DEFAULTS.border_max_points * 1240 / 595)
     assert (clean[:, 1215:] == 255).all() and (clean[:25, 10:1230] == 255).all()
     assert (clean[400:420, 1100:1200] == 0).all()
     assert (clean[800:803, 700:1240 - band - 2] == 0).all()
@@ -334,12 +336,12 @@ def _turned_file(monkeypatch, upright: set[int]):
     reads: list[tuple[int, bool]] = []
     asked: list[int] = []
 
-    def recognise(image, stem, number, width, height):
+    def recognise(image, stem, number, width, height, st):
         turned = stem.name.endswith("-turned")
         reads.append((number, turned))
         return PageOcr([], 90.0 if turned != (number in upright) else 30.0, 0.0)
 
-    def orientation(path):
+    def orientation(path, st):
         asked.append(int(path.name.split("-")[1]))
         return 180
 
@@ -497,15 +499,15 @@ def test_a_short_line_read_smaller_than_the_body_is_body_text():
 def test_a_short_word_in_a_column_of_numbers_is_read_again():
     """A score Tesseract read as letters ("åN" for 7) stands in a column of
     numbers: it is read again as a number; a short word in running text is not."""
-    from pipeline.readers.pdf.ocr.numbers import NUMBER_COLUMN_MIN, _in_number_column
+    from pipeline.readers.pdf.ocr.numbers import _in_number_column
 
     texts = ["8", "11", "åN", "6", "9", "av"]
     boxes = [(1600, 100 + 50 * k, 1640, 140 + 50 * k) for k in range(5)] + [(400, 200, 440, 240)]
     got = PageOcr([Word(t, 0, 1, 0, 1, 10.0) for t in texts], 90.0, 0.0, pixel_boxes=boxes)
     numbers = [0, 1, 3, 4]
-    assert NUMBER_COLUMN_MIN <= 4
-    assert _in_number_column(got, 2, numbers)
-    assert not _in_number_column(got, 5, numbers)
+    assert OCR_DEFAULTS.number_column_min <= 4
+    assert _in_number_column(got, 2, numbers, OCR_DEFAULTS)
+    assert not _in_number_column(got, 5, numbers, OCR_DEFAULTS)
 
 
 def test_a_bullet_read_into_its_word_is_a_bullet_glued_to_the_text():

@@ -483,3 +483,18 @@ def test_debug_page_bad_page_is_one_line(tmp_path):
     assert res.exit_code == 1
     assert "page 9 does not exist (the PDF has 2 pages)" in res.output
     assert "Traceback" not in res.output
+
+
+def test_ocr_settings_are_validated_and_given_by_name():
+    """OCR's tolerances are checked as the layout's are: an unknown name, a
+    share above one or a grey level beyond 255 is refused with the name."""
+    from pipeline.readers.pdf.settings import OcrSettings
+
+    assert PdfSettings.resolve({"recognition": {"ink_level": 140}}).recognition.ink_level == 140
+    for bad, message in [({"ink_levl": 140}, "unknown OcrSettings: ink_levl"),
+                         ({"ink_level": 300}, "OcrSettings.ink_level"),
+                         ({"rule_side_max_ink": 1.5}, "OcrSettings.rule_side_max_ink"),
+                         ({"dpi": 0}, "OcrSettings.dpi"),
+                         ({"bullet_min_points": 10.0}, "OcrSettings.bullet_min_points")]:
+        with pytest.raises(ValueError, match=message):
+            OcrSettings.resolve(bad)

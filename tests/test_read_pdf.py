@@ -610,7 +610,8 @@ def test_scanned_pdf_without_tesseract_says_what_to_install(monkeypatch):
     from pipeline.readers.pdf import ocr
 
     monkeypatch.setattr(ocr, "tesseract_missing",
-                        lambda: "no text layer (scanned PDF?) and Tesseract is not installed: " + ocr.INSTALL_HINT)
+                        lambda language="swe": "no text layer (scanned PDF?) and Tesseract is not installed: "
+                        + ocr.INSTALL_HINT)
     with pytest.raises(ReadError) as exc:
         read_pdf(FIX / "scanned.pdf")
     assert str(exc.value).endswith("apt-get install tesseract-ocr tesseract-ocr-swe")

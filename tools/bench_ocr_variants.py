@@ -204,7 +204,8 @@ def main(argv=None) -> int:
         for key, name, src, options in chosen:
             print(f"{key}) {command(name, src, options)}")
         return 0
-    from pipeline.readers.pdf.ocr import SECONDS_PER_PAGE_ALLOWED, tesseract_missing
+    from pipeline.readers.pdf.ocr import tesseract_missing
+    from pipeline.readers.pdf.settings import OCR_DEFAULTS
     from pipeline.reading import DEFAULT_TIME_LIMIT
 
     if tesseract_missing():
@@ -227,7 +228,7 @@ def main(argv=None) -> int:
                "s/page": round(got_d["seconds"] / pages, 2) if got_d["seconds"] and pages else None,
                "cpu/page": round(got_d["cpu"] / pages, 2) if got_d["cpu"] and pages else None,
                "slow": bool(got_d["seconds"] and pages
-                            and got_d["seconds"] > DEFAULT_TIME_LIMIT + SECONDS_PER_PAGE_ALLOWED * pages)}
+                            and got_d["seconds"] > DEFAULT_TIME_LIMIT + OCR_DEFAULTS.seconds_per_page_allowed * pages)}
         if got_d["report"] is None:
             rows.append(row)
             details.append((key, name, [f"not read: {got_d['error']}"], []))

@@ -43,10 +43,10 @@ from .lines import group_lines, words_from_chars
 from .model import Edge, PageContent, RuledTable, Shape, Word
 from .paragraphs import join_lines
 from .furniture import is_page_number
-from .settings import PdfSettings
+from .settings import OcrSettings, PdfSettings
 
 __all__ = [
-    "Edge", "Layout", "PageContent", "PageLayout", "PdfSettings", "RuledTable", "Shape", "Word",
+    "Edge", "Layout", "OcrSettings", "PageContent", "PageLayout", "PdfSettings", "RuledTable", "Shape", "Word",
     "analyse", "analyse_pdf", "group_lines", "is_page_number", "join_lines", "layout_pages", "read_pdf",
     "words_from_chars",
 ]
@@ -89,14 +89,14 @@ def read_pdf(path: str | Path, settings: PdfSettings | dict | None = None,
         from .ocr import INSTALL_HINT, tesseract_missing
 
         if any(p.text_layer_doubt for p in pages):
-            missing = tesseract_missing() if st.ocr else None
+            missing = tesseract_missing(st.recognition.language) if st.ocr else None
             why = ("Tesseract is not installed or has no Swedish model: " + INSTALL_HINT if missing
                    else "OCR is switched off" if not st.ocr else "OCR found no text either")
             first = next(p for p in pages if p.text_layer_doubt)
             raise ReadError(f"the text layer does not read as text (page {first.number}: "
                             f"{first.text_layer_doubt.split('(', 1)[-1].rstrip(')')}) and {why}")
         scans = any(p.image_share >= st.scan_image_share for p in pages)
-        missing = tesseract_missing() if scans and st.ocr else None
+        missing = tesseract_missing(st.recognition.language) if scans and st.ocr else None
         if missing:
             raise ReadError(missing)
         if scans and st.ocr:
@@ -109,6 +109,9 @@ def read_pdf(path: str | Path, settings: PdfSettings | dict | None = None,
         reader = "pdf-ocr" if all(p.ocr for p in pages if p.words) else f"{reader}+ocr"
     return Document(Origin(str(path), "pdf", sha, pages=len(pages), reader=reader), layout.blocks,
                     notes=reader_notes(layout, st))
+#: Tesseract's language codes as the OCR flag names them
+_LANGUAGES = {"swe": "Swedish", "eng": "English"}
+
 #: this many words at an angle on one page are more than a caption or a stamp
 #: (a rotated table, say): a warning, not a note
 ROTATED_WARN_WORDS = 30
@@ -120,7 +123,7 @@ def _pages(numbers: list[int]) -> str:
 
 def reader_notes(layout: Layout, st: PdfSettings | None = None) -> list[ReaderNote]:
     """What the reader could not read, read by OCR or had to guess, for the report's flags."""
-    from .ocr import OCR_DPI, PAGE_CONFIDENCE_MIN_WORDS, tesseract_missing
+    from .ocr import tesseract_missing
 
     st = st or PdfSettings()
     notes: list[ReaderNote] = []
@@ -132,14 +135,14 @@ def reader_notes(layout: Layout, st: PdfSettings | None = None) -> list[ReaderNo
         if not st.ocr:
             why = "OCR is switched off"
         else:
-            missing = tesseract_missing()
+            missing = tesseract_missing(st.recognition.language)
             why = missing.split(" and ", 1)[-1] if missing else "OCR found no text on them"
         notes.append(ReaderNote("warning", "pages_without_text",
                                 f"{_pages(inner)} are images without text (scanned?): their content is not read "
                                 f"({why})"))
     dropped = [p.number for p in pages if p.text_layer_doubt and not p.ocr]
     if dropped:
-        why = "OCR is switched off" if not st.ocr else (tesseract_missing() or "OCR found no text on them")
+        why = "OCR is switched off" if not st.ocr else (tesseract_missing(st.recognition.language) or "OCR found no text on them")
         notes.append(ReaderNote("warning", "text_layer_unreadable",
                                 f"{_pages(dropped)} have a text layer that does not read as text (a print round trip "
                                 f"that lost the fonts' Unicode?): their content is not read ({why})"))
@@ -150,8 +153,10 @@ def reader_notes(layout: Layout, st: PdfSettings | None = None) -> list[ReaderNo
         turned = [f"page {p.number} by {p.ocr_skew:+.1f}°" for p in ocr if p.ocr_skew]
         upright = [f"page {p.number} by {p.ocr_turned}°" for p in ocr if p.ocr_turned]
         layer = [p for p in ocr if p.text_layer_doubt]
+        language = _LANGUAGES.get(st.recognition.language, st.recognition.language)
+        dpi = st.recognition.dpi
         notes.append(ReaderNote("warning", "ocr",
-                                f"{_pages([p.number for p in ocr])} read by OCR (Tesseract, Swedish, {OCR_DPI} dpi): "
+                                f"{_pages([p.number for p in ocr])} read by OCR (Tesseract, {language}, {dpi} dpi): "
                                 f"mean word confidence {mean:.1f} of 100"
                                 + (f"; {_pages([p.number for p in layer])} by OCR instead of a text layer that does "
                                    f"not read as text (on page {layer[0].number}: "
@@ -161,7 +166,7 @@ def reader_notes(layout: Layout, st: PdfSettings | None = None) -> list[ReaderNo
                                 + (f"; scanned askew, straightened: {', '.join(turned)}" if turned else "")
                                 + ". Machine-read text: check numbers against the sums flagged"))
         low = [p.number for p in ocr if p.ocr_confidence is not None and p.ocr_confidence < st.ocr_low_confidence
-               and len(p.words) >= PAGE_CONFIDENCE_MIN_WORDS]
+               and len(p.words) >= st.recognition.page_confidence_min_words]
         if low:
             notes.append(ReaderNote("warning", "ocr_low_confidence",
                                     f"{_pages(low)} recognised with low confidence (mean below {st.ocr_low_confidence:g}): "

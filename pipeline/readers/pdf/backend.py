@@ -100,9 +100,9 @@ def _with_ocr(pdf, pages: list[PageContent], st: PdfSettings,
     todo = scans + [p for p in pages if p.number in untrusted]
     if not todo:
         return pages
-    can_ocr = st.ocr and tesseract_missing() is None
+    can_ocr = st.ocr and tesseract_missing(st.recognition.language) is None
     results = ocr_pages(pdf, sorted(p.number for p in todo), {p.number: (p.width, p.height) for p in todo},
-                        progress) if can_ocr else {}
+                        progress, st.recognition) if can_ocr else {}
     out = []
     for p in pages:
         got = results.get(p.number)

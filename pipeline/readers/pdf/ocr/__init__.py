@@ -1,7 +1,7 @@
 """Scanned pages: words recognised by Tesseract, fed to the same layout analysis.
 
 A page without a text layer whose image covers most of it (a scan) is
-rendered (:data:`OCR_DPI`) and recognised by Tesseract's Swedish model. Its
+rendered (``OcrSettings.dpi``) and recognised by Tesseract's Swedish model. Its
 hOCR output gives each line's baseline and size and each word's box and
 confidence; they become the same :class:`~.model.Word` objects a born-digital
 page gives, so everything after (lines, tables, paragraphs, headings) is the
@@ -13,11 +13,11 @@ one layout analysis, never a second extraction path.
 * **Size.** From the line's x-height (Tesseract's ``x_size`` less its
   ``x_ascenders``), which does not change with the letters a line happens to
   have: its ``x_size`` grows by a tenth on a line with "å" or "j", enough to
-  make a wrapped line a heading. :data:`X_HEIGHT_PER_POINT` turns it into
+  make a wrapped line a heading. ``OcrSettings.x_height_per_point`` turns it into
   points (11 pt sans serif: 35 px at 300 dpi).
 * **Orientation.** A page that reads as noise, or whose words stand on end,
   is turned upright by Tesseract's orientation detection and read again.
-* **Deskew.** A page laid askew by :data:`IMAGE_DESKEW_MIN_DEGREES` or more
+* **Deskew.** A page laid askew by ``OcrSettings.image_deskew_min_degrees`` or more
   is turned straight before recognition (its angle from its ink's row
   profile). A smaller slope is taken out afterwards: the baselines' median
   slope gives it, and every word's position is turned back about the page's
@@ -44,10 +44,8 @@ pages, in parallel). Progress goes through the caller's
 generic layout analysis does not import this package.
 """
 
-from .engine import INSTALL_HINT, LANGUAGE, tesseract_missing
-from .image import OCR_DPI
-from .pages import SECONDS_PER_PAGE_ALLOWED, ocr_pages, recognise_pages
-from .words import PAGE_CONFIDENCE_MIN_WORDS, PageOcr, page_words
+from .engine import INSTALL_HINT, tesseract_missing
+from .pages import ocr_pages, recognise_pages
+from .words import PageOcr, page_words
 
-__all__ = ["INSTALL_HINT", "LANGUAGE", "OCR_DPI", "PAGE_CONFIDENCE_MIN_WORDS", "PageOcr", "SECONDS_PER_PAGE_ALLOWED",
-           "ocr_pages", "page_words", "recognise_pages", "tesseract_missing"]
+__all__ = ["INSTALL_HINT", "PageOcr", "ocr_pages", "page_words", "recognise_pages", "tesseract_missing"]

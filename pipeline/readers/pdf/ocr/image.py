@@ -11,74 +11,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..model import Edge, Shape
+from ..settings import OCR_DEFAULTS as DEFAULT, OcrSettings
 
-#: resolution scanned pages are rendered at for recognition (Tesseract reads
-#: 10-12 pt text best at about 300 dpi)
-OCR_DPI = 300
-
-#: a pixel darker than this (0 black - 255 white) is ink
-INK_LEVEL = 128
-
-#: a rule is looked for in pixels darker than the level that best divides the
-#: page's pixels in two (Otsu's), when that is lighter than INK_LEVEL: a hairline
-#: scanned at 150 dpi, blurred or resampled, is grey (110-135 on paper of 238,
-#: the page dividing at 171) and falls apart into pieces at INK_LEVEL, and the
-#: cells it bounds run together. At most this level, so that a page of little
-#: ink does not take its paper's grain for ink
-RULE_INK_MAX_LEVEL = 192
-
-#: a rule has paper on both sides: the band of this many points along each
-#: side holds at most this share of ink. At the lighter level the serifs of a
-#: bold line of capitals join into a run as long as a rule, with the letters'
-#: stems above it (on the development scans: 0.51-0.84 of the band; rules at
-#: most 0.18, a table's text keeping its cell's padding)
-RULE_SIDE_POINTS, RULE_SIDE_MAX_INK = 1.0, 0.35
-
-#: ink running straight at least this long (points) is a rule: a table's
-#: border or a cell's side (the shortest cell side in reports is over 15 pt)
-RULE_MIN_POINTS = 12.0
-
-#: a vertical run is a rule by its length alone when it is this many times
-#: ``RULE_MIN_POINTS`` (longer than any letter); shorter ones must end on a
-#: horizontal rule
-VERTICAL_RULE_ALONE = 2.5
-
-#: a rule is at most this thick (points); thicker ink is a picture
-RULE_MAX_POINTS = 3.0
-
-#: a solid blob of ink this size (points) may be a bullet; the layout decides
-#: from its size against the text beside it (``drawn_bullet_*``), as for a
-#: bullet a PDF draws as a shape
-BULLET_MIN_POINTS, BULLET_MAX_POINTS = 1.8, 9.0
-
-#: ... solid: at least this share of its box is ink (an "o" or a "c" is not)
-BULLET_FILL = 0.6
-
-#: a scanner's lid or a copier leaves a dark border along the sheet's edges;
-#: the ink touching the image's edge is whited out within this many points of
-#: it (a lid border is 3-20 pt wide; a page's text keeps a margin of 40 pt or
-#: more, and ink further in that touches the border is left as it is)
-BORDER_MAX_POINTS = 30.0
-
-#: how far the search for a page's angle goes (degrees): a sheet laid on the
-#: glass by hand, or fed crooked, is off by a few degrees at most ...
-SKEW_SEARCH_DEGREES = 6.0
-
-#: ... in steps of this much, then of this much around the best
-SKEW_COARSE_STEP, SKEW_FINE_STEP = 0.25, 0.05
-
-#: the angle is sought on the image reduced this many times (300 dpi to 75:
-#: text lines stay apart, and each trial turn is quick)
-SKEW_REDUCE = 4
-
-
-def rendered_pages(pdf, numbers: list[int], dpi: int = OCR_DPI) -> Iterator[tuple[int, object]]:
+def rendered_pages(pdf, numbers: list[int], st: OcrSettings = DEFAULT) -> Iterator[tuple[int, object]]:
     """Pages (1-based) rendered grey, one at a time, in the calling thread
     (PDFium is not thread-safe): (page number, PIL image)."""
     for number in numbers:
         page = pdf[number - 1]
         try:
-            image = page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+            image = page.render(scale=st.dpi / 72, grayscale=True).to_pil().convert("L")
         finally:
             page.close()
         yield number, image
@@ -97,9 +38,9 @@ def temporary_image(image, stem: Path) -> Iterator[Path]:
         path.unlink(missing_ok=True)
 
 
-def without_border(image, width: float):
+def without_border(image, width: float, st: OcrSettings = DEFAULT):
     """The page image with the ink that touches its edges whited out within
-    BORDER_MAX_POINTS of them: a scanner lid's dark border, in which Tesseract
+    ``border_max_points`` of them: a scanner lid's dark border, in which Tesseract
     reads letters that join the lines beside it ("FÖRBÄTTRINGSOMRÅDEN |"
     is no label). The image itself when nothing touches its edges."""
     import numpy as np
@@ -107,13 +48,13 @@ def without_border(image, width: float):
     from scipy import ndimage
 
     a = np.asarray(image)
-    ink = a < INK_LEVEL
+    ink = a < st.ink_level
     if not (ink[0].any() or ink[-1].any() or ink[:, 0].any() or ink[:, -1].any()):
         return image
     labels, _ = ndimage.label(ink)
     touching = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
     border = np.isin(labels, touching[touching > 0])
-    band = max(1, round(BORDER_MAX_POINTS * image.width / width))
+    band = max(1, round(st.border_max_points * image.width / width))
     inner = np.zeros_like(border)
     inner[band:-band, band:-band] = True
     border &= ~inner
@@ -122,17 +63,17 @@ def without_border(image, width: float):
     return Image.fromarray(clean)
 
 
-def image_skew(image) -> float:
+def image_skew(image, st: OcrSettings = DEFAULT) -> float:
     """The angle (degrees; the baselines' slope, positive when they fall to
     the right) of a page image's text, from its ink's row profile: turned
     straight by this angle, the text lines give the sharpest profile (rows of
-    ink and gaps). Searched over +-SKEW_SEARCH_DEGREES on a small copy, coarse
+    ink and gaps). Searched over +-``skew_search_degrees`` on a small copy, coarse
     then fine; 0 for a page without ink."""
     import numpy as np
     from PIL import Image
 
-    small = image.reduce(SKEW_REDUCE)
-    ink = Image.fromarray(((np.asarray(small) < INK_LEVEL) * 255).astype(np.uint8))
+    small = image.reduce(st.skew_reduce)
+    ink = Image.fromarray(((np.asarray(small) < st.ink_level) * 255).astype(np.uint8))
     if not np.asarray(ink).any():
         return 0.0
 
@@ -140,8 +81,8 @@ def image_skew(image) -> float:
         rows = np.asarray(ink.rotate(angle, resample=Image.NEAREST), dtype=np.float64).sum(axis=1)
         return float(np.square(np.diff(rows)).sum())
 
-    best = max(np.arange(-SKEW_SEARCH_DEGREES, SKEW_SEARCH_DEGREES + 1e-9, SKEW_COARSE_STEP), key=sharpness)
-    fine = np.arange(best - SKEW_COARSE_STEP, best + SKEW_COARSE_STEP + 1e-9, SKEW_FINE_STEP)
+    best = max(np.arange(-st.skew_search_degrees, st.skew_search_degrees + 1e-9, st.skew_coarse_step), key=sharpness)
+    fine = np.arange(best - st.skew_coarse_step, best + st.skew_coarse_step + 1e-9, st.skew_fine_step)
     return round(float(max(fine, key=sharpness)), 2)
 
 
@@ -173,11 +114,11 @@ def _long_runs_in_rows(a, run: int):
     return np.cumsum(marks[:-1], dtype=np.int8).reshape(padded.shape)[:, 1:-1] > 0
 
 
-def _standing_apart(runs, ink, axis: int, side: int):
+def _standing_apart(runs, ink, axis: int, side: int, max_ink: float):
     """The runs (along ``axis``) with paper on both sides: in the band of
     ``side`` pixels beside each connected run, across its length (beside
     its own edge at each point: a rule on a page slightly askew slopes),
-    at most RULE_SIDE_MAX_INK ink."""
+    at most ``max_ink`` ink."""
     import numpy as np
     from scipy import ndimage
 
@@ -202,13 +143,13 @@ def _standing_apart(runs, ink, axis: int, side: int):
             where = (edge, np.broadcast_to(at[:, None], edge.shape)) if axis == 1 else (
                 np.broadcast_to(at[:, None], edge.shape), edge)
             shares.append(ink[where][inside].mean())
-        keep[k] = all(share <= RULE_SIDE_MAX_INK for share in shares)
+        keep[k] = all(share <= max_ink for share in shares)
     return keep[labels]
 
 
-def _straight(ink, run: int, side: int):
+def _straight(ink, run: int, side: int, st: OcrSettings):
     """The ink of horizontal runs at least ``run`` pixels long, and of the
-    vertical ones that are rules: as long as ``VERTICAL_RULE_ALONE`` runs, or
+    vertical ones that are rules: as long as ``vertical_rule_alone`` runs, or
     ending on a horizontal rule (a cell's side); each with paper on both
     sides (``side`` pixels: :func:`_standing_apart`). A letter's stem in a
     large heading ("l", "d") is as long as a short cell's side, but it stands
@@ -216,8 +157,8 @@ def _straight(ink, run: int, side: int):
     import numpy as np
     from scipy import ndimage
 
-    h = _standing_apart(long_runs(ink, run, 1), ink, 1, side)
-    v = _standing_apart(long_runs(ink, run, 0), ink, 0, side)
+    h = _standing_apart(long_runs(ink, run, 1), ink, 1, side, st.rule_side_max_ink)
+    v = _standing_apart(long_runs(ink, run, 0), ink, 0, side, st.rule_side_max_ink)
     if not v.any():
         return h, v
     reach = max(2, run // 4)
@@ -227,7 +168,7 @@ def _straight(ink, run: int, side: int):
         x0, x1 = max(0, xs.start - reach), xs.stop + reach
         ends = (h[max(0, ys.start - reach):ys.start + reach + 1, x0:x1].any()
                 or h[max(0, ys.stop - 1 - reach):ys.stop + reach, x0:x1].any())
-        keep[k] = ys.stop - ys.start >= VERTICAL_RULE_ALONE * run or ends
+        keep[k] = ys.stop - ys.start >= st.vertical_rule_alone * run or ends
     return h, keep[labels]
 
 
@@ -245,14 +186,14 @@ def otsu_level(a) -> int:
     return int(np.argmax(between)) + 1  # pixels below it are the dark class
 
 
-def rule_ink(a):
+def rule_ink(a, st: OcrSettings = DEFAULT):
     """The pixels of ``a`` (a grey page, uint8) dark enough to be part of a rule."""
     import numpy as np
 
-    return a < int(np.clip(otsu_level(a), INK_LEVEL, RULE_INK_MAX_LEVEL))
+    return a < int(np.clip(otsu_level(a), st.ink_level, st.rule_ink_max_level))
 
 
-def without_rules(image, width: float) -> tuple:
+def without_rules(image, width: float, st: OcrSettings = DEFAULT) -> tuple:
     """The page image with its rules whited out (a slightly turned rule is still
     found in pieces: over 12 pt a turn of a degree moves it by a fifth of a point),
     the rules' mask, and the straight runs of ink found (horizontal, vertical),
@@ -262,24 +203,25 @@ def without_rules(image, width: float) -> tuple:
     from scipy import ndimage
 
     a = np.asarray(image)
-    h, v = _straight(rule_ink(a), _rule_run(image, width), _rule_side(image, width))
+    h, v = _straight(rule_ink(a, st), _rule_run(image, width, st), _rule_side(image, width, st), st)
     rules = ndimage.binary_dilation(h | v, iterations=2)
     clean = a.copy()
     clean[rules] = 255
     return Image.fromarray(clean), rules, (h, v)
 
 
-def _rule_run(image, width: float) -> int:
-    """The shortest run of ink (pixels) that is a rule: RULE_MIN_POINTS."""
-    return max(3, int(RULE_MIN_POINTS * image.width / width))
+def _rule_run(image, width: float, st: OcrSettings) -> int:
+    """The shortest run of ink (pixels) that is a rule: ``rule_min_points``."""
+    return max(3, int(st.rule_min_points * image.width / width))
 
 
-def _rule_side(image, width: float) -> int:
-    """The band beside a rule that must be paper (pixels): RULE_SIDE_POINTS."""
-    return max(1, round(RULE_SIDE_POINTS * image.width / width))
+def _rule_side(image, width: float, st: OcrSettings) -> int:
+    """The band beside a rule that must be paper (pixels): ``rule_side_points``."""
+    return max(1, round(st.rule_side_points * image.width / width))
 
 
-def image_marks(image, skew: float, width: float, straight: tuple | None = None) -> tuple[list[Edge], list[Shape]]:
+def image_marks(image, skew: float, width: float, straight: tuple | None = None,
+                st: OcrSettings = DEFAULT) -> tuple[list[Edge], list[Shape]]:
     """Rules (long straight runs of ink) and solid blobs (bullets) of a page
     image, in points, after turning the image back by ``skew`` degrees as the
     words were: a ruled table or a drawn bullet on a scan is then what the
@@ -292,10 +234,11 @@ def image_marks(image, skew: float, width: float, straight: tuple | None = None)
     from scipy import ndimage
 
     scale = width / image.width  # points per pixel
-    thick = RULE_MAX_POINTS / scale
+    thick = st.rule_max_points / scale
     if straight is None:
-        straight = _straight(rule_ink(np.asarray(image)), _rule_run(image, width), _rule_side(image, width))
-    ink = np.asarray(image) < INK_LEVEL
+        straight = _straight(rule_ink(np.asarray(image), st), _rule_run(image, width, st),
+                             _rule_side(image, width, st), st)
+    ink = np.asarray(image) < st.ink_level
     if skew:
         ink, *straight = (_turned_mask(m, skew) for m in (ink, *straight))
     edges: list[Edge] = []
@@ -312,13 +255,13 @@ def image_marks(image, skew: float, width: float, straight: tuple | None = None)
                 edges.append(Edge("v", x, ys.start * scale, x, ys.stop * scale))
     shapes: list[Shape] = []
     labels, _ = ndimage.label(ink, structure=np.ones((3, 3), bool))
-    lo, hi = BULLET_MIN_POINTS / scale, BULLET_MAX_POINTS / scale
+    lo, hi = st.bullet_min_points / scale, st.bullet_max_points / scale
     for k, sl in enumerate(ndimage.find_objects(labels), 1):
         ys, xs = sl
         h, w = ys.stop - ys.start, xs.stop - xs.start
         if not (lo <= h <= hi and lo <= w <= hi) or max(h, w) > 1.5 * min(h, w):
             continue
-        if (labels[sl] == k).mean() < BULLET_FILL:
+        if (labels[sl] == k).mean() < st.bullet_fill:
             continue
         shapes.append(Shape(xs.start * scale, ys.start * scale, xs.stop * scale, ys.stop * scale))
     return edges, shapes

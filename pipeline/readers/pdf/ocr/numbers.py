@@ -22,47 +22,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..model import Word
-from .engine import LANGUAGE, HocrLine, hocr_lines, hocr_pages, run_tesseract, stdout_text
-from .image import INK_LEVEL, stack_crops, temporary_image
+from .engine import HocrLine, hocr_lines, hocr_pages, run_tesseract, stdout_text
+from .image import stack_crops, temporary_image
+from ..settings import OCR_DEFAULTS as DEFAULT, OcrSettings
 
 if TYPE_CHECKING:
     from .words import PageOcr
 
-#: a table cell (a space the rules enclose) holding ink but no recognised
-#: word is read again on its own: Tesseract's page segmentation skips a lone
-#: short number in a narrow cell ("5.1", "9"), the very cells that carry scores
-CELL_MIN_INK_PIXELS = 30
-#: ... cells are at most this tall (points); a larger enclosed space is a frame
-CELL_MAX_POINTS = 150.0
-CELL_MIN_POINTS = 5.0
-#: a cell's short reading, whatever it is ("ih" for 7), and a short word
-#: outside the cells holding digits or only letters that digits are misread
-#: as ("TT" for 11, "To" for 1.1, "Zz" for 7), may be a number: read again
-NUMBER_MAX_CHARS = 6
-#: a short word with this many numbers above or below it, in its width and
-#: within this many of its heights, stands in a column of numbers and is read
-#: again whatever its letters
-NUMBER_COLUMN_MIN = 2
-NUMBER_COLUMN_LINES = 4.0
 _DIGIT_LOOKALIKES = set("TIlLiOoQDSsZzBbGgq|!:;.,%")
 _NUMBER = re.compile(r"^\d{1,3}(?:[.,]\d{1,2})?\.?\s?%?$")
-#: a number read again is cropped to its ink with this margin (points): read
-#: in its whole cell or at a crop's edge, a lone digit comes out wrong ("38"
-#: for 8, "3" for 7), cropped close with a margin it reads as printed
-NUMBER_MARGIN_POINTS = 3.0
-#: ink no word covers is looked for beyond each word's box plus this margin
-#: (points), its letters joined across gaps up to this wide (points) ...
-UNREAD_PAD_POINTS, UNREAD_JOIN_POINTS = 1.0, 2.0
-#: ... in blobs as tall as a digit or a word (points; smaller is a speck or a
-#: full stop, larger a picture) and no wider than a short number's column
-UNREAD_MIN_POINTS, UNREAD_MAX_POINTS, UNREAD_MAX_WIDTH_POINTS = 4.0, 20.0, 60.0
-#: white space (pixels) between crops laid one under another on a sheet
-SHEET_GAP = 30
-#: ink no word covers that both models read as the same word of at least
-#: this many letters (the English one has no "å", "ä", "ö": it reads them
-#: unaccented) is that word: a column header page segmentation passed over
-#: ("Uppnått" over a score column)
-UNREAD_WORD_MIN_LETTERS = 3
 #: Tesseract's Swedish model has no good "%": it reads "48%" as "4890",
 #: "4820" or "30940"; the English model reads it. A Swedish reading of the
 #: English one's digits and two or three more characters is the same reading
@@ -70,7 +38,7 @@ _PERCENT = re.compile(r"^(\d{1,3})\s?%$")
 _PERCENT_SIGN_MISREAD = re.compile(r"^[\d%o]{2,3}$")
 
 
-def table_cells(rules, scale: float) -> list[tuple[int, int, int, int]]:
+def table_cells(rules, scale: float, st: OcrSettings = DEFAULT) -> list[tuple[int, int, int, int]]:
     """Table cells: the spaces the rules enclose (pixels), the page around the
     tables and frames taller than a cell left out."""
     from scipy import ndimage
@@ -83,27 +51,27 @@ def table_cells(rules, scale: float) -> list[tuple[int, int, int, int]]:
         if ys.start == 0 or xs.start == 0 or ys.stop >= h_img or xs.stop >= w_img:
             continue  # the page around the tables
         hp, wp = (ys.stop - ys.start) * scale, (xs.stop - xs.start) * scale
-        if CELL_MIN_POINTS <= hp <= CELL_MAX_POINTS and wp >= CELL_MIN_POINTS:
+        if st.cell_min_points <= hp <= st.cell_max_points and wp >= st.cell_min_points:
             out.append((xs.start, ys.start, xs.stop, ys.stop))
     return out
 
 
-def _number_like(text: str) -> bool:
-    return len(text) <= NUMBER_MAX_CHARS and (any(ch.isdigit() for ch in text) or set(text) <= _DIGIT_LOOKALIKES)
+def _number_like(text: str, st: OcrSettings) -> bool:
+    return len(text) <= st.number_max_chars and (any(ch.isdigit() for ch in text) or set(text) <= _DIGIT_LOOKALIKES)
 
 
-def _in_number_column(got: PageOcr, i: int, numbers: list[int]) -> bool:
-    """Whether word ``i`` stands in a column of numbers: NUMBER_COLUMN_MIN
-    numbers lie across its width within NUMBER_COLUMN_LINES of its height above
+def _in_number_column(got: PageOcr, i: int, numbers: list[int], st: OcrSettings) -> bool:
+    """Whether word ``i`` stands in a column of numbers: ``number_column_min``
+    numbers lie across its width within ``number_column_lines`` of its height above
     or below it (a score Tesseract read as letters: "åN" for a 7)."""
     x0, y0, x1, y1 = got.pixel_boxes[i]
-    reach = NUMBER_COLUMN_LINES * (y1 - y0)
+    reach = st.number_column_lines * (y1 - y0)
     near = 0
     for j in numbers:
         b = got.pixel_boxes[j]
         if j != i and b[0] < x1 and x0 < b[2] and abs((b[1] + b[3]) - (y0 + y1)) / 2 <= reach:
             near += 1
-    return near >= NUMBER_COLUMN_MIN
+    return near >= st.number_column_min
 
 
 @dataclass
@@ -131,7 +99,7 @@ def _ink_box(ink, box: tuple[int, int, int, int]) -> tuple[int, int, int, int] |
     return x0 + int(cols[0]), y0 + int(rows[0]), x0 + int(cols[-1]) + 1, y0 + int(rows[-1]) + 1
 
 
-def _numbers_to_read_again(got: PageOcr, ink, cells: list) -> list[_Number]:
+def _numbers_to_read_again(got: PageOcr, ink, cells: list, st: OcrSettings) -> list[_Number]:
     """The table cells holding a short number or ink without a word, and the
     short number-like words outside any cell (a table without rules)."""
     inside: dict[tuple, list[int]] = {c: [] for c in cells}
@@ -143,9 +111,9 @@ def _numbers_to_read_again(got: PageOcr, ink, cells: list) -> list[_Number]:
     out = []
     for c, words in inside.items():
         text = "".join(got.words[i].text for i in words)
-        if words and len(text) > NUMBER_MAX_CHARS:
+        if words and len(text) > st.number_max_chars:
             continue
-        if not words and ink[c[1]:c[3], c[0]:c[2]].sum() < CELL_MIN_INK_PIXELS:
+        if not words and ink[c[1]:c[3], c[0]:c[2]].sum() < st.cell_min_ink_pixels:
             continue
         box = _ink_box(ink, c)
         if box is not None:
@@ -153,14 +121,14 @@ def _numbers_to_read_again(got: PageOcr, ink, cells: list) -> list[_Number]:
     numbers = [i for i in loose if _NUMBER.match(got.words[i].text)]
     for i in loose:
         text = got.words[i].text
-        wanted = _number_like(text) or (len(text) <= NUMBER_MAX_CHARS and _in_number_column(got, i, numbers))
+        wanted = _number_like(text, st) or (len(text) <= st.number_max_chars and _in_number_column(got, i, numbers, st))
         box = _ink_box(ink, got.pixel_boxes[i]) if wanted else None
         if box is not None:
             out.append(_Number(box, [i], got.words[i].text))
     return out
 
 
-def _unread_ink(got: PageOcr, ink, cells: list) -> list[_Number]:
+def _unread_ink(got: PageOcr, ink, cells: list, st: OcrSettings) -> list[_Number]:
     """Ink that no recognised word covers, outside the ruled cells (read cell
     by cell), in blobs the size of a short word: what page segmentation passed
     over in a table without rules (its question numbers, a lone score). Read
@@ -170,13 +138,13 @@ def _unread_ink(got: PageOcr, ink, cells: list) -> list[_Number]:
 
     scale = got.frame.scale
     covered = np.zeros_like(ink)
-    pad = max(1, round(UNREAD_PAD_POINTS / scale))
+    pad = max(1, round(st.unread_pad_points / scale))
     for b in got.pixel_boxes:
         covered[max(0, b[1] - pad):b[3] + pad, max(0, b[0] - pad):b[2] + pad] = True
     for c in cells:
         covered[c[1]:c[3], c[0]:c[2]] = True
     rest = ink & ~covered
-    join = np.ones((1, 2 * max(1, round(UNREAD_JOIN_POINTS / scale)) + 1), bool)
+    join = np.ones((1, 2 * max(1, round(st.unread_join_points / scale)) + 1), bool)
     labels, _ = ndimage.label(ndimage.binary_dilation(rest, structure=join))
     out = []
     for ys, xs in ndimage.find_objects(labels):
@@ -184,9 +152,9 @@ def _unread_ink(got: PageOcr, ink, cells: list) -> list[_Number]:
         if box is None:
             continue
         height, width = (box[3] - box[1]) * scale, (box[2] - box[0]) * scale
-        if (UNREAD_MIN_POINTS <= height <= UNREAD_MAX_POINTS and width <= UNREAD_MAX_WIDTH_POINTS
-                and rest[box[1]:box[3], box[0]:box[2]].sum() >= CELL_MIN_INK_PIXELS
-                and not _beside_a_word(box, got.pixel_boxes, 2 * UNREAD_JOIN_POINTS / scale)):
+        if (st.unread_min_points <= height <= st.unread_max_points and width <= st.unread_max_width_points
+                and rest[box[1]:box[3], box[0]:box[2]].sum() >= st.cell_min_ink_pixels
+                and not _beside_a_word(box, got.pixel_boxes, 2 * st.unread_join_points / scale)):
             out.append(_Number(box, [], "", any_text=False))
     return out
 
@@ -202,47 +170,48 @@ def _beside_a_word(box, words: list, gap: float) -> bool:
     return False
 
 
-def _read_sheet(image, boxes: list, margin: int, path: Path, *args: str) -> list[list[HocrLine]]:
+def _read_sheet(image, boxes: list, margin: int, path: Path, st: OcrSettings, *args: str) -> list[list[HocrLine]]:
     """Read the crops ``boxes`` (plus ``margin``) of ``image`` in one Tesseract
     run, laid one under another on a sheet read as one block of text: per
     crop, the lines read on it, in the page's pixels."""
     crops = [(b[0] - margin, b[1] - margin, b[2] + margin, b[3] + margin) for b in boxes]
-    sheet, tops = stack_crops([image.crop(c) for c in crops], SHEET_GAP)
+    sheet, tops = stack_crops([image.crop(c) for c in crops], st.sheet_gap)
     try:
         with temporary_image(sheet, path) as file:
-            out = run_tesseract(file, *args, "hocr")
+            out = run_tesseract(file, *args, "hocr", timeout=st.page_time_limit)
     except subprocess.TimeoutExpired:
         return [[] for _ in boxes]
     if out.returncode != 0:
         return [[] for _ in boxes]
     found: list[list[HocrLine]] = [[] for _ in boxes]
-    for ln in hocr_lines(stdout_text(out))[1]:
+    for ln in hocr_lines(stdout_text(out), st)[1]:
         if not ln.words:
             continue
         mid = (min(b[1] for _, b, _ in ln.words) + max(b[3] for _, b, _ in ln.words)) / 2
         k = next((k for k, (top, c) in enumerate(zip(tops, crops)) if top <= mid <= top + c[3] - c[1]), None)
         if k is not None:
-            found[k].append(ln.shifted(crops[k][0] - SHEET_GAP, crops[k][1] - tops[k]))
+            found[k].append(ln.shifted(crops[k][0] - st.sheet_gap, crops[k][1] - tops[k]))
     return found
 
 
-def _read_alone(image, boxes: list, margin: int, folder: Path, name: str, *args: str) -> list[list[HocrLine]]:
+def _read_alone(image, boxes: list, margin: int, folder: Path, name: str, st: OcrSettings,
+                *args: str) -> list[list[HocrLine]]:
     """Each crop ``boxes`` (plus ``margin``) of ``image`` read on a sheet of
     its own, all in one Tesseract run (a list of images: the model is loaded
     once): per crop, the lines read on it, in the page's pixels."""
     crops = [(b[0] - margin, b[1] - margin, b[2] + margin, b[3] + margin) for b in boxes]
     with ExitStack() as files:
-        paths = [files.enter_context(temporary_image(stack_crops([image.crop(c)], SHEET_GAP)[0],
+        paths = [files.enter_context(temporary_image(stack_crops([image.crop(c)], st.sheet_gap)[0],
                                                      folder / f"{name}-{k}")) for k, c in enumerate(crops)]
         listing = files.enter_context(_listing(folder / f"{name}.txt", paths))
         try:
-            out = run_tesseract(listing, *args, "hocr")
+            out = run_tesseract(listing, *args, "hocr", timeout=st.page_time_limit)
         except subprocess.TimeoutExpired:
             return [[] for _ in boxes]
-    pages = hocr_pages(stdout_text(out)) if out.returncode == 0 else []
+    pages = hocr_pages(stdout_text(out), st) if out.returncode == 0 else []
     if len(pages) != len(boxes):
         return [[] for _ in boxes]
-    return [[ln.shifted(c[0] - SHEET_GAP, c[1] - SHEET_GAP) for ln in lines if ln.words]
+    return [[ln.shifted(c[0] - st.sheet_gap, c[1] - st.sheet_gap) for ln in lines if ln.words]
             for c, (_, lines) in zip(crops, pages)]
 
 
@@ -288,14 +257,14 @@ def _agreed(readings: list[str]) -> str | None:
     return next((r for r in votes if votes.count(r) >= 2 and _NUMBER.match(r)), None)
 
 
-def _agreed_word(english: str, swedish: str) -> str | None:
+def _agreed_word(english: str, swedish: str, min_letters: int = DEFAULT.unread_word_min_letters) -> str | None:
     """The Swedish reading when it is a word of letters that the English
     reading spells the same but for the accents it has no letters for."""
     def plain(text: str) -> str:
         return "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
 
     word = swedish.strip()
-    if len(word) >= UNREAD_WORD_MIN_LETTERS and word.isalpha() and plain(word) == plain(english.strip()):
+    if len(word) >= min_letters and word.isalpha() and plain(word) == plain(english.strip()):
         return word
     return None
 
@@ -322,7 +291,8 @@ def _on_line(word: Word, line: Word | None) -> Word:
     return replace(word, top=line.top, bottom=line.bottom, size=line.size)
 
 
-def reread_numbers(got: PageOcr, image, ink, cells: list, folder: Path, number: int) -> PageOcr:
+def reread_numbers(got: PageOcr, image, ink, cells: list, folder: Path, number: int,
+                   st: OcrSettings = DEFAULT) -> PageOcr:
     """``got`` after a second look at the short numbers, where page recognition fails most
     (the scores in a table's cells): each number, and each table cell with ink
     but no word (Tesseract's page segmentation skips a lone short number in a
@@ -332,20 +302,21 @@ def reread_numbers(got: PageOcr, image, ink, cells: list, folder: Path, number: 
     taken; when none do, the crop read alone (digits only, and any letter)
     decides; when still none agree, the page's reading stays. Ink no word
     covers may also be a word both models read alike (a column's header).
-    ``ink`` is ``image`` below INK_LEVEL, as a boolean array."""
+    ``ink`` is ``image`` below ``ink_level``, as a boolean array."""
     if got.frame is None:
         return got
-    todo = _numbers_to_read_again(got, ink, cells) + _unread_ink(got, ink, cells)
+    todo = _numbers_to_read_again(got, ink, cells, st) + _unread_ink(got, ink, cells, st)
     if not todo:
         return got
-    margin = max(1, round(NUMBER_MARGIN_POINTS / got.frame.scale))
+    margin = max(1, round(st.number_margin_points / got.frame.scale))
     boxes = [n.box for n in todo]
     # the crops are read as ink and paper, divided where the page's ink is:
     # Tesseract's own threshold, drawn from a small crop of a blurred or noisy
     # scan, can fall inside the strokes' grey edges and break the digits
-    image = image.point(lambda v: 255 if v >= INK_LEVEL else 0)
-    english = _read_sheet(image, boxes, margin, folder / f"numbers-{number}-eng", "-l", "eng", "--psm", "6")
-    swedish = _read_sheet(image, boxes, margin, folder / f"numbers-{number}-swe", "-l", LANGUAGE, "--psm", "6")
+    image = image.point(lambda v: 255 if v >= st.ink_level else 0)
+    english = _read_sheet(image, boxes, margin, folder / f"numbers-{number}-eng", st, "-l", "eng", "--psm", "6")
+    swedish = _read_sheet(image, boxes, margin, folder / f"numbers-{number}-swe", st, "-l", st.language,
+                          "--psm", "6")
     readings = [[(n.page, []), (_text(english[k]), english[k]), (_text(swedish[k]), swedish[k])]
                 for k, n in enumerate(todo)]
     # what two readings do not agree on is read alone as one line, with
@@ -355,7 +326,7 @@ def reread_numbers(got: PageOcr, image, ink, cells: list, folder: Path, number: 
                  if _agreed([r for r, _ in readings[k]]) is None and (english[k] or swedish[k])]
     if undecided:
         for i, extra in enumerate((["-c", "tessedit_char_whitelist=0123456789.,%"], [])):
-            alone = _read_alone(image, [todo[k].box for k in undecided], margin, folder, f"number-{number}-{i}",
+            alone = _read_alone(image, [todo[k].box for k in undecided], margin, folder, f"number-{number}-{i}", st,
                                 "-l", "eng", "--psm", "7", *extra)
             for k, lines in zip(undecided, alone):
                 readings[k].append((_text(lines), lines))
@@ -367,7 +338,8 @@ def reread_numbers(got: PageOcr, image, ink, cells: list, folder: Path, number: 
         if winner is None and not n.words and n.any_text:
             # an empty cell with ink: what it holds, if not a number (a header's "Max")
             lines = swedish[k] or english[k]
-        elif winner is None and not n.words and _agreed_word(_text(english[k]), _text(swedish[k])):
+        elif winner is None and not n.words and _agreed_word(_text(english[k]), _text(swedish[k]),
+                                                             st.unread_word_min_letters):
             lines = swedish[k]
         elif winner is None or winner == n.page:
             continue

@@ -14,31 +14,15 @@ from pathlib import Path
 
 from ....document import ReadProgress
 from .engine import orientation, read_hocr
-from .image import INK_LEVEL, image_marks, image_skew, rendered_pages, temporary_image, without_border, without_rules
+from .image import image_marks, image_skew, rendered_pages, temporary_image, without_border, without_rules
 from .numbers import reread_numbers, table_cells
+from ..settings import OCR_DEFAULTS as DEFAULT, OcrSettings
 from .words import (PageOcr, drop_bullet_readings, glued_bullets_read_as_bullets, mostly_vertical, page_words,
                     snap_cell_sizes, snap_to_body_size, with_weights)
 
-#: a page read with a mean word confidence below this (or with no word) may
-#: have been fed sideways or upside down: its orientation is checked
-ORIENTATION_CHECK_CONFIDENCE = 70.0
-
-#: a page image whose text lies at this angle (degrees) or more is turned
-#: straight before recognition; below it the words are turned back from their
-#: baselines instead (see Deskew): resampling the image blurs its small digits
-#: and below a degree rules and rows are still found straight. Tried at 0.2
-#: on the scan corpus: its test half gained a little (areas 0.90 -> 0.96,
-#: sub-questions 0.64 -> 0.66), but the reportlab scan at 0.8 degrees lost
-#: 16 of its 45 sub-questions and the development half 0.06 of them
-IMAGE_DESKEW_MIN_DEGREES = 1.0
-
-#: seconds of extra reading time a file is granted per page to recognise:
-#: a page takes 4-7 s of a core here; the margin covers a busy machine
-SECONDS_PER_PAGE_ALLOWED = 30.0
-
-
 def recognise_pages(pages: Iterable[tuple[int, object]], page_sizes: dict[int, tuple[float, float]], folder: Path,
-                    workers: int | None = None, progress: ReadProgress | None = None) -> dict[int, PageOcr]:
+                    workers: int | None = None, progress: ReadProgress | None = None,
+                    st: OcrSettings = DEFAULT) -> dict[int, PageOcr]:
     """Recognise page images ((page number, grey PIL image) each, taken from
     ``pages`` in this thread as the workers are ready for them: a renderer's
     pages are never all held at once), in parallel: one Tesseract process per
@@ -57,30 +41,30 @@ def recognise_pages(pages: Iterable[tuple[int, object]], page_sizes: dict[int, t
 
         def reading(turn: int) -> PageOcr:
             if turn not in readings:
-                readings[turn] = (_turned(image, stem, number, turn, width, height) if turn
-                                  else _recognise(image, stem, number, width, height))
+                readings[turn] = (_turned(image, stem, number, turn, width, height, st) if turn
+                                  else _recognise(image, stem, number, width, height, st))
             return readings[turn]
 
         first = last_turn[0]
         if not first and width > height:
             # a landscape page may be a portrait sheet fed sideways
-            turn = _orientation(image, stem)
+            turn = _orientation(image, stem, st)
             first = turn if turn in (90, 270) else 0
-        if first and _reads_well(reading(first)):
+        if first and _reads_well(reading(first), st):
             last_turn[0] = first
             return number, readings[first]
         got = reading(0)
-        if not _reads_well(got):
+        if not _reads_well(got, st):
             # a sheet fed upside down reads as noise, one fed sideways as
             # words standing on end: Tesseract's orientation detection says
             # how far to turn it; the turned page is kept if it reads better
-            turn = _orientation(image, stem)
+            turn = _orientation(image, stem, st)
             if turn:
                 again = reading(turn)
                 if (again.confidence or 0) > (got.confidence or 0) or (
                         mostly_vertical(got) and not mostly_vertical(again) and again.words):
                     got = again
-        if _reads_well(got):
+        if _reads_well(got, st):
             last_turn[0] = got.turned or 0
         return number, got
 
@@ -105,59 +89,60 @@ def recognise_pages(pages: Iterable[tuple[int, object]], page_sizes: dict[int, t
     return out
 
 
-def _reads_well(got: PageOcr) -> bool:
-    return got.confidence is not None and got.confidence >= ORIENTATION_CHECK_CONFIDENCE and not mostly_vertical(got)
+def _reads_well(got: PageOcr, st: OcrSettings) -> bool:
+    return got.confidence is not None and got.confidence >= st.orientation_check_confidence and not mostly_vertical(got)
 
 
-def _orientation(image, stem: Path) -> int:
+def _orientation(image, stem: Path, st: OcrSettings) -> int:
     with temporary_image(image, stem.with_name(stem.name + "-osd")) as path:
-        return orientation(path)
+        return orientation(path, st)
 
 
-def _turned(image, stem: Path, number: int, turn: int, width: float, height: float) -> PageOcr:
+def _turned(image, stem: Path, number: int, turn: int, width: float, height: float, st: OcrSettings) -> PageOcr:
     """The page turned ``turn`` degrees clockwise, read: a sheet fed sideways
     is a landscape page."""
     turned = image.rotate(-turn, expand=True, fillcolor=255)
     size = (height, width) if turn in (90, 270) else (width, height)
-    return replace(_recognise(turned, stem.with_name(f"{stem.name}-turned"), number, *size), turned=turn, size=size)
+    return replace(_recognise(turned, stem.with_name(f"{stem.name}-turned"), number, *size, st), turned=turn,
+                   size=size)
 
 
-def _recognise(image, stem: Path, number: int, width: float, height: float) -> PageOcr:
+def _recognise(image, stem: Path, number: int, width: float, height: float, st: OcrSettings) -> PageOcr:
     """One page image's words, its rules and bullets (``stem`` names the
     files the steps leave for Tesseract)."""
     import numpy as np
     from PIL import Image
 
-    image = without_border(image, width)
+    image = without_border(image, width, st)
     # a sheet laid askew by a degree or more is turned straight first: its
     # rules are then straight runs of ink, and its table rows level
-    turn = image_skew(image)
-    if abs(turn) >= IMAGE_DESKEW_MIN_DEGREES:
+    turn = image_skew(image, st)
+    if abs(turn) >= st.image_deskew_min_degrees:
         image = image.rotate(turn, resample=Image.BICUBIC, fillcolor=255)
     else:
         turn = 0.0
     # Tesseract reads a ruled table's cells better without the rules (it
     # takes a rule for a "=" or a dash, and may skip a cell's lone number)
-    clean_image, rules, straight = without_rules(image, width)
-    ink = np.asarray(clean_image) < INK_LEVEL
+    clean_image, rules, straight = without_rules(image, width, st)
+    ink = np.asarray(clean_image) < st.ink_level
     with temporary_image(clean_image, stem.with_name(stem.name + "-clean")) as clean:
-        got = page_words(read_hocr(clean), number, width, height, ink)
-    cells = table_cells(rules, got.frame.scale) if got.frame else []
-    got = reread_numbers(got, clean_image, ink, cells, stem.parent, number)
+        got = page_words(read_hocr(clean, st), number, width, height, ink, st)
+    cells = table_cells(rules, got.frame.scale, st) if got.frame else []
+    got = reread_numbers(got, clean_image, ink, cells, stem.parent, number, st)
     if got.words:
-        got = with_weights(snap_to_body_size(snap_cell_sizes(got, cells)), ink)
-        edges, shapes = image_marks(image, got.skew, width, straight)
+        got = with_weights(snap_to_body_size(snap_cell_sizes(got, cells, st), st), ink, st)
+        edges, shapes = image_marks(image, got.skew, width, straight, st)
         words, bullets = drop_bullet_readings(got.words, shapes)
         got = replace(got, words=glued_bullets_read_as_bullets(words, bullets), edges=edges, shapes=bullets)
     return replace(got, skew=round(got.skew + turn, 2))  # the whole angle, for the report
 
 
 def ocr_pages(pdf, numbers: list[int], sizes: dict[int, tuple[float, float]],
-              progress: ReadProgress | None = None) -> dict[int, PageOcr]:
+              progress: ReadProgress | None = None, st: OcrSettings = DEFAULT) -> dict[int, PageOcr]:
     """Render and recognise the given pages of an open PDF; ``progress`` is
     told how many pages there are before, and as each is done."""
     if progress is not None:
         progress.pages_to_recognise(len(numbers))
     with tempfile.TemporaryDirectory(prefix="kompass-ocr-") as tmp:
-        return recognise_pages(rendered_pages(pdf, numbers), {n: sizes[n] for n in numbers}, Path(tmp),
-                               progress=progress)
+        return recognise_pages(rendered_pages(pdf, numbers, st), {n: sizes[n] for n in numbers}, Path(tmp),
+                               progress=progress, st=st)

@@ -14,69 +14,11 @@ import statistics
 from dataclasses import dataclass, field, replace
 
 from ..model import Edge, Shape, Word
-from .engine import X_HEIGHT_MIN_LETTERS, HocrLine, hocr_lines
-from .image import OCR_DPI
+from .engine import HocrLine, hocr_lines
+from ..settings import OCR_DEFAULTS as DEFAULT, OcrSettings
 
-#: a line's x-height over its font size (11 pt sans serif: 35 px at 300 dpi)
-X_HEIGHT_PER_POINT = 0.76
-
-#: a table cell's line whose size is read within this share of the cells'
-#: usual size has the usual size (see snap_cell_sizes)
-SIZE_SNAP_SHARE = 0.3
-#: how far (share of the size) a line's size read from its x-height may be
-#: off: a pixel or two of a 30-pixel x-height (see snap_to_body_size)
-BODY_SIZE_PRECISION = 0.09
-#: ... a line of fewer letters than this this many times less precisely ...
-SHORT_LINE_LETTERS = 8
-SHORT_LINE_SIZE_FACTOR = 2.0
-#: a line whose x-height band in the image (see x_band) is within this share
-#: of the page's usual band is body text whatever size Tesseract gives it
-#: (within TWO_ROW_SIZE_PRECISION): body lines' bands on the development
-#: scans 20-22 pixels at 300 dpi, a heading's 20 % more ...
-X_BAND_PRECISION = 0.1
-#: ... measured on a page of this many words or more
-BAND_MIN_WORDS = 20
-#: ... and one measured over two rows at different heights (a line run
-#: across a table's columns, on a page slightly askew) to this share: its
-#: x_size spans both rows; 18-20 % too large on the development scans
-TWO_ROW_SIZE_PRECISION = 0.25
-
-#: a page of fewer words (a cover's title in a large face, which Tesseract
-#: reads with middling confidence) is not called doubtful as a whole: its
-#: paragraphs and findings still are, each on its own words
-PAGE_CONFIDENCE_MIN_WORDS = 20
-
-#: baselines sloping less than this (degrees) are left as they are: a line's
-#: words stay on it, and turning would only move them by rounding
-MIN_SKEW_DEGREES = 0.05
-
-#: a recognised line is cut where its words leave a gap this many times its
-#: x_size (ascender to descender) wide: a column gutter, wider than any word
-#: space of justified text ...
-LINE_GAP_X_SIZES = 1.5
-#: ... and a part sitting this share of the x_size above or below the rest
-#: is put on its own baseline (see parts_at_their_own_height)
-LINE_PART_SHIFT = 0.2
 #: letters and marks that reach below the baseline
 DESCENDERS = frozenset("gjpqy,;()[]{}/|")
-
-#: lines shorter than this share of the page width say little about the angle
-SKEW_LINE_SHARE = 0.3
-
-#: a word whose box in the image it was read from is less than this share
-#: ink read nothing: Tesseract's page segmentation sometimes puts a low-
-#: confidence glyph ("=") in the whitespace of a column gutter, which joins
-#: the columns. The faintest word seen on a scan is above 0.1 (a thin "-6-")
-WORD_MIN_INK_SHARE = 0.02
-
-#: a word whose strokes are this many times as wide as the page's usual
-#: stroke is bold: on the development scans (150-300 dpi, grey, colour, 1-bit)
-#: bold words measured 1.40-2.0 times the usual, regular ones at most 1.11
-BOLD_STROKE_RATIO = 1.25
-#: a word of fewer letters or digits is not measured (see with_weights) ...
-WEIGHT_MIN_CHARS = 3
-#: ... nor a page of fewer measured words: the usual stroke needs a few
-WEIGHT_MIN_WORDS = 20
 
 #: what Tesseract makes of a bullet (a glyph it has no letter for); a word
 #: of these alone ("e", "e«") lying on a bullet's blob is the bullet, not text
@@ -117,6 +59,7 @@ class Frame:
     px_h: int
     angle: float  # radians, the baselines' slope
     scale: float  # points per pixel
+    x_height_per_point: float = DEFAULT.x_height_per_point
 
     def words(self, line: HocrLine, number: int) -> list[Word]:
         cx, cy = self.px_w / 2, self.px_h / 2
@@ -131,36 +74,38 @@ class Frame:
             half = (x1 - x0) / 2
             top, bottom = ty - (line.x_size - line.descent), ty + line.descent
             out.append(Word(text, (tx - half) * self.scale, (tx + half) * self.scale, top * self.scale,
-                            bottom * self.scale, size=round(line.x_height * self.scale / X_HEIGHT_PER_POINT, 1),
+                            bottom * self.scale, size=round(line.x_height * self.scale / self.x_height_per_point, 1),
                             page=number, conf=conf))
         return out
 
 
-def page_words(hocr: str, number: int, width: float, height: float, ink=None) -> PageOcr:
+def page_words(hocr: str, number: int, width: float, height: float, ink=None,
+               st: OcrSettings = DEFAULT) -> PageOcr:
     """The words of one page's hOCR, in PDF points (top-left origin), turned
     back by the page's skew, each with its line's top, bottom and size (or
     its part's: see parts_at_their_own_height). Given ``ink`` (the image
     recognised, as a boolean array), a word whose box holds less than
-    WORD_MIN_INK_SHARE ink is no word: text where the image has none."""
-    size, lines = hocr_lines(hocr)
+    ``word_min_ink_share`` ink is no word: text where the image has none."""
+    size, lines = hocr_lines(hocr, st)
     if ink is not None:
-        lines = [replace(ln, words=[w for w in ln.words if _has_ink(ink, w[1])]) for ln in lines]
+        lines = [replace(ln, words=[w for w in ln.words if _has_ink(ink, w[1], st.word_min_ink_share)])
+                 for ln in lines]
         lines = [ln for ln in lines if ln.words]
     if size is None:
         return PageOcr([], None, 0.0)
     px_w, px_h = size
     slopes = [ln.slope for ln in lines
-              if ln.words and ln.words[-1][1][2] - ln.x0 >= SKEW_LINE_SHARE * px_w]
+              if ln.words and ln.words[-1][1][2] - ln.x0 >= st.skew_line_share * px_w]
     angle = math.atan(statistics.median(slopes)) if slopes else 0.0
-    if abs(math.degrees(angle)) < MIN_SKEW_DEGREES:
+    if abs(math.degrees(angle)) < st.min_skew_degrees:
         angle = 0.0
-    frame = Frame(px_w, px_h, angle, width / px_w if px_w else 72.0 / OCR_DPI)
+    frame = Frame(px_w, px_h, angle, width / px_w if px_w else 72.0 / st.dpi, st.x_height_per_point)
     words: list[Word] = []
     boxes: list[tuple[int, int, int, int]] = []
     rough: set[tuple] = set()
     bands: dict[tuple, int] = {}
     for ln in lines:
-        parts = parts_at_their_own_height(ln)
+        parts = parts_at_their_own_height(ln, st)
         # Tesseract measured the line's size over rows at two heights
         two_rows = len({p.offset for p in parts}) > 1
         for part in parts:
@@ -184,9 +129,9 @@ def x_band(ink, line: HocrLine) -> int | None:
     inked row, where the strokes of every lower-case letter run. Tesseract's
     own x-height (``x_size`` less ``x_ascenders``) moves by 3-4 pixels from
     one body line to the next when it misjudges the descenders; this band
-    moves by one or two. None for a line of fewer than X_HEIGHT_MIN_LETTERS
-    lower-case letters (digits and capitals have no x-height)."""
-    if sum(ch.islower() for text, _, _ in line.words for ch in text) < X_HEIGHT_MIN_LETTERS:
+    moves by one or two. None for a line of fewer lower-case letters than
+    it needs to measure its own x-height (digits and capitals have none)."""
+    if sum(ch.islower() for text, _, _ in line.words for ch in text) < line.x_height_rule[1]:
         return None
     x0 = max(0, min(b[0] for _, b, _ in line.words))
     x1 = max(b[2] for _, b, _ in line.words)
@@ -198,9 +143,9 @@ def x_band(ink, line: HocrLine) -> int | None:
     return int((rows >= rows.max() / 2).sum())
 
 
-def parts_at_their_own_height(line: HocrLine) -> list[HocrLine]:
-    """``line`` cut where its words leave a gap of LINE_GAP_X_SIZES × its
-    x_size, each part on its own baseline when it sits LINE_PART_SHIFT × the
+def parts_at_their_own_height(line: HocrLine, st: OcrSettings = DEFAULT) -> list[HocrLine]:
+    """``line`` cut where its words leave a gap of ``line_gap_x_sizes`` × its
+    x_size, each part on its own baseline when it sits ``line_part_shift`` × the
     x_size or more above or below the rest. Tesseract runs the lines of two
     columns into one when their rows lie within a few pixels of each other
     (a findings table whose columns are set a little apart); one baseline for
@@ -209,7 +154,7 @@ def parts_at_their_own_height(line: HocrLine) -> list[HocrLine]:
     their median, against the line's baseline."""
     words = line.words
     cuts = [k for k in range(1, len(words))
-            if words[k][1][0] - words[k - 1][1][2] >= LINE_GAP_X_SIZES * line.x_size]
+            if words[k][1][0] - words[k - 1][1][2] >= st.line_gap_x_sizes * line.x_size]
     if not cuts:
         return [line]
 
@@ -223,15 +168,15 @@ def parts_at_their_own_height(line: HocrLine) -> list[HocrLine]:
     for a, b in zip([0] + cuts, cuts + [len(words)]):
         part = words[a:b]
         dy = statistics.median(below_baseline(w) for w in part)
-        if abs(dy) < LINE_PART_SHIFT * line.x_size:
+        if abs(dy) < st.line_part_shift * line.x_size:
             dy = 0.0
         out.append(replace(line, words=part, offset=line.offset + dy, whole_x_height=line.x_height))
     return out
 
 
-def snap_cell_sizes(got: PageOcr, cells: list) -> PageOcr:
+def snap_cell_sizes(got: PageOcr, cells: list, st: OcrSettings = DEFAULT) -> PageOcr:
     """``got`` with the words in a ruled table's cells whose size is within
-    SIZE_SNAP_SHARE of the cells' usual size at that size. Tesseract sizes a
+    ``size_snap_share`` of the cells' usual size at that size. Tesseract sizes a
     line from its letters' height, and a line it ran across two columns of a
     table, or one without tall letters, comes out a point or three off: read
     as a change of style, that split every finding of a findings table at
@@ -243,19 +188,20 @@ def snap_cell_sizes(got: PageOcr, cells: list) -> PageOcr:
     if not sizes:
         return got
     usual = statistics.median(sizes)
-    return replace(got, words=[replace(w, size=usual) if cell and abs(w.size - usual) <= SIZE_SNAP_SHARE * usual else w
+    near = st.size_snap_share * usual
+    return replace(got, words=[replace(w, size=usual) if cell and abs(w.size - usual) <= near else w
                                for w, cell in zip(got.words, inside)])
 
 
-def snap_to_body_size(got: PageOcr) -> PageOcr:
-    """``got`` with the words whose size is within ``BODY_SIZE_PRECISION`` of
+def snap_to_body_size(got: PageOcr, st: OcrSettings = DEFAULT) -> PageOcr:
+    """``got`` with the words whose size is within ``body_size_precision`` of
     the page's body size (the median size of its words) at the body size: a
     line's x-height is read to a pixel or two, a few per cent of the size,
     and the layout takes any larger difference for a change of style (a
     table's rows then come apart). A heading is set larger than that. A
-    line of fewer than SHORT_LINE_LETTERS letters is known SHORT_LINE_SIZE_FACTOR
-    times less precisely, one measured over two rows (``got.rough_lines``) to
-    TWO_ROW_SIZE_PRECISION."""
+    line of fewer than ``short_line_letters`` letters is known
+    ``short_line_size_factor`` times less precisely, one measured over two rows
+    (``got.rough_lines``) to ``two_row_size_precision``."""
     if not got.words:
         return got
     body = statistics.median(w.size for w in got.words)
@@ -266,17 +212,18 @@ def snap_to_body_size(got: PageOcr) -> PageOcr:
 
     band_of = [got.x_bands.get(_line_of(w)) for w in got.words]
     banded = [b for b in band_of if b]
-    body_band = statistics.median(banded) if len(banded) >= BAND_MIN_WORDS else None
+    body_band = statistics.median(banded) if len(banded) >= st.band_min_words else None
 
     def precision(w: Word, band: int | None) -> float:
         key = _line_of(w)
-        if body_band and band and abs(band - body_band) <= X_BAND_PRECISION * body_band:
+        if body_band and band and abs(band - body_band) <= st.x_band_precision * body_band:
             # the image shows a body line's x-height: Tesseract's size is off
-            return TWO_ROW_SIZE_PRECISION
+            return st.two_row_size_precision
         # an x-height seen on a few letters ("kön)?"), or over two rows, is known less well
         if key in got.rough_lines:
-            return TWO_ROW_SIZE_PRECISION
-        return BODY_SIZE_PRECISION * (SHORT_LINE_SIZE_FACTOR if letters[key] < SHORT_LINE_LETTERS else 1.0)
+            return st.two_row_size_precision
+        short = letters[key] < st.short_line_letters
+        return st.body_size_precision * (st.short_line_size_factor if short else 1.0)
 
     return replace(got, words=[replace(w, size=body) if abs(w.size - body) <= precision(w, band) * body else w
                                for w, band in zip(got.words, band_of)])
@@ -287,26 +234,26 @@ def _line_of(w: Word) -> tuple:
     return w.page, round(w.top, 2), round(w.bottom, 2), w.size
 
 
-def _has_ink(ink, box: tuple[int, int, int, int]) -> bool:
+def _has_ink(ink, box: tuple[int, int, int, int], min_share: float) -> bool:
     x0, y0, x1, y1 = box
     inside = ink[max(0, y0):y1 + 1, max(0, x0):x1 + 1]
-    return bool(inside.size) and inside.mean() >= WORD_MIN_INK_SHARE
+    return bool(inside.size) and inside.mean() >= min_share
 
 
-def with_weights(got: PageOcr, ink) -> PageOcr:
+def with_weights(got: PageOcr, ink, st: OcrSettings = DEFAULT) -> PageOcr:
     """``got`` with its bold words marked, as a text layer's font names would:
     Tesseract says nothing of weight, and without it the layout takes a bold
     heading, label or header row for body text. A word's stroke width is
     measured in ``ink`` (the image recognised, as a boolean array) as twice
-    its ink over its ink's outline; a word whose strokes are BOLD_STROKE_RATIO
+    its ink over its ink's outline; a word whose strokes are ``bold_stroke_ratio``
     times the page's usual width or more is bold. A word of fewer than
-    WEIGHT_MIN_CHARS letters or digits says too little: it takes the weight
+    ``weight_min_chars`` letters or digits says too little: it takes the weight
     most of the measured words of its line have."""
     import numpy as np
 
     widths: dict[int, float] = {}
     for k, (w, (x0, y0, x1, y1)) in enumerate(zip(got.words, got.pixel_boxes)):
-        if sum(ch.isalnum() for ch in w.text) < WEIGHT_MIN_CHARS:
+        if sum(ch.isalnum() for ch in w.text) < st.weight_min_chars:
             continue
         box = ink[max(0, y0):y1 + 1, max(0, x0):x1 + 1]
         area = int(box.sum())
@@ -316,10 +263,10 @@ def with_weights(got: PageOcr, ink) -> PageOcr:
         inner = padded[1:-1, 1:-1] & padded[:-2, 1:-1] & padded[2:, 1:-1] & padded[1:-1, :-2] & padded[1:-1, 2:]
         outline = area - int(inner.sum())
         widths[k] = 2 * area / max(outline, 1)
-    if len(widths) < WEIGHT_MIN_WORDS:
+    if len(widths) < st.weight_min_words:
         return got
     usual = statistics.median(widths.values())
-    bold = {k: v >= BOLD_STROKE_RATIO * usual for k, v in widths.items()}
+    bold = {k: v >= st.bold_stroke_ratio * usual for k, v in widths.items()}
     votes: dict[tuple, list[bool]] = {}
     for k, b in bold.items():
         votes.setdefault(_line_of(got.words[k]), []).append(b)
