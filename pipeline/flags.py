@@ -37,6 +37,7 @@ class Doubt(str, Enum):
     MAY_BE_PART = "may_be_part"
     OCR_LOW_CONFIDENCE = "ocr_low_confidence"
     LOOKS_LIKE_FURNITURE = "looks_like_furniture"
+    MAY_CROSS_COLUMNS = "may_cross_columns"
 
 
 @dataclass(frozen=True)

@@ -498,3 +498,26 @@ def test_ocr_settings_are_validated_and_given_by_name():
                          ({"bullet_min_points": 10.0}, "OcrSettings.bullet_min_points")]:
         with pytest.raises(ValueError, match=message):
             OcrSettings.resolve(bad)
+
+
+def test_a_line_with_one_gutter_wide_gap_may_cross_columns_and_a_justified_one_does_not():
+    """A line whose words leave one gap as wide as a column gutter, and its
+    other spaces usual ("Stärka den" of a findings table's second column run
+    into the first's line), says so; a justified line whose every space is
+    stretched alike does not, nor a list item's marker set apart from its text."""
+    from pipeline.readers.pdf.settings import PdfSettings
+
+    st = PdfSettings()
+    crossed = W("Brukarundersökningar genomförs i alla", LEFT, 100)
+    crossed += W("I större utsträckning synliggöra", crossed[-1].x1 + 2.0 * st.column_gap_min * SIZE, 100)
+    justified, x = [], LEFT
+    for tok in "Kommunen har en tydlig struktur för uppföljning".split():
+        justified.append(Word(tok, x, x + len(tok) * CW * SIZE, 200, 200 + SIZE, SIZE))
+        x = justified[-1].x1 + 1.2 * SIZE  # stretched: as wide as a small gutter, but every gap alike
+    item = [Word("\u2022", LEFT, LEFT + 3.6, 300, 300 + SIZE, SIZE)] + W("Strategi för samverkan med och stöd",
+                                                                         LEFT + 1.8 * st.column_gap_min * SIZE, 300)
+    blocks = layout_pages([page(1, crossed + justified + item)])
+    doubts = {b.text: b.doubt for b in blocks if isinstance(b, Paragraph)}
+    assert doubts["Brukarundersökningar genomförs i alla I större utsträckning synliggöra"] == "may_cross_columns"
+    assert doubts["Kommunen har en tydlig struktur för uppföljning"] is None
+    assert doubts["Strategi för samverkan med och stöd"] is None

@@ -517,6 +517,9 @@ def _flag_doubtful_findings(report: Report) -> None:
       may be half of one;
     * ``ocr_low_confidence`` (from the reader): a scanned page's words that
       Tesseract was unsure of;
+    * ``may_cross_columns`` (from the reader): a line of the finding leaves one
+      gap as wide as a column gutter and many times its other gaps: the lines of
+      two columns (a findings table's, set close) may have been read as one;
     * ``looks_like_furniture``: hardly a word and some numbers or signs (a page
       number, a score line): a page's furniture or a stray cell taken for a finding.
 
@@ -538,6 +541,9 @@ def _flag_doubtful_findings(report: Report) -> None:
         (Doubt.OCR_LOW_CONFIDENCE, "finding_ocr_low_confidence",
          "were recognised by OCR with low confidence (their words may be misread)",
          lambda f: Doubt.OCR_LOW_CONFIDENCE.value in (f.doubt or "").split(",")),
+        (Doubt.MAY_CROSS_COLUMNS, "finding_may_cross_columns",
+         "may join two columns' text (a line leaves one gap as wide as a column gutter)",
+         lambda f: Doubt.MAY_CROSS_COLUMNS.value in (f.doubt or "").split(",")),
         (Doubt.LOOKS_LIKE_FURNITURE, "finding_looks_like_furniture",
          "are hardly words: numbers or signs, as a page number or a stray table cell is",
          lambda f: _looks_like_furniture(f.text)),

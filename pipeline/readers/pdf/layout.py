@@ -295,7 +295,7 @@ def _blocks(flow: list[Line | Grid], ctx: Context) -> list[Block]:
             if not text:
                 continue
             first = d.first
-            _doubt_ocr(d, ctx.st)
+            _doubt_words(d, ctx.st)
             if d.marker is None and looks_like_heading(text, first, len(d.lines), ctx):
                 heading_drafts.append((len(blocks), first.size, first.bold))
                 blocks.append(Heading(text, 1, first.page, d.bbox))
@@ -352,7 +352,7 @@ def _grid_to_table(g: Grid, ctx: Context) -> Table:
             for d in drafts:
                 text = clean_text(d.text)
                 if text:
-                    _doubt_ocr(d, ctx.st)
+                    _doubt_words(d, ctx.st)
                     paras.append(Paragraph(text, d.first.page, _marker_text(d.marker), d.bbox, d.doubt))
             cells.append(Cell(paras))
         if any(c.paragraphs for c in cells):
@@ -375,13 +375,34 @@ def _assign_levels(blocks: list[Block], heads: list[tuple[int, float, bool]]) ->
         blocks[idx].level = min(level, 6)
 
 
-#: the doubt of a paragraph whose words' source was unsure of them
-#: (``Paragraph.doubt``, then ``findings.doubt``)
+#: the doubts of a paragraph whose words' source was unsure of them, or whose
+#: lines may run across two columns (``Paragraph.doubt``, then ``findings.doubt``)
 OCR_LOW_CONFIDENCE = Doubt.OCR_LOW_CONFIDENCE.value
+MAY_CROSS_COLUMNS = Doubt.MAY_CROSS_COLUMNS.value
 
 
-def _doubt_ocr(draft, st: PdfSettings) -> None:
-    """A paragraph whose words carry confidences (OCR) that are, on average, low."""
+def _doubt_words(draft, st: PdfSettings) -> None:
+    """A paragraph whose words carry confidences (OCR) that are, on average,
+    low; one with a line that may run across two columns."""
     confs = [w.conf for line in draft.lines for w in line.words if w.conf is not None]
     if confs and sum(confs) / len(confs) < st.ocr_low_confidence:
         draft.add_doubt(OCR_LOW_CONFIDENCE)
+    # a list marker stands apart from its text by design: the first line is judged without it
+    lines = [(draft.marker.rest if k == 0 and draft.marker is not None else line.words, line.size)
+             for k, line in enumerate(draft.lines)]
+    if any(_crosses_a_gutter(words, size, st) for words, size in lines):
+        draft.add_doubt(MAY_CROSS_COLUMNS)
+
+
+def _crosses_a_gutter(words: list[Word], size: float, st: PdfSettings) -> bool:
+    """Whether one gap between a line's ``words`` is a column gutter: at least
+    ``column_gap_min`` × size and ``column_gap_ratio`` times the line's usual
+    gap. Justification stretches every gap of a line alike; a line the
+    recogniser (or a text layer's order) ran across two columns keeps its
+    words' spaces on each side of one wide gap."""
+    words = sorted(words, key=lambda w: w.x0)
+    gaps = sorted(b.x0 - a.x1 for a, b in zip(words, words[1:]))
+    if len(gaps) < 3:
+        return False
+    widest, usual = gaps[-1], median(gaps[:-1])
+    return widest >= st.column_gap_min * size and widest >= st.column_gap_ratio * max(usual, 0.1 * size)

@@ -289,6 +289,16 @@ class PdfSettings:
     #: font sizes and of scaled text)
     size_tolerance: float = 0.6
 
+    #: a paragraph with a line whose widest gap between words is at least this
+    #: × size and this many times the line's usual gap may join two columns'
+    #: lines (doubt ``may_cross_columns``): justification stretches a line's
+    #: gaps alike. On 200 born-digital bench-corpus PDFs no finding reaches
+    #: both; the lines that do are headings with a number set off by a tab, a
+    #: score table's header row read as a line, and two rows of a findings
+    #: table that its tags then read apart
+    column_gap_min: float = 1.5
+    column_gap_ratio: float = 4.0
+
     # -- headings -------------------------------------------------------------------
     #: points above the body size from which a line counts as heading-sized
     heading_size_delta: float = 1.0
