@@ -97,3 +97,27 @@ def test_a_layer_of_glyph_codes_is_read_by_ocr_and_says_so(tesseract):
     i = texts.index("STYRKOR")
     assert texts[i + 1: i + 1 + len(MAKE.BULLETS_STRENGTHS)] == MAKE.BULLETS_STRENGTHS
     assert "Delad rad" in texts and "Resultat" in texts  # headings whose stems are not taken for rules
+
+
+def test_a_layer_that_lost_only_some_letters_is_not_trusted():
+    """Ghostscript's rewrite of a ReportLab PDF maps "å", "ä", "ö" to control
+    characters: too few glyphs to count as unmapped, but one word in five
+    holds one among its letters."""
+    st = PdfSettings()
+    lost = PROSE.replace("ä", "\x01").replace("å", "\x04").replace("ö", "\x03")
+    got = check_words(words(lost))
+    assert got.unmapped < st.text_layer_max_unmapped  # the old measure alone kept it
+    assert got.broken > st.text_layer_max_broken_words and got.trusted(st) is False
+    assert check_words(words(PROSE)).broken == 0.0
+
+
+def test_a_ghostscript_rewrite_that_lost_letters_is_read_by_ocr(tesseract):
+    """Page 3 of Torsås 2017 (ReportLab) written again by Ghostscript: its
+    layer reads "Utv\\x01rderingen"; the page is read from its image instead."""
+    doc = read_pdf(FIX / "glyphs" / "torsas-2017-reportlab-ghostscript-p3.pdf")
+    text = " ".join(b.text for b in doc.blocks if hasattr(b, "text"))
+    assert doc.origin.reader == "pdf-ocr"
+    assert "Utvärderingen av Torsås kommun genomfördes" in text
+    assert not any(ord(c) < 0x20 for c in text)
+    (ocr,) = [n for n in doc.notes if n.code == "ocr"]
+    assert "with a glyph that has no text" in ocr.message

@@ -140,6 +140,19 @@ def reader_notes(layout: Layout, st: PdfSettings | None = None) -> list[ReaderNo
         notes.append(ReaderNote("warning", "pages_without_text",
                                 f"{_pages(inner)} are images without text (scanned?): their content is not read "
                                 f"({why})"))
+    repaired = [p.number for p in pages if p.glyphs_repaired]
+    if repaired:
+        notes.append(ReaderNote("info", "glyphs_repaired",
+                                f"{sum(p.glyphs_repaired for p in pages)} words on {_pages(repaired)} had ligatures "
+                                "mapped to the wrong code points (UTF-16 bytes swapped, as Ghostscript writes them): "
+                                "repaired"))
+    unrepaired = [p for p in pages if p.glyphs_unrepaired]
+    if unrepaired:
+        words = [w for p in unrepaired for w in p.glyphs_unrepaired]
+        notes.append(ReaderNote("warning", "glyphs_unrepaired",
+                                f"{len(words)} words on {_pages([p.number for p in unrepaired])} hold glyphs with no "
+                                f"text (private use area, U+FFFD, control characters), stored as the PDF gives them: "
+                                f"{', '.join(repr(w) for w in words[:3])}{' …' if len(words) > 3 else ''}"))
     dropped = [p.number for p in pages if p.text_layer_doubt and not p.ocr]
     if dropped:
         why = "OCR is switched off" if not st.ocr else (tesseract_missing(st.recognition.language) or "OCR found no text on them")

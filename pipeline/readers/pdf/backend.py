@@ -27,6 +27,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
 from ...document import ReadError, ReadProgress
+from .glyphs import repair_word
 from .model import Edge, PageContent, Shape, TagNode, Word
 from .settings import PdfSettings
 
@@ -111,11 +112,13 @@ def _with_ocr(pdf, pages: list[PageContent], st: PdfSettings,
         if got is not None and got.words and (layer is None or ocr_reads_better(layer, check_words(got.words), st)):
             size = got.size if got.size is not None else (p.width, p.height)  # a sheet fed sideways: landscape
             p = replace(p, words=got.words, edges=got.edges, shapes=got.shapes, tables=[], tags=None, ocr=True,
+                        glyphs_repaired=0, glyphs_unrepaired=[],
                         ocr_confidence=got.confidence, ocr_skew=got.skew, ocr_turned=got.turned if got.size else 0,
                         width=size[0], height=size[1], text_layer_doubt=doubt)
         elif layer is not None and not (got is not None and got.words):
             # nothing better to read it by: its junk is not stored as findings
-            p = replace(p, words=[], edges=[], shapes=[], tables=[], tags=None, text_layer_doubt=doubt)
+            p = replace(p, words=[], edges=[], shapes=[], tables=[], tags=None, text_layer_doubt=doubt,
+                        glyphs_repaired=0, glyphs_unrepaired=[])
         out.append(p)
     return out
 
@@ -123,7 +126,7 @@ def _with_ocr(pdf, pages: list[PageContent], st: PdfSettings,
 def read_page(page: "pdfium.PdfPage", number: int, st: PdfSettings, tagged: bool = False) -> PageContent:
     width, height = page.get_size()
     skipped = [0]
-    words = _page_words(page, height, skipped)
+    words, repaired, unrepaired = _repaired(_page_words(page, height, skipped))
     for w in words:
         w.page = number
     edges: list[Edge] = []
@@ -137,7 +140,23 @@ def read_page(page: "pdfium.PdfPage", number: int, st: PdfSettings, tagged: bool
     else:
         image_share = _image_share(page, width, height)
     return PageContent(number, float(width), float(height), words, [], edges, shapes, tags,
-                       rotated_words=skipped[0], image_share=image_share)
+                       rotated_words=skipped[0], image_share=image_share, glyphs_repaired=repaired,
+                       glyphs_unrepaired=unrepaired)
+
+
+def _repaired(words: list[Word]) -> tuple[list[Word], int, list[str]]:
+    """The words with wrongly mapped glyphs repaired (:func:`.glyphs.repair_word`),
+    how many were, and the texts of those that could not be."""
+    out, repaired, unrepaired = [], 0, []
+    for w in words:
+        text, done = repair_word(w.text)
+        if done == "repaired":
+            w = replace(w, text=text)
+            repaired += 1
+        elif done == "unrepaired":
+            unrepaired.append(w.text)
+        out.append(w)
+    return out, repaired, unrepaired
 
 
 def _image_share(page, width: float, height: float) -> float:

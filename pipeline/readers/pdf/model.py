@@ -119,6 +119,10 @@ class PageContent:
     #: why the page's own text layer was not used (it does not read as text),
     #: empty when it was
     text_layer_doubt: str = ""
+    #: words of its text layer whose glyphs were mapped to wrong code points:
+    #: how many were repaired, and those that could not be (see :mod:`.glyphs`)
+    glyphs_repaired: int = 0
+    glyphs_unrepaired: list[str] = field(default_factory=list)
 
 
 class Line:

@@ -13,7 +13,11 @@ of prose or tables has:
   about 0.3 in prose, 0.05-0.1 on a table page, none in a layer whose letters
   were mapped to other letters);
 * unmapped glyphs: control characters, U+FFFD and the private use area,
-  which a font without a Unicode map yields.
+  which a font without a Unicode map yields;
+* broken words: the share of its words with such a glyph among Latin
+  letters (:mod:`.glyphs`): a map that lost only some letters (Ghostscript's
+  rewrite of a ReportLab PDF gives "å", "ä" as control characters and "ö" as
+  "-"), 0.2 of a page's words there and none on 3,265 born-digital pages.
 
 A page with too few words to judge follows the document's other pages (a
 cover page of six words is as unreadable as the rest). OCR's own words are
@@ -28,6 +32,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from .glyphs import repair_word
 from .model import PageContent, Word
 from .settings import PdfSettings
 
@@ -58,17 +63,19 @@ class LayerCheck:
     letters: float
     common: float
     unmapped: float
+    broken: float = 0.0
 
     def trusted(self, st: PdfSettings) -> bool | None:
         """True or False, or None when the page has too few words to say."""
         if self.words < st.text_layer_min_words:
             return None
         return (self.letters >= st.text_layer_min_letters and self.common >= st.text_layer_min_common
-                and self.unmapped <= st.text_layer_max_unmapped)
+                and self.unmapped <= st.text_layer_max_unmapped and self.broken <= st.text_layer_max_broken_words)
 
     def describe(self) -> str:
         return (f"{self.letters:.0%} of its glyphs letters, {self.common:.0%} of its words common Swedish words"
-                + (f", {self.unmapped:.0%} glyphs without Unicode" if self.unmapped else ""))
+                + (f", {self.unmapped:.0%} glyphs without Unicode" if self.unmapped else "")
+                + (f", {self.broken:.0%} of its words with a glyph that has no text" if self.broken else ""))
 
 
 def check_words(words: list[Word]) -> LayerCheck:
@@ -77,8 +84,9 @@ def check_words(words: list[Word]) -> LayerCheck:
         return LayerCheck(0, 0.0, 0.0, 0.0)
     common = common_words()
     found = sum(1 for w in words for t in _WORD.findall(w.text.lower()) if len(t) >= COMMON_MIN_LETTERS and t in common)
+    broken = sum(repair_word(w.text)[1] == "unrepaired" for w in words)
     return LayerCheck(len(words), sum(c.isalpha() for c in glyphs) / len(glyphs), found / len(words),
-                      sum(_unmapped(c) for c in glyphs) / len(glyphs))
+                      sum(_unmapped(c) for c in glyphs) / len(glyphs), broken / len(words))
 
 
 def untrusted_pages(pages: list[PageContent], st: PdfSettings) -> dict[int, LayerCheck]:
