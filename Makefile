@@ -52,6 +52,8 @@ bench: $(VENV)/.installed
 	$(BIN)/python tools/bench_themes.py
 	@# seconds per scanned page, and the OCR reading against the born-digital one (needs Tesseract)
 	$(BIN)/python tools/bench_ocr.py
+	@# the producer fixtures rewritten by Ghostscript, read against their originals (needs ghostscript)
+	@if command -v gs >/dev/null; then $(BIN)/python tools/bench_rewrites.py; else echo "skipped tools/bench_rewrites.py: apt-get install ghostscript"; fi
 
 # scans as different scanners make them (resolution, colour, black and white,
 # skew, turned sheets, blur): built once into build/scan-variants/, each read
