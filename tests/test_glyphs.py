@@ -40,3 +40,25 @@ def test_a_ghostscript_rendition_reads_as_its_original():
     (note,) = [n for n in ghost.notes if n.code == "glyphs_repaired"]
     assert note.severity == "info" and note.message.startswith("6 words on page 1 ")
     assert not [n for n in ghost.notes if n.code == "glyphs_unrepaired"]
+
+
+def test_a_font_named_regular_is_regular_whatever_weight_its_descriptor_gives():
+    from pipeline.readers.pdf.backend import font_is_bold
+
+    assert font_is_bold("Times-Bold", 690) and font_is_bold("ABCDEF+Arial-BoldMT", 0)
+    assert not font_is_bold("Times-Roman", 695)  # Ghostscript's PostScript round trip
+    assert font_is_bold("ABCDEF+SomeSans", 700) and not font_is_bold("ABCDEF+SomeSans", 400)
+
+
+def test_a_postscript_round_trip_keeps_a_findings_table_whole():
+    """Page 10 of Torsås 2021 (groff) through PostScript and back with
+    Ghostscript: its fonts' descriptors call Times-Roman weight 695, which
+    made every word bold and a strength's cell a heading that cut the table
+    before its last three strengths (lost without a flag)."""
+    from pipeline.document import Table
+
+    doc = read_pdf(FIXTURES / "glyphs" / "torsas-2021-groff-postscript-p10.pdf")
+    (table,) = [b for b in doc.blocks if isinstance(b, Table)]
+    left = [row[0].text for row in table.rows]
+    assert left[0] == "Styrkor" and len(left) == 7
+    assert left[-1] == "Stödet till förenings- och näringsliv och rikt kulturliv"

@@ -2,9 +2,12 @@
 ingest reads it and compared with its original: findings with the same area,
 kind and text, and area and sub-question scores.
 
-Rewrites (made once into build/rewrites/, skipped when the program is
+Rewrites (made once into build/rewrites/, skipped when Ghostscript is
 missing): Ghostscript's ``pdfwrite`` (``gs``), which maps ligatures to
-byte-swapped code points and some fonts' letters to control characters.
+byte-swapped code points and some fonts' letters to control characters; and a
+PostScript round trip (``ps2write``, then ``pdfwrite``), as printing to a
+PostScript file and distilling it does, which loses most fonts' Unicode maps
+(those pages are read by OCR) and gives regular fonts a bold weight.
 
     python tools/bench_rewrites.py [--out build/rewrites]
 """
@@ -22,10 +25,13 @@ sys.path.insert(0, str(ROOT))
 
 FIXTURES = ROOT / "tests" / "fixtures" / "producers"
 
-#: rewrite name -> the command turning (source, target) into a rewritten PDF
+_GS = ["gs", "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER"]
+
+#: rewrite name -> the commands turning (source, target) into a rewritten PDF
 REWRITES = {
-    "ghostscript": lambda src, out: ["gs", "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=pdfwrite",
-                                     f"-sOutputFile={out}", str(src)],
+    "ghostscript": lambda src, out: [[*_GS, "-sDEVICE=pdfwrite", f"-sOutputFile={out}", str(src)]],
+    "postscript": lambda src, out: [[*_GS, "-sDEVICE=ps2write", f"-sOutputFile={out.with_suffix('.ps')}", str(src)],
+                                    [*_GS, "-sDEVICE=pdfwrite", f"-sOutputFile={out}", str(out.with_suffix(".ps"))]],
 }
 
 
@@ -33,11 +39,13 @@ def rewritten(name: str, src: Path, folder: Path) -> Path | None:
     out = folder / name / f"{src.stem}-{name}.pdf"
     if out.exists():
         return out
-    command = REWRITES[name](src, out)
-    if shutil.which(command[0]) is None:
+    commands = REWRITES[name](src, out)
+    if shutil.which(commands[0][0]) is None:
         return None
     out.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run(command, check=True, capture_output=True, timeout=600)
+    for command in commands:
+        subprocess.run(command, check=True, capture_output=True, timeout=600)
+    out.with_suffix(".ps").unlink(missing_ok=True)
     return out
 
 

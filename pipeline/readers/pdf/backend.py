@@ -32,6 +32,9 @@ from .model import Edge, PageContent, Shape, TagNode, Word
 from .settings import PdfSettings
 
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demibold|demi\b|[,-]b$|\bbd\b", re.I)
+#: a font whose name says it is of regular weight is, whatever weight its
+#: descriptor gives: Ghostscript's rewrites give Times-Roman the weight 695
+_REGULAR_FONT = re.compile(r"roman|regular|book|light|thin|medium|normal|[,-]r$", re.I)
 #: PDFium's weight for bold (CSS: 600 semibold, 700 bold)
 _BOLD_WEIGHT = 600
 _LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"}
@@ -142,6 +145,14 @@ def read_page(page: "pdfium.PdfPage", number: int, st: PdfSettings, tagged: bool
     return PageContent(number, float(width), float(height), words, [], edges, shapes, tags,
                        rotated_words=skipped[0], image_share=image_share, glyphs_repaired=repaired,
                        glyphs_unrepaired=unrepaired)
+
+
+def font_is_bold(name: str, weight: int) -> bool:
+    """Bold by the font's name when it names its weight, else by the weight
+    its descriptor gives (PDFium's, CSS scale; -1 or 0 when unknown)."""
+    if _BOLD_FONT.search(name):
+        return True
+    return weight >= _BOLD_WEIGHT and not _REGULAR_FONT.search(name)
 
 
 def _repaired(words: list[Word]) -> tuple[list[Word], int, list[str]]:
@@ -273,7 +284,7 @@ def _word(tp, text: str, start: int, end: int, height: float, rect, buf, fonts: 
                 weight = raw.FPDFFont_GetWeight(font)
                 length = raw.FPDFFont_GetBaseFontName(font, buf, 256)
                 name = buf.raw[: max(min(length, 256) - 1, 0)].decode("latin-1", "replace")
-                bold = weight >= _BOLD_WEIGHT or bool(_BOLD_FONT.search(name))
+                bold = font_is_bold(name, weight)
             mcid = raw.FPDFPageObj_GetMarkedContentID(obj)
         known = fonts[key] = (bold, mcid)
     return Word(s, x0, x1, top, bottom, round(size, 2), known[0], mcid=known[1])
