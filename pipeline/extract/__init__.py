@@ -19,7 +19,7 @@ from .metadata import find_evaluators, find_municipality_in, find_printed_totals
 from .model import AreaScore, Finding, FindingKind, Flag, QuestionScore, Report, Section, Severity
 from .reference import domain_of, frameworks, report_form, revision_areas
 from .structure import AREA_NUMBER, AreaTitles, Segment, Unit, assign_areas, overview_of, segment, to_units
-from .tables import AREA_MAX, Overview, OverviewRow, score_at_end
+from .tables import AREA_MAX, Overview, OverviewRow
 from .text import num, similarity
 
 #: what every report has: its areas, their maximum, its labels (the framework data)
@@ -87,7 +87,7 @@ def _detect_framework(candidates: list[str], year: int | None) -> tuple[str | No
 def _segment_title(seg: Segment) -> str | None:
     for u in seg.units:
         if u.role == "heading":
-            text = score_at_end(u.block.text)[0]
+            text = u.title
             m = AREA_NUMBER.match(text)
             if m:
                 return m.group(2).strip() or None
@@ -145,7 +145,7 @@ def identify(units: list[Unit], texts: list[str], overview: Overview) -> Report:
     evaluators, each flagged where it could not be read."""
     municipality, _printed_name, _others = find_municipality_in(texts)
     year, _year_how = find_year(texts)
-    headings = [score_at_end(u.block.text)[0] for u in units if u.role == "heading"]
+    headings = [u.title for u in units if u.role == "heading"]
     candidates = list(overview.area_titles.values()) + [
         (m.group(2) if (m := AREA_NUMBER.match(text)) else text) for text in headings
     ]

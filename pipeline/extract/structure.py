@@ -58,6 +58,11 @@ class Unit:
     data: object = None
     kinds_inferred: bool = False
 
+    @property
+    def title(self) -> str:
+        """A heading's text without the score it may end with ("... kontroll 54 p")."""
+        return score_at_end(_text_of(self.block))[0]
+
 
 @dataclass
 class Segment:
@@ -200,7 +205,7 @@ def _area_anchor(u: Unit, titles: AreaTitles) -> tuple[int | None, bool]:
     """(area number if printed, whether this heading opens an area)."""
     if u.role != "heading":
         return None, False
-    text = score_at_end(_text_of(u.block))[0]
+    text = u.title
     m = AREA_NUMBER.match(text)
     if m:
         return int(m.group(1)), True
