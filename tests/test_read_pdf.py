@@ -692,3 +692,17 @@ def test_seed_findings_are_paragraphs(seeds):
         assert expected
         missing = [t for t in expected if t not in paras]
         assert not missing, (year, missing)
+
+
+def test_a_score_table_continued_after_a_repeated_header_row_keeps_every_row():
+    """Pages 25-26 of Torsås 2021 as LibreOffice prints the Word file with its
+    area 6 score table marked to repeat its header row, the table split after
+    6.2 by empty paragraphs added before it: one table, its header once, the
+    rows on either side of the break (6.2 and 6.3) and the total kept."""
+    from pipeline.document import Table
+
+    doc = read_pdf(FIX.parent / "tables" / "score-table-repeated-header.pdf")
+    tables = [b for b in doc.blocks if isinstance(b, Table) and b.rows[0][1].text == "Kvalitetsutveckling"]
+    assert len(tables) == 1
+    assert [r[0].text for r in tables[0].rows] == ["6.", "6.1", "6.2", "6.3", "6.4", ""]
+    assert [r[2].text for r in tables[0].rows[1:]] == ["12", "8", "16", "15", "51"]
