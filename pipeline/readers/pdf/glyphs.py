@@ -35,10 +35,15 @@ def _latin(ch: str) -> bool:
     return ch.isalpha() and unicodedata.name(ch, "").startswith("LATIN")
 
 
-def _foreign(ch: str) -> bool:
+def unmapped(ch: str) -> bool:
+    """A glyph a font without a Unicode map yields: a control character,
+    U+FFFD or the private use area."""
     code = ord(ch)
-    return (_CJK[0] <= code <= _CJK[1] or _PRIVATE_USE[0] <= code <= _PRIVATE_USE[1] or ch == "\ufffd"
-            or unicodedata.category(ch) == "Cc")
+    return _PRIVATE_USE[0] <= code <= _PRIVATE_USE[1] or ch == "\ufffd" or unicodedata.category(ch) == "Cc"
+
+
+def _foreign(ch: str) -> bool:
+    return unmapped(ch) or _CJK[0] <= ord(ch) <= _CJK[1]
 
 
 def repair_word(text: str) -> tuple[str, str | None]:

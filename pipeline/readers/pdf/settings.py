@@ -228,16 +228,7 @@ class OcrSettings:
     @classmethod
     def resolve(cls, settings: "OcrSettings | dict | None") -> "OcrSettings":
         """Accept None (defaults), a dict of overrides, or an instance."""
-        if settings is None:
-            return cls()
-        if isinstance(settings, cls):
-            return settings
-        if isinstance(settings, dict):
-            unknown = sorted(set(settings) - {f.name for f in fields(cls)})
-            if unknown:
-                raise ValueError(f"unknown OcrSettings: {', '.join(unknown)}")
-            return cls(**settings)
-        raise TypeError(f"OCR settings must be OcrSettings, dict or None, not {type(settings).__name__}")
+        return _resolved(cls, settings)
 
 
 #: the OCR settings a stage uses when its caller gives none
@@ -419,17 +410,23 @@ class PdfSettings:
 
     @classmethod
     def resolve(cls, settings: "PdfSettings | dict | None") -> "PdfSettings":
-        """Accept None (defaults), a dict of overrides, or an instance."""
-        if settings is None:
-            return cls()
-        if isinstance(settings, cls):
-            return settings
-        if isinstance(settings, dict):
-            known = {f.name for f in fields(cls)}
-            unknown = sorted(set(settings) - known)
-            if unknown:
-                raise ValueError(f"unknown PdfSettings: {', '.join(unknown)}")
-            if "recognition" in settings:
-                settings = {**settings, "recognition": OcrSettings.resolve(settings["recognition"])}
-            return cls(**settings)
-        raise TypeError(f"PDF settings must be PdfSettings, dict or None, not {type(settings).__name__}")
+        """Accept None (defaults), a dict of overrides (``recognition`` a dict
+        of OcrSettings' overrides or an instance), or an instance."""
+        if isinstance(settings, dict) and "recognition" in settings:
+            settings = {**settings, "recognition": OcrSettings.resolve(settings["recognition"])}
+        return _resolved(cls, settings)
+
+
+def _resolved(cls, settings):
+    """``cls``'s defaults for None, the instance itself, or one from a dict of
+    overrides whose names ``cls`` has."""
+    if settings is None:
+        return cls()
+    if isinstance(settings, cls):
+        return settings
+    if isinstance(settings, dict):
+        unknown = sorted(set(settings) - {f.name for f in fields(cls)})
+        if unknown:
+            raise ValueError(f"unknown {cls.__name__}: {', '.join(unknown)}")
+        return cls(**settings)
+    raise TypeError(f"settings must be {cls.__name__}, dict or None, not {type(settings).__name__}")

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from .glyphs import repair_word
+from .glyphs import repair_word, unmapped
 from .model import PageContent, Word
 from .settings import PdfSettings
 
@@ -48,11 +48,6 @@ COMMON_MIN_LETTERS = 3
 def common_words() -> frozenset[str]:
     text = resources.files("pipeline.data").joinpath("swedish_common_words.txt").read_text("utf-8")
     return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
-
-
-def _unmapped(ch: str) -> bool:
-    o = ord(ch)
-    return o < 0x20 or ch == "\ufffd" or 0xE000 <= o <= 0xF8FF
 
 
 @dataclass(frozen=True)
@@ -86,7 +81,7 @@ def check_words(words: list[Word]) -> LayerCheck:
     found = sum(1 for w in words for t in _WORD.findall(w.text.lower()) if len(t) >= COMMON_MIN_LETTERS and t in common)
     broken = sum(repair_word(w.text)[1] == "unrepaired" for w in words)
     return LayerCheck(len(words), sum(c.isalpha() for c in glyphs) / len(glyphs), found / len(words),
-                      sum(_unmapped(c) for c in glyphs) / len(glyphs), broken / len(words))
+                      sum(unmapped(c) for c in glyphs) / len(glyphs), broken / len(words))
 
 
 def untrusted_pages(pages: list[PageContent], st: PdfSettings) -> dict[int, LayerCheck]:
