@@ -172,6 +172,7 @@ class ReaderNote:
 
     def __post_init__(self) -> None:
         self.severity = check(self.severity, self.code)
+        self.code = str(self.code)
 
 
 @dataclass

@@ -66,7 +66,7 @@ def registry() -> dict[str, FlagCode]:
 def check(severity: Severity | str, code: str) -> str:
     """``severity`` as a string, after checking that ``code`` is registered at
     that severity (a ValueError names what is wrong: a programming error)."""
-    entry = registry().get(code)
+    entry = registry().get(str(code))
     if entry is None:
         raise ValueError(f"flag code {code!r} is not registered in {REGISTRY.name}")
     sev = Severity(severity)
@@ -74,6 +74,18 @@ def check(severity: Severity | str, code: str) -> str:
         raise ValueError(f"flag code {code!r} is registered as {', '.join(s.value for s in entry.severities)}, "
                          f"not {sev.value}")
     return sev.value
+
+
+class _Code(str, Enum):
+    def __str__(self) -> str:
+        return self.value
+
+
+#: Every registered code as a member named after it in capitals
+#: (``Code.AREA_SCORE_MISMATCH == "area_score_mismatch"``), made from the
+#: registry: raise sites name a code through it, so the codes are written in
+#: the registry alone and a misspelt one fails where it is named.
+Code = _Code("Code", [(code.upper(), code) for code in registry()])
 
 
 def markdown() -> str:

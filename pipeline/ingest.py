@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
+from .flags import Code
 from . import __version__
 from .extract import Report
 from .extract.text import num
@@ -47,7 +48,7 @@ def _reading_code_digest() -> str:
 #: flags said on the terminal at once, not only stored: without a municipality
 #: or year a report cannot be placed (it is stored under "unknown-<hash>" and
 #: compared with nothing); text read by OCR is machine-read
-TERMINAL_FLAGS = ("unknown_municipality", "no_year", "ocr")
+TERMINAL_FLAGS = (Code.UNKNOWN_MUNICIPALITY, Code.NO_YEAR, Code.OCR)
 
 #: the reading code a report was made by ("0.1.0+<digest>"), stored per report
 PARSER_VERSION = f"{__version__}+{_reading_code_digest()}"
@@ -199,7 +200,7 @@ def _short(text: str, n: int = 50) -> str:
 
 
 #: flags that say nothing of how well a file was read (they are about its other files)
-_NOT_DOUBTS = ("duplicate_source", "sources_disagree")
+_NOT_DOUBTS = (Code.DUPLICATE_SOURCE, Code.SOURCES_DISAGREE)
 
 
 def _doubts(flags) -> int:
@@ -320,7 +321,7 @@ def ingest_file(db, path: Path, extracted_dir: str | Path | None = "extracted", 
         keep_new = promote or kept_gone or (doubts[0] < doubts[1] if by_doubts else preferred)
         why = (f" (its reading raised {min(doubts)} error or warning flags, the other's {max(doubts)})"
                if by_doubts and not (promote or kept_gone) else "")
-        severity, code = ("warning", "sources_disagree") if disagree else ("info", "duplicate_source")
+        severity, code = ("warning", Code.SOURCES_DISAGREE) if disagree else ("info", Code.DUPLICATE_SOURCE)
         if not keep_new:
             record_duplicate(db, source, report_id,
                              f"also read from {shown} ({fmt}): {comparison}; kept {kept_path}{why}", severity, code)
@@ -329,7 +330,7 @@ def ingest_file(db, path: Path, extracted_dir: str | Path | None = "extracted", 
         extra = [] if kept_gone else [
             (severity, code,
              f"also read from {kept_path} ({existing['source_format']}): {comparison}; kept {shown}{why}")]
-        extra += [("info", "duplicate_source", f"also read from {o['path']} ({o['format']}); kept {shown}")
+        extra += [("info", Code.DUPLICATE_SOURCE, f"also read from {o['path']} ({o['format']}); kept {shown}")
                   for o in duplicate_sources(db, report_id, shown, kept_path)]
         demoted = None if kept_gone else Source(kept_path, existing["source_sha256"], existing["source_format"],
                                                 existing["pages"])
@@ -339,7 +340,7 @@ def ingest_file(db, path: Path, extracted_dir: str | Path | None = "extracted", 
         if promote or kept_gone:
             note = f"kept instead of {kept_path}, which " + ("is gone" if kept_gone else "now gives another report")
     else:
-        extra = [("info", "duplicate_source", f"also read from {o['path']} ({o['format']}); kept {shown}")
+        extra = [("info", Code.DUPLICATE_SOURCE, f"also read from {o['path']} ({o['format']}); kept {shown}")
                  for o in duplicate_sources(db, report_id, shown)]
         save_report(db, report_id, report, source, PARSER_VERSION, extra, reading_settings=READING_SETTINGS)
         status = "replaced" if (existing or changed_file) else "stored"

@@ -24,7 +24,7 @@ from typing import Iterable, Iterator
 import sqlite_utils
 
 from .extract.model import Report
-from .flags import check
+from .flags import Code, check
 from .extract.reference import municipalities
 
 SCHEMA_VERSION = 6  # 2: themes; 3: reports.reader, findings.doubt; 4: links; 5: findings_long, municipality key;
@@ -591,7 +591,7 @@ def add_flag(db: sqlite_utils.Database, report_id: str, severity: str, code: str
 
 
 def record_duplicate(db: sqlite_utils.Database, source: Source, report_id: str, message: str,
-                     severity: str = "info", code: str = "duplicate_source") -> None:
+                     severity: str = "info", code: str = Code.DUPLICATE_SOURCE) -> None:
     """A second file of a stored report: its source row and the report's flag,
     together; a report this file gave before (kept from it) goes, since the
     file now says another thing (its other files, if any, take over later)."""

@@ -11,7 +11,7 @@ import pytest
 
 from pipeline.document import ReaderNote
 from pipeline.extract.model import Report
-from pipeline.flags import Doubt, Severity, check, markdown, registry
+from pipeline.flags import Code, Doubt, Severity, check, markdown, registry
 
 PACKAGE = Path(__file__).resolve().parents[1] / "pipeline"
 README = PACKAGE.parent / "README.md"
@@ -32,9 +32,16 @@ def _severities(node: ast.expr) -> set[str] | None:
     return None
 
 
+def _code(node: ast.expr) -> str | None:
+    """The code a raising call's argument names: ``Code.X`` gives "x"."""
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "Code":
+        return node.attr.lower()
+    return None
+
+
 def _raised() -> tuple[dict[str, set[str]], list[str]]:
-    """Every flag code written as a literal in a raising call, with its
-    severities; and the calls whose code is not a literal."""
+    """Every flag code named (``Code.X``) in a raising call, with its
+    severities; and the calls whose code is a variable."""
     codes: dict[str, set[str]] = {}
     dynamic = []
     for path in sorted(PACKAGE.rglob("*.py")):
@@ -46,10 +53,10 @@ def _raised() -> tuple[dict[str, set[str]], list[str]]:
                 continue
             sev_at, code_at = RAISERS[name]
             code = node.args[code_at]
-            if isinstance(code, ast.Constant) and isinstance(code.value, str):
+            if _code(code) is not None:
                 sev = _severities(node.args[sev_at])
                 assert sev is not None, f"{path.name}:{node.lineno}: severity not told from the source"
-                codes.setdefault(code.value, set()).update(sev)
+                codes.setdefault(_code(code), set()).update(sev)
             else:
                 dynamic.append(f"{path.relative_to(PACKAGE)}:{ast.unparse(code)}")
     return codes, dynamic
@@ -65,17 +72,35 @@ def test_every_code_raised_is_registered_at_its_severity():
 
 
 def test_every_registered_code_is_raised_somewhere():
-    """Literal codes in raising calls, the finding doubts' summary flags and
+    """Codes named in raising calls, the finding doubts' summary flags and
     the store's duplicate flag, which ingest passes as a tuple."""
     codes, dynamic = _raised()
     # the calls whose code is a variable: a reader's notes carried over, the
-    # loop over the finding doubts (literals in its table), and the store's
-    # flag for a report's other file (ingest's literals; checked when raised)
+    # loop over the finding doubts (named in its table), and the store's
+    # flag for a report's other file (named by ingest; checked when raised)
     assert sorted(dynamic) == ["extract/__init__.py:code", "extract/__init__.py:note.code", "store.py:code"]
     source = "".join(p.read_text(encoding="utf-8") for p in PACKAGE.rglob("*.py"))
     for code in registry():
-        assert code in codes or f'"{code}"' in source, f"{code} is registered but never raised"
+        assert code in codes or f"Code.{code.upper()}" in source, f"{code} is registered but never raised"
     assert {f"finding_{d.value}" for d in Doubt} <= set(registry())
+
+
+def test_no_code_is_written_outside_the_registry():
+    """The codes are written once, in flags.json: a string in the package's
+    source that is a registered code is a code written twice (raise sites
+    name ``Code.X``, made from the registry; a misspelt member fails there)."""
+    doubts = {d.value for d in Doubt}  # a doubt's own name may be a code's ("ocr_low_confidence")
+    written = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in registry() \
+                    and not (path.name == "flags.py" and node.value in doubts):
+                written.append(f"{path.relative_to(PACKAGE)}:{node.lineno}: {node.value!r}")
+    assert not written
+    assert len(Code) == len(registry()) and Code.TOTAL_MISMATCH == "total_mismatch"
+    assert str(Code.OCR) == "ocr" and f"{Code.OCR}" == "ocr"
+    with pytest.raises(AttributeError):
+        Code.TOTAL_MISMATCHED  # noqa: B018
 
 
 def test_an_unregistered_code_or_severity_cannot_be_raised():

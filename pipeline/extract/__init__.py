@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ..document import Document
-from ..flags import Doubt
+from ..flags import Code, Doubt
 from .metadata import find_evaluators, find_municipality_in, find_printed_totals, find_year
 from .model import AreaScore, Finding, FindingKind, Flag, QuestionScore, Report, Section, Severity
 from .reference import domain_of, frameworks, report_form, revision_areas
@@ -55,7 +55,7 @@ def _flag_areas_of_one_kind(report: Report) -> None:
     for a in sorted(a for a, k in kinds.items() if len(k) == 1):
         (only,) = kinds[a]
         missing = "improvements" if only == "strength" else "strengths"
-        report.flag(Severity.WARNING, "area_findings_one_kind",
+        report.flag(Severity.WARNING, Code.AREA_FINDINGS_ONE_KIND,
                     f"area {a}: {missing} not found, though {len(both)} other areas give both; a label may have "
                     "been misread and its list lost")
 
@@ -158,15 +158,15 @@ def identify(units: list[Unit], texts: list[str], overview: Overview) -> Report:
         evaluators=find_evaluators(texts),
     )
     if municipality is None:
-        report.flag(Severity.ERROR, "unknown_municipality",
+        report.flag(Severity.ERROR, Code.UNKNOWN_MUNICIPALITY,
                     "no municipality of SCB's register is named in the report (looked for forms like "
                     "'Torsås kommun', 'Helsingborgs stad', 'Region Gotland')")
     if year is None:
-        report.flag(Severity.ERROR, "no_year", "the evaluation year is printed nowhere recognisable")
+        report.flag(Severity.ERROR, Code.NO_YEAR, "the evaluation year is printed nowhere recognisable")
     if revision is None:
-        report.flag(Severity.ERROR, "unknown_framework", "framework revision not recognised from area titles or year")
+        report.flag(Severity.ERROR, Code.UNKNOWN_FRAMEWORK, "framework revision not recognised from area titles or year")
     elif revision_how == "year":
-        report.flag(Severity.INFO, "framework_from_year",
+        report.flag(Severity.INFO, Code.FRAMEWORK_FROM_YEAR,
                     f"framework {revision} assumed from the year: too few area titles recognised")
     return report
 
@@ -211,19 +211,19 @@ def collect_findings(report: Report, front: list[Unit], segments: list[Segment],
         if title and seg.area not in read.titles:
             read.titles[seg.area] = title
         if seg.explicit_number is not None and seg.explicit_number != seg.area:
-            report.flag(Severity.WARNING, "area_number_overruled",
+            report.flag(Severity.WARNING, Code.AREA_NUMBER_OVERRULED,
                         f"a section headed 'Område {seg.explicit_number}' was read as area {seg.area} from the order of sections")
         printed = _printed_scores(seg)
         if printed:
             read.scores.setdefault(seg.area, printed[0])
             if len(set(printed)) > 1:
                 said = " and ".join(str(num(p)) for p in dict.fromkeys(printed))
-                report.flag(Severity.WARNING, "area_score_mismatch",
+                report.flag(Severity.WARNING, Code.AREA_SCORE_MISMATCH,
                             f"area {seg.area}: its section prints {said} points; took {num(printed[0])}")
         for u in seg.units:
             if u.role in ("findings", "candidate_findings"):
                 if u.kinds_inferred:
-                    report.flag(Severity.WARNING, "findings_table_without_header",
+                    report.flag(Severity.WARNING, Code.FINDINGS_TABLE_WITHOUT_HEADER,
                                 f"area {seg.area}: a findings table has no header row; its columns were read as "
                                 f"{' | '.join(i.kind for i in _first_of_each(u.items))} like the document's other findings tables")
                 for item in u.items:
@@ -233,7 +233,7 @@ def collect_findings(report: Report, front: list[Unit], segments: list[Segment],
         report.sections.extend(_sections(seg.units, seg.area))
     for area, count in read.parts.items():
         if count > 1:
-            report.flag(Severity.INFO, "area_in_several_parts",
+            report.flag(Severity.INFO, Code.AREA_IN_SEVERAL_PARTS,
                         f"area {area} was read from {count} consecutive parts of the document")
     for part in (front, back):
         for u in part:
@@ -243,7 +243,7 @@ def collect_findings(report: Report, front: list[Unit], segments: list[Segment],
                 report.findings.append(Finding(None, item.kind, positions[key], item.text, item.page, item.doubt))
         report.sections.extend(_sections(part, None))
     if any(f.area is None for f in report.findings):
-        report.flag(Severity.INFO, "findings_outside_areas",
+        report.flag(Severity.INFO, Code.FINDINGS_OUTSIDE_AREAS,
                     f"{sum(f.area is None for f in report.findings)} findings stand outside any area section (stored with area NULL)")
     return read
 
@@ -297,13 +297,13 @@ def collect_questions(report: Report, overview: Overview) -> QuestionRows:
         if overview.misread:
             said.append(f"sub-question number(s) {', '.join(f'{t} (read as {r})' for r, t in overview.misread)} "
                         "stood out of the sequence around them and were given the area of the rows around them")
-        report.flag(Severity.WARNING, "question_number_inferred", "; ".join(said))
+        report.flag(Severity.WARNING, Code.QUESTION_NUMBER_INFERRED, "; ".join(said))
     if overview.unplaced:
-        report.flag(Severity.WARNING, "question_number_unreadable",
+        report.flag(Severity.WARNING, Code.QUESTION_NUMBER_UNREADABLE,
                     f"{len(overview.unplaced)} overview row(s) whose sub-question number could not be read, nor "
                     f"taken from the rows around, were left out (e.g. {overview.unplaced[0][:60]!r})")
     if repeated:
-        report.flag(Severity.WARNING, "question_number_repeated",
+        report.flag(Severity.WARNING, Code.QUESTION_NUMBER_REPEATED,
                     f"sub-question number(s) {', '.join(sorted(set(repeated)))} appear more than once in the "
                     "overview; the first row of each is kept")
     return rows
@@ -328,11 +328,11 @@ def reconcile_areas(report: Report, overview: Overview, read: SectionsRead, rows
             score, source = read.scores[a], "section"
         elif q_sum is not None and _rows_whole(qs):
             score, source = q_sum, "questions"
-            report.flag(Severity.INFO, "area_score_from_questions",
+            report.flag(Severity.INFO, Code.AREA_SCORE_FROM_QUESTIONS,
                         f"area {a}: no area score printed; stored the sum of its sub-question points ({num(q_sum)})")
         elif q_sum is not None:
             # rows lost or without points: their sum is not the area's score
-            report.flag(Severity.ERROR, "area_score_unknown",
+            report.flag(Severity.ERROR, Code.AREA_SCORE_UNKNOWN,
                         f"area {a}: no area score printed, and its sub-questions are incomplete (maxima sum to "
                         f"{num(q_max)} of {AREA_MAX}, {sum(q.score is None for q in qs)} without points): "
                         f"the score is unknown, not the sum of the rows read ({num(q_sum)})")
@@ -343,24 +343,24 @@ def reconcile_areas(report: Report, overview: Overview, read: SectionsRead, rows
         if max_ is not None and max_ != AREA_MAX and q_max is not None and abs(q_max - AREA_MAX) < 1e-6:
             # the framework and every row's maximum say one thing, the total
             # row another: the one printed number is the one misread
-            report.flag(Severity.WARNING, "area_max_misread",
+            report.flag(Severity.WARNING, Code.AREA_MAX_MISREAD,
                         f"area {a}: its total row prints a maximum of {num(max_)}, but the framework's and its "
                         f"sub-questions' maxima are {AREA_MAX}; stored {AREA_MAX}")
             max_ = float(AREA_MAX)
         if score is None and not qs and a not in read.parts:
-            report.flag(Severity.ERROR, "missing_area", f"area {a}: no score, sub-questions or section found")
+            report.flag(Severity.ERROR, Code.MISSING_AREA, f"area {a}: no score, sub-questions or section found")
             continue
         if score is None and not (q_sum is not None and not _rows_whole(qs)):
-            report.flag(Severity.ERROR, "missing_area_score", f"area {a}: no score printed")
+            report.flag(Severity.ERROR, Code.MISSING_AREA_SCORE, f"area {a}: no score printed")
         if source == "overview" and a in read.scores and read.scores[a] != score:
-            report.flag(Severity.WARNING, "area_score_mismatch",
+            report.flag(Severity.WARNING, Code.AREA_SCORE_MISMATCH,
                         f"area {a}: the section prints {num(read.scores[a])} points, the overview {num(score)}; stored the overview's")
         if q_sum is not None and score is not None and source != "questions" and abs(q_sum - score) > 1e-6:
-            report.flag(Severity.WARNING, "question_sum_mismatch",
+            report.flag(Severity.WARNING, Code.QUESTION_SUM_MISMATCH,
                         f"area {a}: sub-question points sum to {num(q_sum)} but the area score is {num(score)}"
                         f"{_percent_detail(qs, score)}")
         if q_max is not None and max_ is not None and abs(q_max - max_) > 1e-6:
-            report.flag(Severity.WARNING, "question_max_mismatch",
+            report.flag(Severity.WARNING, Code.QUESTION_MAX_MISMATCH,
                         f"area {a}: sub-question maxima sum to {num(q_max)} but the area maximum is {num(max_)}")
         report.areas.append(AreaScore(
             number=a,
@@ -371,9 +371,9 @@ def reconcile_areas(report: Report, overview: Overview, read: SectionsRead, rows
             score_source=source,
         ))
         if a in read.parts and not any(f.area == a for f in report.findings):
-            report.flag(Severity.WARNING, "area_without_findings", f"area {a}: no strengths or improvements found")
+            report.flag(Severity.WARNING, Code.AREA_WITHOUT_FINDINGS, f"area {a}: no strengths or improvements found")
         elif a not in read.parts:
-            report.flag(Severity.WARNING, "area_without_section", f"area {a}: no section of text found for this area")
+            report.flag(Severity.WARNING, Code.AREA_WITHOUT_SECTION, f"area {a}: no section of text found for this area")
 
 
 def _percent_detail(qs: list[OverviewRow], score: float) -> str:
@@ -405,17 +405,17 @@ def reconcile_total(report: Report, texts: list[str]) -> None:
     if printed:
         report.total_score = printed[-1]
         if len(set(printed)) > 1:
-            report.flag(Severity.WARNING, "total_printed_differently",
+            report.flag(Severity.WARNING, Code.TOTAL_PRINTED_DIFFERENTLY,
                         f"the total is printed as {', '.join(str(num(p)) for p in dict.fromkeys(printed))}; stored the last")
         if len(scored) == FORM.areas and abs(area_sum - report.total_score) > 1e-6:
-            report.flag(Severity.WARNING, "total_mismatch",
+            report.flag(Severity.WARNING, Code.TOTAL_MISMATCH,
                         f"area scores sum to {num(area_sum)} but the printed total is {num(report.total_score)}")
     elif len(scored) == FORM.areas:
         report.total_score = area_sum
-        report.flag(Severity.INFO, "total_not_printed", f"no total printed; stored the sum of the area scores ({num(area_sum)})")
+        report.flag(Severity.INFO, Code.TOTAL_NOT_PRINTED, f"no total printed; stored the sum of the area scores ({num(area_sum)})")
     elif scored:
         # a sum over the areas read is not the total: it stays unknown
-        report.flag(Severity.WARNING, "total_not_printed",
+        report.flag(Severity.WARNING, Code.TOTAL_NOT_PRINTED,
                     f"no total printed, and only {len(scored)} of {FORM.areas} area scores are known: the total is unknown "
                     f"(not the sum of those, {num(area_sum)})")
 
@@ -426,23 +426,23 @@ def check_report(report: Report) -> None:
     every area when most have them; and each finding's doubts."""
     scored = [ar for ar in report.areas if ar.score is not None]
     if len(report.areas) != FORM.areas or len(scored) != FORM.areas:
-        report.flag(Severity.ERROR, "incomplete_areas", f"{len(scored)} of {FORM.areas} area scores found")
+        report.flag(Severity.ERROR, Code.INCOMPLETE_AREAS, f"{len(scored)} of {FORM.areas} area scores found")
     if not report.findings:
-        report.flag(Severity.ERROR, "no_findings", "no strengths or improvements found")
+        report.flag(Severity.ERROR, Code.NO_FINDINGS, "no strengths or improvements found")
     _flag_doubtful_findings(report)
     for q in report.questions:
         if q.score is None:
-            report.flag(Severity.ERROR, "question_score_missing",
+            report.flag(Severity.ERROR, Code.QUESTION_SCORE_MISSING,
                         f"sub-question {q.number}: no points read from its row of the overview")
     _flag_question_rows(report)
     with_questions = {q.area for q in report.questions}
     if not with_questions:
-        report.flag(Severity.WARNING, "questions_not_found",
+        report.flag(Severity.WARNING, Code.QUESTIONS_NOT_FOUND,
                     "no sub-question scores were read: no overview table of them was found")
     elif len(with_questions) >= PATTERN_MIN_AREAS:
         lacking = [a.number for a in report.areas if a.number not in with_questions]
         if lacking:
-            report.flag(Severity.WARNING, "area_without_questions",
+            report.flag(Severity.WARNING, Code.AREA_WITHOUT_QUESTIONS,
                         f"area(s) {', '.join(map(str, lacking))}: no sub-question scores read, though "
                         f"{len(with_questions)} other areas have them; their rows may have been misread")
 
@@ -478,10 +478,10 @@ def _flag_question_rows(report: Report) -> None:
         elif not _rounds_to(q):
             off.append(f"{q.number} ({num(q.score)} of {num(q.max)}, printed as {num(q.percent)}%)")
     if above:
-        report.flag(Severity.ERROR, "question_score_above_max",
+        report.flag(Severity.ERROR, Code.QUESTION_SCORE_ABOVE_MAX,
                     f"sub-question(s) {', '.join(above)}: more points than the maximum; a number is misread")
     if off:
-        report.flag(Severity.WARNING, "question_percent_mismatch",
+        report.flag(Severity.WARNING, Code.QUESTION_PERCENT_MISMATCH,
                     f"sub-question(s) {', '.join(off)}: the points are no rounding of the printed percent; "
                     "one of them is misread or misprinted")
 
@@ -526,25 +526,25 @@ def _flag_doubtful_findings(report: Report) -> None:
     A reader that loses a table's or a list's structure produces exactly
     these, so they are said rather than stored silently."""
     checks = (
-        (Doubt.STARTS_LOWERCASE, "finding_starts_lowercase", "start in lower case, as a wrapped line does",
+        (Doubt.STARTS_LOWERCASE, Code.FINDING_STARTS_LOWERCASE, "start in lower case, as a wrapped line does",
          lambda f: f.text[:1].islower() and not re.match(r"^[a-zåäö]{1,2}-", f.text)),
-        (Doubt.ENDS_OPEN, "finding_ends_open", "end where a sentence cannot end",
+        (Doubt.ENDS_OPEN, Code.FINDING_ENDS_OPEN, "end where a sentence cannot end",
          lambda f: f.text.rstrip()[-1:] in {",", "-", "–"}
          or f.text.rstrip(" .").rsplit(" ", 1)[-1].lower() in _OPEN_ENDINGS),
-        (Doubt.MAY_JOIN_TWO, "finding_may_join_two",
+        (Doubt.MAY_JOIN_TWO, Code.FINDING_MAY_JOIN_TWO,
          "may be two findings read as one (a full line ends a sentence and the next starts one, "
          "with no spacing between them to tell a new finding from a new sentence)",
          lambda f: Doubt.MAY_JOIN_TWO.value in (f.doubt or "").split(",")),
-        (Doubt.MAY_BE_PART, "finding_may_be_part",
+        (Doubt.MAY_BE_PART, Code.FINDING_MAY_BE_PART,
          "may be parts of one finding (cut where a page ends with a sentence and the next begins with one)",
          lambda f: Doubt.MAY_BE_PART.value in (f.doubt or "").split(",")),
-        (Doubt.OCR_LOW_CONFIDENCE, "finding_ocr_low_confidence",
+        (Doubt.OCR_LOW_CONFIDENCE, Code.FINDING_OCR_LOW_CONFIDENCE,
          "were recognised by OCR with low confidence (their words may be misread)",
          lambda f: Doubt.OCR_LOW_CONFIDENCE.value in (f.doubt or "").split(",")),
-        (Doubt.MAY_CROSS_COLUMNS, "finding_may_cross_columns",
+        (Doubt.MAY_CROSS_COLUMNS, Code.FINDING_MAY_CROSS_COLUMNS,
          "may join two columns' text (a line leaves one gap as wide as a column gutter)",
          lambda f: Doubt.MAY_CROSS_COLUMNS.value in (f.doubt or "").split(",")),
-        (Doubt.LOOKS_LIKE_FURNITURE, "finding_looks_like_furniture",
+        (Doubt.LOOKS_LIKE_FURNITURE, Code.FINDING_LOOKS_LIKE_FURNITURE,
          "are hardly words: numbers or signs, as a page number or a stray table cell is",
          lambda f: _looks_like_furniture(f.text)),
     )

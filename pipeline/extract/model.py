@@ -88,7 +88,7 @@ class Report:
 
     def flag(self, severity: Severity | str, code: str, message: str) -> None:
         """Add a flag; ``code`` must be registered at ``severity`` (:mod:`pipeline.flags`)."""
-        self.flags.append(Flag(check(severity, code), code, message))
+        self.flags.append(Flag(check(severity, code), str(code), message))
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -37,6 +37,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from ...flags import Code
 from ...document import Document, Origin, ReadError, ReaderNote, ReadProgress
 from .layout import Layout, PageLayout, analyse, layout_pages
 from .lines import group_lines, words_from_chars
@@ -137,26 +138,26 @@ def reader_notes(layout: Layout, st: PdfSettings | None = None) -> list[ReaderNo
         else:
             missing = tesseract_missing(st.recognition.language)
             why = missing.split(" and ", 1)[-1] if missing else "OCR found no text on them"
-        notes.append(ReaderNote("warning", "pages_without_text",
+        notes.append(ReaderNote("warning", Code.PAGES_WITHOUT_TEXT,
                                 f"{_pages(inner)} are images without text (scanned?): their content is not read "
                                 f"({why})"))
     repaired = [p.number for p in pages if p.glyphs_repaired]
     if repaired:
-        notes.append(ReaderNote("info", "glyphs_repaired",
+        notes.append(ReaderNote("info", Code.GLYPHS_REPAIRED,
                                 f"{sum(p.glyphs_repaired for p in pages)} words on {_pages(repaired)} had ligatures "
                                 "mapped to the wrong code points (UTF-16 bytes swapped, as Ghostscript writes them): "
                                 "repaired"))
     unrepaired = [p for p in pages if p.glyphs_unrepaired]
     if unrepaired:
         words = [w for p in unrepaired for w in p.glyphs_unrepaired]
-        notes.append(ReaderNote("warning", "glyphs_unrepaired",
+        notes.append(ReaderNote("warning", Code.GLYPHS_UNREPAIRED,
                                 f"{len(words)} words on {_pages([p.number for p in unrepaired])} hold glyphs with no "
                                 f"text (private use area, U+FFFD, control characters), stored as the PDF gives them: "
                                 f"{', '.join(repr(w) for w in words[:3])}{' …' if len(words) > 3 else ''}"))
     dropped = [p.number for p in pages if p.text_layer_doubt and not p.ocr]
     if dropped:
         why = "OCR is switched off" if not st.ocr else (tesseract_missing(st.recognition.language) or "OCR found no text on them")
-        notes.append(ReaderNote("warning", "text_layer_unreadable",
+        notes.append(ReaderNote("warning", Code.TEXT_LAYER_UNREADABLE,
                                 f"{_pages(dropped)} have a text layer that does not read as text (a print round trip "
                                 f"that lost the fonts' Unicode?): their content is not read ({why})"))
     ocr = [p for p in pages if p.ocr]
@@ -168,7 +169,7 @@ def reader_notes(layout: Layout, st: PdfSettings | None = None) -> list[ReaderNo
         layer = [p for p in ocr if p.text_layer_doubt]
         language = _LANGUAGES.get(st.recognition.language, st.recognition.language)
         dpi = st.recognition.dpi
-        notes.append(ReaderNote("warning", "ocr",
+        notes.append(ReaderNote("warning", Code.OCR,
                                 f"{_pages([p.number for p in ocr])} read by OCR (Tesseract, {language}, {dpi} dpi): "
                                 f"mean word confidence {mean:.1f} of 100"
                                 + (f"; {_pages([p.number for p in layer])} by OCR instead of a text layer that does "
@@ -181,19 +182,19 @@ def reader_notes(layout: Layout, st: PdfSettings | None = None) -> list[ReaderNo
         low = [p.number for p in ocr if p.ocr_confidence is not None and p.ocr_confidence < st.ocr_low_confidence
                and len(p.words) >= st.recognition.page_confidence_min_words]
         if low:
-            notes.append(ReaderNote("warning", "ocr_low_confidence",
+            notes.append(ReaderNote("warning", Code.OCR_LOW_CONFIDENCE,
                                     f"{_pages(low)} recognised with low confidence (mean below {st.ocr_low_confidence:g}): "
                                     "their text may be misread"))
     rotated = [(p.number, p.rotated_words) for p in pages if p.rotated_words]
     if rotated:
         many = any(n >= ROTATED_WARN_WORDS for _, n in rotated)
-        notes.append(ReaderNote("warning" if many else "info", "rotated_text_not_read",
+        notes.append(ReaderNote("warning" if many else "info", Code.ROTATED_TEXT_NOT_READ,
                                 f"{sum(n for _, n in rotated)} words set at an angle on "
                                 f"{_pages([p for p, _ in rotated])} are not read"
                                 + (" (a rotated table?)" if many else " (captions, stamps)")))
     if layout.reader == "pdf-tags+layout":
         by_layout = [pl.page.number for pl in layout.pages if pl.page.words and not pl.tagged]
-        notes.append(ReaderNote("info", "tags_partly_used",
+        notes.append(ReaderNote("info", Code.TAGS_PARTLY_USED,
                                 f"a tagged PDF whose tags leave text out or are too coarse on {_pages(by_layout)}: "
                                 "those pages are read by layout analysis"))
     return notes

@@ -398,9 +398,9 @@ class PdfSettings:
             raise ValueError("PdfSettings.gutter_min must be larger than word_gap")
         if self.drawn_bullet_min >= self.drawn_bullet_max:
             raise ValueError("PdfSettings.drawn_bullet_min must be smaller than drawn_bullet_max")
-        for name in ("borderless_tables", "use_tags", "ocr"):
-            if not isinstance(getattr(self, name), bool):
-                raise ValueError(f"PdfSettings.{name} must be True or False")
+        for f in fields(self):
+            if f.type in (bool, "bool") and not isinstance(getattr(self, f.name), bool):
+                raise ValueError(f"PdfSettings.{f.name} must be True or False")
         if not self.ocr_low_confidence < 100.0:
             raise ValueError("PdfSettings.ocr_low_confidence must be below 100 (Tesseract's scale)")
         for name in ("tags_max_untagged", "tags_min_block_ratio", "text_layer_min_letters", "text_layer_min_common",
