@@ -18,7 +18,7 @@ from pipeline.readers import read_document
 from pipeline.readers.pdf import PdfSettings, read_pdf
 
 FIX = Path(__file__).resolve().parent / "fixtures"
-PRODUCERS = ["lo-borderless", "lo-tagged", "chromium", "reportlab", "fpdf2", "weasyprint", "groff"]
+PRODUCERS = ["lo-borderless", "lo-tagged", "chromium", "reportlab", "fpdf2", "weasyprint", "groff", "pandoc"]
 #: renditions whose layout leaves some findings' extent open: each such finding
 #: must carry a doubt (see test_where_the_layout_leaves_a_finding_open_it_says_so)
 OPEN = {(2021, "fpdf2")}

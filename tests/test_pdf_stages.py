@@ -365,6 +365,29 @@ def test_rows_of_one_column_below_a_table_ended_by_a_heading_are_the_tables():
     assert isinstance(blocks[-1], Heading) and not para_texts(blocks)
 
 
+def test_a_taller_cell_aligned_at_the_bottom_starts_the_table_above_its_neighbours():
+    """Cells aligned at the bottom (LaTeX sets a table's only row as its
+    header so): the right cell's first lines stand above the left cell's, in
+    the right column alone. They start the table; the paragraph above, which
+    starts at the left margin, does not."""
+    left = ["Analysgruppen", "Brukarundersökningar genomförs"]
+    right = ["Stärka den strategiska inriktningen för", "kommunens kvalitetsarbete", "Centralt stöd och samordning av",
+             "kvalitetsarbetet i hela kommunen"]
+    top = 140.0
+    words = W("Utvärderarna har gått igenom området.", LEFT, top - 2 * PITCH - 8)
+    for k, text in enumerate(right):
+        words += W(text, MID, top + k * PITCH)
+    for k, text in enumerate(left):
+        words += W(text, LEFT, top + (len(right) - len(left) + k) * PITCH)
+    words += W("Område 7 Arbetsliv", LEFT, top + 8 * PITCH, size=16, bold=True)
+    blocks = layout_pages([page(1, words)])
+    assert para_texts(blocks) == ["Utvärderarna har gått igenom området."]
+    table = next(b for b in blocks if isinstance(b, Table))
+    cols = [[p.text for row in table.rows for p in row[c].paragraphs] for c in range(2)]
+    assert cols == [left, ["Stärka den strategiska inriktningen för kommunens kvalitetsarbete",
+                           "Centralt stöd och samordning av kvalitetsarbetet i hela kommunen"]]
+
+
 def _cell_lines(texts: list[str], gaps: list[float], right: float | None = None):
     from pipeline.readers.pdf.model import Line
     lines, y = [], 100.0
@@ -397,10 +420,16 @@ def test_a_full_line_ending_a_sentence_then_a_capital_is_joined_with_a_doubt():
     assert _cell_paragraphs(roomy) == [(texts[0], None), (texts[1], None)]
     spaced = _cell_lines(["Bra information."] + texts, [0, PITCH + 6, PITCH])
     assert _cell_paragraphs(spaced) == [("Bra information.", None), (" ".join(texts), None)]
-    # a capitalised word the document never writes in lower case: a name
-    # going on with the sentence, or a new finding; after "med", a name
-    named = _cell_lines(["Ledarutvecklingsprogram för alla nya chefer", "Sammansvetsad ledningsgrupp"], [0, PITCH])
-    assert _cell_paragraphs(named) == [("Ledarutvecklingsprogram för alla nya chefer Sammansvetsad ledningsgrupp",
+    # a capitalised ordinary Swedish word after a line that did not end a
+    # sentence starts a finding (inside a sentence only names take a capital),
+    # though the document never writes it in lower case
+    ordinary = _cell_lines(["Ledarutvecklingsprogram för alla nya chefer", "Sammansvetsad ledningsgrupp"], [0, PITCH])
+    assert _cell_paragraphs(ordinary) == [("Ledarutvecklingsprogram för alla nya chefer", None),
+                                          ("Sammansvetsad ledningsgrupp", None)]
+    # a name: going on with the sentence or a new finding, joined and said;
+    # after "med", a name going on
+    named = _cell_lines(["Ledarutvecklingsprogram för alla nya chefer", "Nybro kommun deltar"], [0, PITCH])
+    assert _cell_paragraphs(named) == [("Ledarutvecklingsprogram för alla nya chefer Nybro kommun deltar",
                                         "may_join_two")]
     region = _cell_lines(["Samverkar om kompetensförsörjning med", "Region Kalmar"], [0, PITCH])
     assert _cell_paragraphs(region) == [("Samverkar om kompetensförsörjning med Region Kalmar", None)]

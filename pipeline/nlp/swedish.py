@@ -2,8 +2,7 @@
 
 spaCy's blank Swedish pipeline gives the tokenizer and the stop words, and
 ``spacy-lookups-data`` the lemma lookup table (660,000 inflected forms,
-offline) that spaCy's lookup lemmatizer uses: read here as a plain dict, which
-takes a fifth of the time spaCy needs to build its own table from it.
+offline; :mod:`pipeline.lexicon`) that spaCy's lookup lemmatizer uses.
 The table misses most compounds ("medborgardialoger", "brukarundersökningar"),
 and Swedish writes nearly every concept as one, so :meth:`SwedishAnalyzer.split_compound`
 decomposes a word into known words, longest head first: "medborgardialoger"
@@ -23,6 +22,8 @@ from importlib import resources
 import spacy
 from wordfreq import zipf_frequency
 from spacy.lang.sv.stop_words import STOP_WORDS
+
+from ..lexicon import lemma_table, lemmas
 
 # A word is tried as a compound from this length; parts have minimum lengths
 # because three-letter "modifiers" (med-, upp-, till-) are mostly prefixes, and
@@ -68,8 +69,8 @@ class SwedishAnalyzer:
 
     def __post_init__(self) -> None:
         self.nlp = _pipeline()
-        self._table = _lemma_table()
-        self._lemmas = _lemma_set()
+        self._table = lemma_table()
+        self._lemmas = lemmas()
         stop = set(STOP_WORDS) | set(self.extra_stop_words)
         if self.domain_stop:
             stop |= domain_stop_words()
@@ -197,18 +198,3 @@ class SwedishAnalyzer:
 @lru_cache(maxsize=1)
 def _pipeline():
     return spacy.blank("sv")
-
-
-@lru_cache(maxsize=1)
-def _lemma_table() -> dict[str, str]:
-    """Inflected form -> lemma, the table spaCy's Swedish lookup lemmatizer
-    loads (``spacy-lookups-data``, no network)."""
-    import spacy_lookups_data
-    from spacy.util import load_language_data
-
-    return load_language_data(spacy_lookups_data.sv["lemma_lookup"])
-
-
-@lru_cache(maxsize=1)
-def _lemma_set() -> frozenset[str]:
-    return frozenset(_lemma_table().values())

@@ -176,11 +176,43 @@ def find_borderless_tables(lines: list[Line], ctx: Context) -> tuple[list[Line],
         if not gutters:
             i += 1
             continue
-        grids.append(build_grid(block, gutters, ctx))
-        for k in range(i, end):
+        top = _cell_tops(lines, i, end, used, gutters, ctx)
+        grids.append(build_grid(lines[top:end], gutters, ctx))
+        for k in range(top, end):
             used[k] = True
         i = end
     return [l for l, u in zip(lines, used) if not u], grids
+
+
+def _cell_tops(lines: list[Line], start: int, end: int, used: list[bool], gutters: list[tuple[float, float]],
+               ctx: Context) -> int:
+    """Where the block ``lines[start:end]`` begins: the lines just above it
+    with text in one right-hand column only, at its left edge and at the
+    usual pitch, are the top of a cell that starts higher than its
+    neighbours (cells aligned at the bottom, as LaTeX sets a header row). As
+    in ``grow``: body text does not start at a column's edge mid-page."""
+    st = ctx.st
+    first = lines[start]
+    lefts: dict[int, float] = {}
+    for line in lines[start:end]:
+        for w in line.words:
+            col = sum(1 for g in gutters if w.x0 >= g[1] - 0.01)
+            lefts[col] = min(lefts.get(col, w.x0), w.x0)
+    top = start
+    while top > 0 and not used[top - 1]:
+        line, below = lines[top - 1], lines[top]
+        if line.page != first.page or abs(line.size - first.size) > st.size_tolerance or (line.bold and not first.bold):
+            break
+        if below.base - line.base > ctx.pitch("body", line.size) + st.small_paragraph_gap * line.size:
+            break
+        if any(_narrow(g, line.words, st.gutter_min * line.size) is None for g in gutters):
+            break
+        cols = _column_bases(line.words, gutters)
+        col = min(cols)
+        if col < 1 or len(cols) > 1 or abs(line.x0 - lefts.get(col, line.x0 + 1e9)) > st.indent_tolerance:
+            break
+        top -= 1
+    return top
 
 
 def _markers_only(block: list[Line], gutter: tuple[float, float]) -> bool:

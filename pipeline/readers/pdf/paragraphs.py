@@ -12,7 +12,8 @@ sentence followed by one that starts a sentence, at the usual pitch, is
 joined but marked as a guess (``Draft.doubt``): paragraphs set without
 spacing and a paragraph of several sentences look the same there. Across a page break there is no
 gap to measure: a sentence end plus a capital, or a capitalised ordinary word
-(one the document also writes in lower case) after a line that did not end
+(one the document also writes in lower case, or a Swedish word form of
+:mod:`pipeline.lexicon`) after a line that did not end
 in "och", "i", ..., starts a new paragraph; otherwise the paragraph (or table
 cell) goes on.
 
@@ -28,6 +29,7 @@ import re
 from typing import Iterable
 
 from ...flags import Doubt
+from ...lexicon import is_ordinary_word
 from .lists import Marker, find_marker, same_kind
 from .model import Line
 from .settings import PdfSettings
@@ -169,6 +171,11 @@ class Context:
         #: words the document writes in lower case somewhere
         self.lower_words = {w for t in texts for w in _WORD_RE.findall(t) if w.islower()}
 
+    def is_ordinary(self, word: str) -> bool:
+        """Is lower-case ``word`` an ordinary word, not a name? The document
+        writes it in lower case somewhere, or Swedish has it as a word form."""
+        return word in self.lower_words or is_ordinary_word(word)
+
     def pitch(self, family: str, size: float) -> float:
         key = round(size * 2) / 2
         p = self.pitches.get((family, key))
@@ -226,8 +233,7 @@ def break_reason(draft: Draft, line: Line, ctx: Context, family: str) -> str | N
         # sentence costs less than gluing two findings together), and said.
         return "page_sentence"
     if (line.page != prev.page or family == "cell") and _capital_ordinary_word(prev, line, ctx):
-        # A capitalised ordinary word (one the document also writes in lower
-        # case) after a line that did not end a sentence does not go on with
+        # A capitalised ordinary word (not a name: see Context.is_ordinary) after a line that did not end a sentence does not go on with
         # it, unless that line ends in a word that cannot end one ("och",
         # "i", ...). Across a page break there is no gap to go by; in table
         # cells, findings are short items without full stops, one under the
@@ -255,8 +261,8 @@ MAY_BE_PART = Doubt.MAY_BE_PART.value
 def guessed_join(prev: Line, line: Line) -> bool:
     """A join the layout cannot confirm: ``prev`` is full and ``line`` starts
     with a capital, on the same page at the usual pitch, and either ``prev``
-    ends a sentence or ``line`` starts with a name (a capitalised word the
-    document never writes in lower case; ordinary ones break, see ``breaks``)
+    ends a sentence or ``line`` starts with a name (a capitalised word that
+    is no ordinary word, see ``Context.is_ordinary``; ordinary ones break)
     after a word that can end one. A paragraph of several sentences, a name
     wrapped to the next line and two paragraphs set without spacing look
     exactly alike here; joining is the usual case, so it is kept, and said."""
@@ -276,7 +282,7 @@ def _capital_ordinary_word(prev: Line, line: Line, ctx: Context) -> bool:
         return False  # a quoted or bracketed name or title
     w = _WORD_RE.match(line.text)
     last = prev.text.rsplit(" ", 1)[-1].lower()
-    return bool(w and w.group(0)[0].isupper() and w.group(0).lower() in ctx.lower_words and last not in _CONTINUES)
+    return bool(w and w.group(0)[0].isupper() and last not in _CONTINUES and ctx.is_ordinary(w.group(0).lower()))
 
 
 def build_paragraphs(lines: list[Line], ctx: Context, family: str = "body") -> list[Draft]:
