@@ -1,5 +1,6 @@
 """Data flows one way: readers -> document model -> extraction -> store -> nlp
--> interfaces, all of them using the registry of flag codes. A module imports only from rooms before its own, the OCR
+-> interfaces, all of them using the registry of flag codes and the Swedish
+lexicon (the first room). A module imports only from rooms before its own, the OCR
 package's layers import only those below them, and the generic PDF layout
 never imports OCR (words reach it the same from a text layer or a scan)."""
 
@@ -22,7 +23,9 @@ def room(module: str) -> str:
     """'pipeline.readers.pdf.layout' -> 'readers'."""
     parts = module.split(".")[1:]
     head = parts[0] if parts else ""
-    if head in ("flags", "document"):
+    if head in ("flags", "lexicon"):
+        return "flags"
+    if head == "document":
         return head
     if head in ("readers", "extract", "nlp"):
         return head
