@@ -62,3 +62,107 @@ def test_a_postscript_round_trip_keeps_a_findings_table_whole():
     left = [row[0].text for row in table.rows]
     assert left[0] == "Styrkor" and len(left) == 7
     assert left[-1] == "Stödet till förenings- och näringsliv och rikt kulturliv"
+
+
+def _words(texts: list[str], font: str = "F", top: float = 100.0) -> list:
+    from pipeline.readers.pdf.model import Word
+
+    out, x = [], 72.0
+    for t in texts:
+        out.append(Word(t, x, x + 6 * len(t), top, top + 11, 11.0, font=font))
+        x += 6 * len(t) + 4
+    return out
+
+
+def test_a_substituted_layer_is_decoded_glyph_by_glyph_by_what_ocr_read_there():
+    """A font without its Unicode map reads "hej" as "\\x01\\x02\\x03": the
+    glyphs OCR read alike often enough are decoded in every word, a glyph
+    read once takes OCR's reading of its word, a minority misreading does
+    not change a glyph, and the same code in another font is another glyph."""
+    from pipeline.readers.pdf import PdfSettings
+    from pipeline.readers.pdf.decoding import decode_words, glyph_votes, learn_map, read_alike
+
+    plain = ["hej", "jeh", "eh", "he", "hej", "ej", "zoo"]
+    cipher = {"h": "\x01", "e": "\x02", "j": "\x03", "z": "\x04", "o": "\x05"}
+    layer = _words(["".join(cipher[c] for c in t) for t in plain])
+    ocr = _words(["hej", "jeh", "eh", "ho", "hej", "ej", "zoo"])  # "he" misread once as "ho"
+    pairs = read_alike(layer, ocr)
+    assert len(pairs) == len(layer)
+    table = learn_map(glyph_votes(pairs), PdfSettings())
+    assert table.letters[("F", "\x01")] == "h" and table.letters[("F", "\x02")] == "e"
+    assert ("F", "\x04") not in table.letters
+    decoded = decode_words(layer, table, ocr)
+    assert [w.text for w in decoded.words] == ["hej", "jeh", "eh", "he", "hej", "ej", "zoo"]
+    assert decoded.from_ocr == 1 and decoded.undecided == []  # "zoo": z seen once
+    # without OCR's reading at its place, the word keeps its glyphs and says so
+    alone = decode_words(layer, table, ocr[:-1])
+    assert alone.words[-1].text == "\x04\x05\x05" and alone.undecided == ["\x04\x05\x05"]
+    # the same codes in another font are not decided by this font's votes
+    other = decode_words(_words(["\x01\x02"], font="G", top=300.0), table, [])
+    assert other.undecided == ["\x01\x02"]
+
+
+def test_a_layer_that_lost_a_few_letters_keeps_the_others_as_the_pdf_gives_them():
+    """Ghostscript's rewrite of a ReportLab PDF: "ä" reads as "\x01", every
+    other glyph as itself. OCR misreading a comma as a full stop twice in
+    five does not change the comma; a letter OCR never read beside (the "X")
+    stays what the PDF says, a glyph without text does not."""
+    from pipeline.readers.pdf import PdfSettings
+    from pipeline.readers.pdf.decoding import decode_words, glyph_votes, learn_map, read_alike
+
+    layer = _words(["v\x01l,", "n\x01r,", "h\x01r,", "s\x01g,", "l\x01t,", "XL", "\x02"])
+    ocr = _words(["väl.", "när,", "här.", "säg,", "låt,"])  # "ä" once misread as "å"
+    table = learn_map(glyph_votes(read_alike(layer, ocr)), PdfSettings())
+    assert table.letters[("F", "\x01")] == "ä" and table.letters[("F", ",")] == ","
+    decoded = decode_words(layer, table, ocr)
+    assert [w.text for w in decoded.words] == ["väl,", "när,", "här,", "säg,", "lät,", "XL", "\x02"]
+    assert decoded.undecided == ["\x02"]
+
+
+def test_a_postscript_round_trip_is_read_from_its_layer_decoded_not_by_ocr(tmp_path):
+    """Pages 4-5 of the LibreOffice rendition of Torsås 2017 printed to
+    PostScript and back (Ghostscript ps2write, pdfwrite): its fonts lost
+    their Unicode maps, every glyph reads as its code, some as tabs and
+    spaces. Decoded by OCR's readings, the pages read as the same pages of
+    the original read by layout: the same blocks, the same texts but where
+    OCR taught a rare glyph wrong (an en dash as an em dash, a bold "y" seen
+    three times)."""
+    from difflib import SequenceMatcher
+
+    import pypdfium2 as pdfium
+
+    from pipeline.document import Table
+    from pipeline.readers.pdf import PdfSettings
+
+    def texts(doc):
+        return [c.text for b in doc.blocks for c in ([c for r in b.rows for c in r] if isinstance(b, Table) else [b])]
+
+    pages = pdfium.PdfDocument.new()
+    pages.import_pages(pdfium.PdfDocument(FIXTURES / "producers" / "torsas-2017-lo-tagged.pdf"), [3, 4])
+    pages.save(tmp_path / "p4-5.pdf")
+    original = texts(read_pdf(tmp_path / "p4-5.pdf", PdfSettings(use_tags=False)))
+    decoded = read_pdf(FIXTURES / "glyphs" / "torsas-2017-lo-tagged-postscript-p4-5.pdf")
+    assert decoded.origin.reader == "pdf-layout"
+    codes = {n.code for n in decoded.notes}
+    assert "text_layer_decoded" in codes and "ocr" not in codes
+    got = texts(decoded)
+    assert len(got) == len(original) > 50
+    assert sum(a == b for a, b in zip(original, got)) >= len(original) - 3
+    assert all(SequenceMatcher(None, a, b).ratio() > 0.95 for a, b in zip(original, got))
+
+
+def test_a_code_two_glyphs_share_is_read_in_each_word_as_ocr_read_it():
+    """Ghostscript's rewrite of a ReportLab font reads both "ö" and "-" as
+    "-": decided as "ö" by most readings, but read as itself three times,
+    the code is shared, and each word takes OCR's letter there."""
+    from pipeline.readers.pdf import PdfSettings
+    from pipeline.readers.pdf.decoding import decode_words, glyph_votes, learn_map, read_alike
+
+    plain = ["för", "för", "höra", "föra", "mål-", "kultur-", "frilufts-", "rör"]
+    layer = _words([t.replace("ö", "-") for t in plain])
+    ocr = _words(plain)
+    table = learn_map(glyph_votes(read_alike(layer, ocr)), PdfSettings())
+    assert table.letters[("F", "-")] == "ö" and ("F", "-") in table.shared
+    assert [w.text for w in decode_words(layer, table, ocr).words] == plain
+    # a word OCR did not read there takes the letter most readings gave
+    assert decode_words(_words(["h-g"], top=400.0), table, []).words[0].text == "hög"

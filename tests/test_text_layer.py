@@ -86,11 +86,21 @@ def test_a_layer_of_glyph_codes_without_ocr_is_one_line_saying_so():
     assert "\n" not in message
 
 
-def test_a_layer_of_glyph_codes_is_read_by_ocr_and_says_so(tesseract):
-    doc = read_pdf(GARBAGE)
-    assert doc.origin.reader == "pdf-ocr"
+@pytest.mark.parametrize("decode", [True, False], ids=["decoded", "ocr"])
+def test_a_layer_of_glyph_codes_is_decoded_or_read_by_ocr_and_says_so(tesseract, decode):
+    """A layer of glyph codes is decoded by what OCR read at the same places
+    (:mod:`pipeline.readers.pdf.decoding`) and read by layout; where the
+    votes cannot decide (here: no glyph decided, as if every font were
+    nameless), OCR's own page is read. Either way, the same blocks."""
+    st = PdfSettings() if decode else PdfSettings(decode_min_votes=10**6)
+    doc = read_pdf(GARBAGE, st)
     notes = {n.code: n for n in doc.notes}
-    assert "instead of a text layer that does not read as text" in notes["ocr"].message
+    if decode:
+        assert doc.origin.reader == "pdf-layout" and "ocr" not in notes
+        assert "maps its glyphs to other letters" in notes["text_layer_decoded"].message
+    else:
+        assert doc.origin.reader == "pdf-ocr" and "text_layer_decoded" not in notes
+        assert "instead of a text layer that does not read as text" in notes["ocr"].message
     scores = [b for b in doc.blocks if isinstance(b, Table)][0]
     assert scores.row_texts()[1:] == [list(r) for r in MAKE.SCORES]
     texts = [b.text for b in doc.blocks if not isinstance(b, Table)]
@@ -111,13 +121,14 @@ def test_a_layer_that_lost_only_some_letters_is_not_trusted():
     assert check_words(words(PROSE)).broken == 0.0
 
 
-def test_a_ghostscript_rewrite_that_lost_letters_is_read_by_ocr(tesseract):
+def test_a_ghostscript_rewrite_that_lost_letters_is_read_from_its_layer_decoded(tesseract):
     """Page 3 of Torsås 2017 (ReportLab) written again by Ghostscript: its
-    layer reads "Utv\\x01rderingen"; the page is read from its image instead."""
+    layer reads "Utv\\x01rderingen". OCR's reading of the page teaches the
+    lost letters; the page is then read from its layer, as the original."""
     doc = read_pdf(FIX / "glyphs" / "torsas-2017-reportlab-ghostscript-p3.pdf")
     text = " ".join(b.text for b in doc.blocks if hasattr(b, "text"))
-    assert doc.origin.reader == "pdf-ocr"
+    assert doc.origin.reader == "pdf-layout"
     assert "Utvärderingen av Torsås kommun genomfördes" in text
+    assert "förändringar inom områdena 3, 5 och 7." in text
     assert not any(ord(c) < 0x20 for c in text)
-    (ocr,) = [n for n in doc.notes if n.code == "ocr"]
-    assert "with a glyph that has no text" in ocr.message
+    assert {n.code for n in doc.notes} >= {"text_layer_decoded"} and "ocr" not in {n.code for n in doc.notes}

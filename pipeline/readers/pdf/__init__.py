@@ -147,6 +147,15 @@ def reader_notes(layout: Layout, st: PdfSettings | None = None) -> list[ReaderNo
                                 f"{sum(p.glyphs_repaired for p in pages)} words on {_pages(repaired)} had ligatures "
                                 "mapped to the wrong code points (UTF-16 bytes swapped, as Ghostscript writes them): "
                                 "repaired"))
+    decoded = [p for p in pages if p.decoded_words]
+    if decoded:
+        from_ocr = sum(p.decoded_from_ocr for p in decoded)
+        notes.append(ReaderNote("info", Code.TEXT_LAYER_DECODED,
+                                f"the text layer of {_pages([p.number for p in decoded])} maps its glyphs to other "
+                                "letters (a font without its Unicode map, as a print to PostScript and back leaves "
+                                "it): read with the letters OCR read at the same places, glyph by glyph"
+                                + (f"; {from_ocr} of its {sum(p.decoded_words for p in decoded)} words, with a glyph "
+                                   "too rare to tell, as OCR read them" if from_ocr else "")))
     unrepaired = [p for p in pages if p.glyphs_unrepaired]
     if unrepaired:
         words = [w for p in unrepaired for w in p.glyphs_unrepaired]

@@ -19,6 +19,7 @@ ends (its heuristic is pdftotext's). Ligatures are expanded.
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import math
 import re
 from dataclasses import replace
@@ -27,7 +28,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
 from ...document import ReadError, ReadProgress
-from .glyphs import repair_word
+from .glyphs import has_unmapped, repair_word
 from .model import Edge, PageContent, Shape, TagNode, Word
 from .settings import PdfSettings
 
@@ -107,12 +108,17 @@ def _with_ocr(pdf, pages: list[PageContent], st: PdfSettings,
     can_ocr = st.ocr and tesseract_missing(st.recognition.language) is None
     results = ocr_pages(pdf, sorted(p.number for p in todo), {p.number: (p.width, p.height) for p in todo},
                         progress, st.recognition) if can_ocr else {}
+    decoded = _decoded_layers(pages, untrusted, results, st)
     out = []
     for p in pages:
         got = results.get(p.number)
         layer = untrusted.get(p.number)
         doubt = f"its text layer does not read as text ({layer.describe()})" if layer else ""
-        if got is not None and got.words and (layer is None or ocr_reads_better(layer, check_words(got.words), st)):
+        if p.number in decoded:
+            d = decoded[p.number]
+            p = replace(p, words=d.words, glyphs_repaired=0, glyphs_unrepaired=d.undecided,
+                        decoded_words=len(d.words), decoded_from_ocr=d.from_ocr)
+        elif got is not None and got.words and (layer is None or ocr_reads_better(layer, check_words(got.words), st)):
             size = got.size if got.size is not None else (p.width, p.height)  # a sheet fed sideways: landscape
             p = replace(p, words=got.words, edges=got.edges, shapes=got.shapes, tables=[], tags=None, ocr=True,
                         glyphs_repaired=0, glyphs_unrepaired=[],
@@ -123,6 +129,32 @@ def _with_ocr(pdf, pages: list[PageContent], st: PdfSettings,
             p = replace(p, words=[], edges=[], shapes=[], tables=[], tags=None, text_layer_doubt=doubt,
                         glyphs_repaired=0, glyphs_unrepaired=[])
         out.append(p)
+    return out
+
+
+def _decoded_layers(pages: list[PageContent], untrusted: dict, results: dict, st: PdfSettings) -> dict:
+    """The untrusted layers that read as text once decoded by the glyph map
+    OCR's readings of all of them teach (:mod:`.decoding`), by page number."""
+    from .decoding import decode_words, glyph_votes, learn_map, read_alike
+    from .text_layer import check_words
+
+    todo = [p for p in pages if p.number in untrusted and results.get(p.number) is not None
+            and results[p.number].words and not results[p.number].turned and results[p.number].size is None]
+    if not todo:
+        return {}
+    # what OCR saw on each page: its words, and a bullet where it saw one (a
+    # list's bullet glyph, mapped like the letters)
+    seen = {p.number: results[p.number].words + [Word("•", s.x0, s.x1, s.top, s.bottom, s.bottom - s.top)
+                                                 for s in results[p.number].shapes] for p in todo}
+    table = learn_map(glyph_votes([pair for p in todo for pair in read_alike(p.words, seen[p.number])]), st)
+    out = {}
+    for p in todo:
+        d = decode_words(p.words, table, seen[p.number])
+        verdict = check_words(d.words).trusted(st)
+        # mostly OCR's words at the layer's places: OCR's own page is better
+        mostly_ocr = d.from_ocr + len(d.undecided) > st.decode_max_undecided * len(d.words)
+        if not mostly_ocr and (verdict or (verdict is None and not d.undecided)):
+            out[p.number] = d
     return out
 
 
@@ -201,9 +233,12 @@ def _page_words(page: "pdfium.PdfPage", height: float, skipped: list[int]) -> li
         text = tp.get_text_range(0, n)
         if len(text) != n:  # surrogate pairs: fall back to one call per glyph
             text = "".join(chr(raw.FPDFText_GetUnicode(tp, k) or 0xFFFD) for k in range(n))
+        # codes read as control characters: a font without its Unicode map,
+        # whose whitespace may be letters (see _inked)
+        codes = _CODES.search(text) is not None
         rect = raw.FS_RECTF()
         buf = ctypes.create_string_buffer(256)
-        fonts: dict[int, bool] = {}
+        fonts: dict = {}  # text object -> (bold, mcid, font); ("digest", font) -> its digest
         words: list[Word] = []
         start = -1
         for k in range(n + 1):
@@ -213,7 +248,9 @@ def _page_words(page: "pdfium.PdfPage", height: float, skipped: list[int]) -> li
                 words += _words(tp, text, start, k, height, rect, buf, fonts, skipped)
                 start = -1
                 continue
-            if not ch.isspace() and ch not in "\x00\ufffe\uffff":
+            blank = ch.isspace() or ch in "\x00\ufffe\uffff"
+            if (_inked(tp, k) if codes and k < n and (blank or raw.FPDFText_HasUnicodeMapError(tp, k) == 1)
+                    else not blank):
                 if start < 0:
                     start = k
                 continue
@@ -226,8 +263,47 @@ def _page_words(page: "pdfium.PdfPage", height: float, skipped: list[int]) -> li
         tp.close()
 
 
+_l, _r, _b, _t = (ctypes.c_double() for _ in range(4))
+#: control characters other than those PDFium writes itself (tabs, line
+#: ends, U+0002 for a hyphen)
+_CODES = re.compile("[\x00\x01\x03-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _inked(tp, k: int) -> bool:
+    """Is the glyph at ``k``, which reads as whitespace or has no Unicode map,
+    a drawn letter? A font without its Unicode map reads its codes as they
+    are: code 9 as a tab, code 32 as a space, code 33 as "!", whatever it
+    draws. A glyph with ink is part of its word, for the layer's judgement
+    and decoding (:mod:`.decoding`) to see; a space PDFium inserted, or a
+    font's space, has none and ends the word."""
+    if raw.FPDFText_IsGenerated(tp, k):
+        return False
+    raw.FPDFText_GetCharBox(tp, k, _l, _r, _b, _t)
+    return _t.value - _b.value > 0.1  # points: a glyph without ink has a box of no height
+
+
+def _font_runs(tp, text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A run of glyphs cut where its font changes, when a glyph of it reads
+    as no text (a control character, the private use area): such glyphs are decoded font by font (:mod:`.decoding`), and
+    a bullet glyph and a letter glyph read as a space leave no space between
+    them. Any other run is one word, whatever its fonts."""
+    if not has_unmapped(text[start:end + 1]):
+        return [(start, end)]
+    runs, first = [], start
+    font = raw.FPDFTextObj_GetFont(raw.FPDFText_GetTextObject(tp, start))
+    for k in range(start + 1, end + 1):
+        here = raw.FPDFTextObj_GetFont(raw.FPDFText_GetTextObject(tp, k))
+        if ctypes.cast(here, ctypes.c_void_p).value != ctypes.cast(font, ctypes.c_void_p).value:
+            runs.append((first, k - 1))
+            first, font = k, here
+    return runs + [(first, end)]
+
+
 def _words(tp, text: str, start: int, end: int, height: float, rect, buf, fonts: dict,
            skipped: list[int]) -> list[Word]:
+    runs = _font_runs(tp, text, start, end)
+    if len(runs) > 1:
+        return [w for a, b in runs for w in _words(tp, text, a, b, height, rect, buf, fonts, skipped)]
     w = _word(tp, text, start, end, height, rect, buf, fonts)
     if w is not None:
         return [w]
@@ -277,7 +353,7 @@ def _word(tp, text: str, start: int, end: int, height: float, rect, buf, fonts: 
     key = ctypes.cast(obj, ctypes.c_void_p).value or 0
     known = fonts.get(key)
     if known is None:
-        bold, mcid = False, -1
+        bold, mcid, name = False, -1, ""
         if key:
             font = raw.FPDFTextObj_GetFont(obj)
             if font:
@@ -285,9 +361,25 @@ def _word(tp, text: str, start: int, end: int, height: float, rect, buf, fonts: 
                 length = raw.FPDFFont_GetBaseFontName(font, buf, 256)
                 name = buf.raw[: max(min(length, 256) - 1, 0)].decode("latin-1", "replace")
                 bold = font_is_bold(name, weight)
+                pointer = ctypes.cast(font, ctypes.c_void_p).value
+                digest = fonts.get(("digest", pointer))
+                if digest is None:
+                    digest = fonts[("digest", pointer)] = _font_digest(font)
+                name = f"{name}#{digest}" if digest else ""  # a Type 3 font has no program to tell it by
             mcid = raw.FPDFPageObj_GetMarkedContentID(obj)
-        known = fonts[key] = (bold, mcid)
-    return Word(s, x0, x1, top, bottom, round(size, 2), known[0], mcid=known[1])
+        known = fonts[key] = (bold, mcid, name)
+    return Word(s, x0, x1, top, bottom, round(size, 2), known[0], mcid=known[1], font=known[2])
+
+
+def _font_digest(font) -> str:
+    """A digest of the font's embedded program: one font whatever page uses
+    it, and two subsets of one name (Chromium names none) apart."""
+    size = ctypes.c_size_t()
+    if not raw.FPDFFont_GetFontData(font, None, 0, ctypes.byref(size)) or not size.value:
+        return ""
+    data = (ctypes.c_uint8 * size.value)()
+    raw.FPDFFont_GetFontData(font, data, size.value, ctypes.byref(size))
+    return hashlib.sha1(bytes(data)).hexdigest()[:12]
 
 
 def _split_word(tp, text: str, start: int, end: int, height: float, rect, buf, fonts: dict) -> list[Word]:

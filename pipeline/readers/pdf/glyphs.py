@@ -15,6 +15,7 @@ word is counted, and the reader says so (flag ``glyphs_unrepaired``).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 #: a code point in these ranges inside Latin text is a glyph mapped wrongly
@@ -42,6 +43,19 @@ def unmapped(ch: str) -> bool:
     return _PRIVATE_USE[0] <= code <= _PRIVATE_USE[1] or ch == "\ufffd" or unicodedata.category(ch) == "Cc"
 
 
+#: the same glyphs, found in a text at once (control characters are category Cc)
+_UNMAPPED = re.compile("[\x00-\x1f\x7f-\x9f\ufffd\ue000-\uf8ff]")
+
+
+def has_unmapped(text: str) -> bool:
+    """Does ``text`` hold a glyph :func:`unmapped` names?"""
+    return _UNMAPPED.search(text) is not None
+
+
+#: the glyphs :func:`_foreign` names, found in a text at once
+_FOREIGN = re.compile("[\x00-\x1f\x7f-\x9f\ufffd\ue000-\uf8ff\u3400-\u9fff]")
+
+
 def _foreign(ch: str) -> bool:
     return unmapped(ch) or _CJK[0] <= ord(ch) <= _CJK[1]
 
@@ -50,7 +64,7 @@ def repair_word(text: str) -> tuple[str, str | None]:
     """``text`` with byte-swapped letters put right, and what was done:
     None (nothing to do), "repaired", or "unrepaired" (a glyph inside Latin
     text that has no known text)."""
-    if not any(_foreign(ch) for ch in text):
+    if _FOREIGN.search(text) is None:
         return text, None
     foreign = [ch for ch in text if _foreign(ch)]
     if all(_swapped_letter(ch) for ch in foreign):

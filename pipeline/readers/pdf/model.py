@@ -36,6 +36,8 @@ class Word:
     page: int = 0
     #: recognition confidence (0-100) of a word read by OCR; None from a text layer
     conf: float | None = None
+    #: the name of the font its glyphs are set in (a text layer's; "" from OCR)
+    font: str = ""
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,10 @@ class PageContent:
     #: how many were repaired, and those that could not be (see :mod:`.glyphs`)
     glyphs_repaired: int = 0
     glyphs_unrepaired: list[str] = field(default_factory=list)
+    #: words of an untrusted text layer decoded by a glyph map learned from OCR
+    #: (:mod:`.decoding`), and how many of them took OCR's reading instead
+    decoded_words: int = 0
+    decoded_from_ocr: int = 0
 
 
 class Line:

@@ -372,6 +372,16 @@ class PdfSettings:
     #: ReportLab PDF, 0.2 of a page's words; 3,265 born-digital pages of the
     #: bench corpus: none)
     text_layer_max_broken_words: float = 0.02
+    #: an untrusted layer is decoded by what OCR read at the same places
+    #: (:mod:`.decoding`): a glyph of a font is read as the letter at least
+    #: this many OCR readings of it agree on ...
+    decode_min_votes: int = 3
+    #: ... that are at least this share of its readings (OCR misreads a letter
+    #: now and then; a font never changes its map)
+    decode_min_share: float = 0.6
+    #: a decoded page is read from its layer unless more than this share of
+    #: its words had a glyph no vote decided (then OCR's page is read instead)
+    decode_max_undecided: float = 0.1
 
     def __post_init__(self) -> None:
         for name in ("header_band", "footer_band"):
@@ -381,7 +391,7 @@ class PdfSettings:
         if not 0.0 < self.repeat_fraction <= 1.0:
             raise ValueError(f"PdfSettings.repeat_fraction must be in (0, 1], got {self.repeat_fraction!r}")
         for name in ("repeat_min_pages", "repeat_same_place_pages", "max_heading_words", "borderless_min_rows",
-                     "text_layer_min_words"):
+                     "text_layer_min_words", "decode_min_votes"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int) or v < 1:
                 raise ValueError(f"PdfSettings.{name} must be an integer >= 1, got {v!r}")
@@ -404,7 +414,7 @@ class PdfSettings:
         if not self.ocr_low_confidence < 100.0:
             raise ValueError("PdfSettings.ocr_low_confidence must be below 100 (Tesseract's scale)")
         for name in ("tags_max_untagged", "tags_min_block_ratio", "text_layer_min_letters", "text_layer_min_common",
-                     "text_layer_max_unmapped", "text_layer_max_broken_words"):
+                     "text_layer_max_unmapped", "text_layer_max_broken_words", "decode_min_share", "decode_max_undecided"):
             if not getattr(self, name) <= 1.0:
                 raise ValueError(f"PdfSettings.{name} must be a share in (0, 1]")
 
