@@ -461,6 +461,23 @@ def test_a_header_at_the_same_place_on_some_pages_is_dropped():
     assert not any("Kapitel" in t for t in para_texts(layout_pages(pages)))
 
 
+def test_finding_running_lines_leaves_the_pages_as_they_are():
+    """The furniture stage says what runs from page to page; it removes
+    nothing from its input, so asking twice gives the same answer."""
+    from pipeline.readers.pdf.furniture import running_lines
+    from pipeline.readers.pdf.lines import group_lines
+
+    per_page = []
+    for n in range(1, 6):
+        content = page(n, W("Kommunkompassen Torsås 2017", LEFT, 30) + W("En mening om styrning.", LEFT, 200))
+        per_page.append((content, group_lines(content.words, n), []))
+    sizes = [len(lines) for _, lines, _ in per_page]
+    first = running_lines(per_page, PdfSettings())
+    assert [(n, o.text) for n, o in first] == [(n, "Kommunkompassen Torsås 2017") for n in range(1, 6)]
+    assert [len(lines) for _, lines, _ in per_page] == sizes
+    assert [(n, o.text) for n, o in running_lines(per_page, PdfSettings())] == [(n, o.text) for n, o in first]
+
+
 def test_a_running_header_with_a_speck_read_beside_it_is_still_the_running_header():
     """A scan's running header on every page, but Tesseract read a speck
     beside it as "i" (confidence 14) on one page and a rule's end as "=" on

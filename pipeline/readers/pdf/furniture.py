@@ -56,9 +56,9 @@ def is_page_number(text: str) -> bool:
     return bool(_PAGE_NO.match(norm_key(text)))
 
 
-def drop_running_lines(pages: list[tuple[PageContent, list[Line], list[Grid]]], st: PdfSettings) -> list[tuple[int, object]]:
-    """Remove running headers/footers (in place) from body lines and tables;
-    return what was dropped as (page number, line or grid), for inspection."""
+def running_lines(pages: list[tuple[PageContent, list[Line], list[Grid]]], st: PdfSettings) -> list[tuple[int, object]]:
+    """The running headers and footers among the pages' body lines and
+    tables, as (page number, line or grid); the pages are left as they are."""
     n_pages = len(pages)
     need = max(st.repeat_min_pages, math.ceil(st.repeat_fraction * n_pages))
     seen: dict[str, set[int]] = defaultdict(set)
@@ -94,9 +94,7 @@ def drop_running_lines(pages: list[tuple[PageContent, list[Line], list[Grid]]], 
         if len(seen[same]) >= need or same_place >= st.repeat_same_place_pages:
             drop[pi].add(id(obj))
     dropped: list[tuple[int, object]] = []
-    for pi, ids in drop.items():
+    for pi in sorted(drop):
         page, lines, grids = pages[pi]
-        dropped += [(page.number, o) for o in lines + grids if id(o) in ids]
-        lines[:] = [l for l in lines if id(l) not in ids]
-        grids[:] = [g for g in grids if id(g) not in ids]
+        dropped += [(page.number, o) for o in [*lines, *grids] if id(o) in drop[pi]]
     return dropped

@@ -22,7 +22,7 @@ from ...document import Block, Cell, Heading, Paragraph, Table, clean_text
 from ...flags import Doubt
 from .borderless import bound_column, find_borderless_tables
 from .flow import reading_order
-from .furniture import drop_running_lines
+from .furniture import running_lines
 from .lines import drawn_bullets, group_lines
 from .lists import Marker
 from .model import Grid, Line, PageContent, TagNode, Word
@@ -89,11 +89,14 @@ def analyse(pages: list[PageContent], settings: PdfSettings | dict | None = None
         layouts.append(PageLayout(page, group_lines(body_words, page.number), grids, bullets=bullets))
 
     # 3. running headers / footers
-    per_page = [(pl.page, pl.lines, pl.grids) for pl in layouts]
-    dropped = drop_running_lines(per_page, st)
+    dropped = running_lines([(pl.page, pl.lines, pl.grids) for pl in layouts], st)
     by_number = {pl.page.number: pl for pl in layouts}
     for number, obj in dropped:
         by_number[number].furniture.append(obj)
+    for pl in layouts:
+        furniture = {id(o) for o in pl.furniture}
+        pl.lines = [l for l in pl.lines if id(l) not in furniture]
+        pl.grids = [g for g in pl.grids if id(g) not in furniture]
 
     ctx = _statistics(layouts, st)
     _set_margins(layouts, ctx)
@@ -104,8 +107,7 @@ def analyse(pages: list[PageContent], settings: PdfSettings | dict | None = None
             if len(pl.lines) >= st.borderless_min_rows:
                 rest, found = find_borderless_tables(pl.lines, ctx)
                 if found:
-                    pl.lines[:] = rest
-                    pl.grids.extend(found)
+                    pl.lines, pl.grids = rest, [*pl.grids, *found]
 
     # 4-5. reading order, paragraphs, headings, tables
     flow = reading_order([(pl.page, pl.lines, pl.grids) for pl in layouts], ctx)
