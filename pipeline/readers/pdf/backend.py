@@ -284,9 +284,10 @@ def _inked(tp, k: int) -> bool:
 
 def _font_runs(tp, text: str, start: int, end: int) -> list[tuple[int, int]]:
     """A run of glyphs cut where its font changes, when a glyph of it reads
-    as no text (a control character, the private use area): such glyphs are decoded font by font (:mod:`.decoding`), and
-    a bullet glyph and a letter glyph read as a space leave no space between
-    them. Any other run is one word, whatever its fonts."""
+    as no text (a control character, the private use area): such glyphs are
+    decoded font by font (:mod:`.decoding`), and a bullet glyph and a letter
+    glyph read as a space leave no space between them. Any other run is one
+    word, whatever its fonts."""
     if not has_unmapped(text[start:end + 1]):
         return [(start, end)]
     runs, first = [], start
