@@ -128,8 +128,10 @@ def _dictionary(resources: list[dict], rows: dict[str, int]) -> str:
     lines = ["# Data dictionary", "",
              "Files written by `kompass export`. Every file is UTF-8 CSV with a header row; an empty field is NULL. "
              "`datapackage.json` says the same for tools (Frictionless Data).", "",
-             "Integer columns hold integers. A column with NULLs (for example `findings.theme_id`) is read "
-             "by pandas as float unless told: `pd.read_csv(\"findings.csv\", dtype={\"theme_id\": \"Int64\"})`; "
+             "Integer columns hold integers. Ids are below 2^53, so a tool that reads them as floating point "
+             "(JavaScript, R's doubles, pandas for a column with NULLs such as `links.target_id`) still keeps "
+             "every id exactly. pandas reads a column with NULLs as float unless told: "
+             "`pd.read_csv(\"findings.csv\", dtype={\"theme_id\": \"Int64\"})`; "
              "R's `readr::read_csv` and Stata's `import delimited` keep it integer.", ""]
     for r in resources:
         lines += [f"## {r['path']}", "", f"{r['description']} {rows.get(r['path'], 0)} rows.", ""]

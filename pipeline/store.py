@@ -27,9 +27,18 @@ from .extract.model import Report
 from .flags import Code, check
 from .extract.reference import municipalities
 
-SCHEMA_VERSION = 6  # 2: themes; 3: reports.reader, findings.doubt; 4: links; 5: findings_long, municipality key;
+SCHEMA_VERSION = 7  # 2: themes; 3: reports.reader, findings.doubt; 4: links; 5: findings_long, municipality key;
 # 6: finding_vectors, links.kind candidate, follow_up_reviews, codebooks, codebook_themes, theme_curation,
-# themes.label_source (an older kompass would overwrite curated themes)
+# themes.label_source (an older kompass would overwrite curated themes); 7: ids below 2**53
+
+#: finding and section ids are below 2**53: integers that JSON, JavaScript,
+#: pandas' float columns and R's doubles all keep exactly
+ID_MASK = (1 << 53) - 1
+#: every column that holds a finding's or a section's id
+ID_COLUMNS = (("findings", "id"), ("sections", "id"), ("themes", "representative_finding_id"),
+              ("theme_curation", "finding_id"), ("links", "source_id"), ("links", "target_id"),
+              ("follow_up_reviews", "source_id"), ("follow_up_reviews", "target_id"),
+              ("finding_vectors", "finding_id"), ("codebook_themes", "finding_id"))
 
 # Which source of one report to keep: the published PDF is what researchers
 # cite, and only it gives page numbers; then the Word original, then a text export.
@@ -395,6 +404,7 @@ def _ensure_schema(db: sqlite_utils.Database) -> None:
             db.execute("drop table links")
             db.execute("delete from kompass_state where key = 'links_state'")
             db.executescript(SCHEMA)
+    _narrow_ids(db)
     db.execute(THEME_PREVALENCE)
     db.execute(FINDINGS_LONG)
     db.execute(FOLLOW_UP_OUTCOMES)
@@ -416,6 +426,18 @@ def _ensure_schema(db: sqlite_utils.Database) -> None:
             )
     if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _narrow_ids(db: sqlite_utils.Database) -> None:
+    """Ids of a database made before ids were below 2**53 (63 bits), made
+    what :func:`stable_id` gives now: its low 53 bits, in every column that
+    refers to a finding, in one transaction (a killed run leaves it as it
+    was, and the next does it)."""
+    if db.execute("PRAGMA user_version").fetchone()[0] >= 7:
+        return
+    with db.atomic():
+        for table, column in ID_COLUMNS:
+            db.execute(f"update [{table}] set [{column}] = [{column}] & ? where [{column}] > ?", [ID_MASK, ID_MASK])
 
 
 @contextlib.contextmanager
@@ -567,10 +589,10 @@ def stable_id(seen: dict[tuple, int], *key) -> int:
     report from another file, gives every finding its id again, so links,
     notes and exports can refer to it. Order is left out (a finding moved
     within its area keeps its id); the n-th repeat of the same text in a
-    report is told apart by n. 63 bits of SHA-256: a positive SQLite integer."""
+    report is told apart by n. 53 bits of SHA-256 (:data:`ID_MASK`)."""
     n = seen[key] = seen.get(key, -1) + 1
     digest = hashlib.sha256("\x1f".join(map(str, (*key, n))).encode("utf-8")).digest()
-    return int.from_bytes(digest[:8], "big") & 0x7FFF_FFFF_FFFF_FFFF
+    return int.from_bytes(digest[:8], "big") & ID_MASK
 
 
 def record_source(db: sqlite_utils.Database, source: Source, report_id: str | None, status: str,

@@ -393,3 +393,39 @@ def test_files_of_one_report_that_disagree_are_a_warning_naming_the_difference_a
     assert f"7 only in {whole}, e.g. " in flag["message"]
     assert "area 1" in flag["message"] and "error or warning flags" in flag["message"]
     assert not list(db["flags"].rows_where("code = 'duplicate_source'"))
+
+
+def test_ids_are_below_2_53_and_an_older_database_is_migrated_in_place(folder, tmp_path):
+    """Finding and section ids fit in a double (2**53), so that JSON,
+    JavaScript, pandas and R keep them; a database written with 63-bit ids
+    gets the ids a new ingest gives, in every table that refers to them, and
+    its full-text index follows."""
+    from pipeline.store import ID_COLUMNS, ID_MASK, open_db
+
+    path = tmp_path / "a.db"
+    ingest(report_files(folder), path, None)
+    db = sqlite_utils.Database(path)
+    ids = {r["id"]: r["text"] for r in db["findings"].rows}
+    assert ids and max(ids) <= ID_MASK and max(r["id"] for r in db["sections"].rows) <= ID_MASK
+    one = next(iter(ids))
+    db["finding_vectors"].insert({"finding_id": one, "encoder": "e", "dimensions": 1, "vector": b"\0\0\0\0"})
+    db["links"].insert({"source_id": one, "target_id": one, "target_report_id": "0834-2021", "kind": "similar",
+                        "method": "m"})
+    # as kompass wrote them before: the same ids with high bits set
+    for table, column in ID_COLUMNS:
+        db.execute(f"update [{table}] set [{column}] = [{column}] | (1 << 60) where [{column}] is not null")
+    db.execute("pragma user_version = 6")
+    db.conn.commit()
+    assert min(r["id"] for r in db["findings"].rows) > ID_MASK
+    db.close()
+    open_db(path).close()
+    db = sqlite_utils.Database(path)
+    assert {r["id"]: r["text"] for r in db["findings"].rows} == ids
+    assert [r["source_id"] for r in db["links"].rows] == [one] and db["finding_vectors"].get((one, "e"))
+    text = ids[one].split()[0]
+    hits = [r[0] for r in db.execute("select rowid from findings_fts where findings_fts match ?", [f'"{text}"'])]
+    assert one in hits and all(h <= ID_MASK for h in hits)
+    assert db.execute("pragma user_version").fetchone()[0] >= 7
+    summary = ingest(report_files(folder), path, None)
+    assert summary.count("unchanged") == 2
+    assert {r["id"]: r["text"] for r in sqlite_utils.Database(path)["findings"].rows} == ids
