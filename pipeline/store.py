@@ -154,8 +154,8 @@ CREATE TABLE IF NOT EXISTS theme_curation (
 -- candidates below the threshold, or a similar recommendation elsewhere;
 -- kind addressed | persisting | candidate | no_match | similar
 CREATE TABLE IF NOT EXISTS links (
-    source_id INTEGER NOT NULL,
-    target_id INTEGER,
+    source_id INTEGER NOT NULL REFERENCES findings(id),
+    target_id INTEGER REFERENCES findings(id),
     target_report_id TEXT NOT NULL,
     kind TEXT NOT NULL CHECK (kind IN ('addressed', 'persisting', 'candidate', 'no_match', 'similar')),
     score REAL,
@@ -167,10 +167,10 @@ CREATE INDEX IF NOT EXISTS links_source ON links(source_id, kind, rank);
 -- a researcher's verdict on what became of a recommendation at a later
 -- evaluation (kompass follow-up --accept); links are recomputed, these never
 CREATE TABLE IF NOT EXISTS follow_up_reviews (
-    source_id INTEGER NOT NULL,
+    source_id INTEGER NOT NULL REFERENCES findings(id),
     target_report_id TEXT NOT NULL,
     outcome TEXT NOT NULL CHECK (outcome IN ('addressed', 'persisting', 'no_match')),
-    target_id INTEGER,
+    target_id INTEGER REFERENCES findings(id),
     note TEXT,
     reviewed_at TEXT NOT NULL,
     PRIMARY KEY (source_id, target_report_id)
@@ -396,15 +396,20 @@ def _ensure_schema(db: sqlite_utils.Database) -> None:
         # so that Datasette and other tools link a report to its municipality
         db["reports"].add_foreign_key("municipality_code", "municipalities", "code")
     links_sql = db.execute("select sql from sqlite_master where name = 'links'").fetchone()[0]
-    if "'candidate'" not in links_sql:
-        # links are derived data: a table from before ranked candidates is
-        # made anew, and the next ingest computes them again
+    if "'candidate'" not in links_sql or "REFERENCES findings" not in links_sql:
+        # links are derived data: a table from before ranked candidates (or
+        # before its keys to the findings) is made anew, and the next ingest
+        # computes them again
         with db.atomic():
             db.execute("drop view if exists follow_up_outcomes")
             db.execute("drop table links")
             db.execute("delete from kompass_state where key = 'links_state'")
             db.executescript(SCHEMA)
     _narrow_ids(db)
+    for column in ("source_id", "target_id"):
+        if not any(fk.column == column for fk in db["follow_up_reviews"].foreign_keys):
+            # a researcher's verdicts are kept; the key lets tools link them to the findings
+            db["follow_up_reviews"].add_foreign_key(column, "findings", "id")
     db.execute(THEME_PREVALENCE)
     db.execute(FINDINGS_LONG)
     db.execute(FOLLOW_UP_OUTCOMES)

@@ -429,3 +429,30 @@ def test_ids_are_below_2_53_and_an_older_database_is_migrated_in_place(folder, t
     summary = ingest(report_files(folder), path, None)
     assert summary.count("unchanged") == 2
     assert {r["id"]: r["text"] for r in sqlite_utils.Database(path)["findings"].rows} == ids
+
+
+def test_links_and_reviews_refer_to_findings_by_foreign_keys_in_new_and_older_databases(folder, tmp_path):
+    """Datasette and other tools follow links.source_id/target_id and a
+    review's finding to the findings; an older database gets the keys,
+    keeping the researcher's verdicts."""
+    from pipeline.store import open_db
+
+    path = tmp_path / "a.db"
+    ingest(report_files(folder), path, None)
+
+    def keys(db):
+        return {(t, fk.column, fk.other_table) for t in ("links", "follow_up_reviews") for fk in db[t].foreign_keys}
+
+    want = {(t, c, "findings") for t in ("links", "follow_up_reviews") for c in ("source_id", "target_id")}
+    assert keys(sqlite_utils.Database(path)) == want
+    db = sqlite_utils.Database(path)
+    one = next(iter(db["findings"].rows))["id"]
+    for t in ("links", "follow_up_reviews"):
+        db[t].transform(drop_foreign_keys=["source_id", "target_id"])
+    db["follow_up_reviews"].insert({"source_id": one, "target_report_id": "0834-2021", "outcome": "persisting",
+                                    "reviewed_at": "2026-12-07"})
+    assert keys(db) == set()
+    db.close()
+    open_db(path).close()
+    db = sqlite_utils.Database(path)
+    assert keys(db) == want and [r["source_id"] for r in db["follow_up_reviews"].rows] == [one]
