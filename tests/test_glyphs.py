@@ -166,3 +166,97 @@ def test_a_code_two_glyphs_share_is_read_in_each_word_as_ocr_read_it():
     assert [w.text for w in decode_words(layer, table, ocr).words] == plain
     # a word OCR did not read there takes the letter most readings gave
     assert decode_words(_words(["h-g"], top=400.0), table, []).words[0].text == "hög"
+
+
+def _type3_pdf(pages: list[list[str]]) -> bytes:
+    """A PDF whose page n has its own Type 3 font drawing ``pages[n]`` (names
+    of drawings: "bar", "box", "dot") at codes 1, 2, ..., each font mapping
+    code k to U+2700 + k, as Ghostscript's print to PostScript and back maps
+    its bitmap glyphs: the same code, other drawings, on every page."""
+    import io
+
+    from pypdf import PdfWriter
+    from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject, NumberObject, StreamObject
+
+    drawn = {"bar": b"10 0 0 0 8 10 d1 0 0 8 10 re f", "box": b"10 0 0 0 8 10 d1 0 0 8 4 re f",
+             "dot": b"10 0 0 0 8 10 d1 2 2 4 4 re f"}
+    writer = PdfWriter()
+
+    def stream(data: bytes):
+        s = StreamObject()
+        s.set_data(data)
+        return writer._add_object(s)
+
+    def name(n: str):
+        return NameObject(n)
+
+    for drawings in pages:
+        page = writer.add_blank_page(200, 100)
+        procs = DictionaryObject({name(f"/g{i}"): stream(drawn[d]) for i, d in enumerate(drawings)})
+        cmap = (f"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /X def /CMapType 2 def "
+                f"1 begincodespacerange <00> <ff> endcodespacerange {len(drawings)} beginbfchar "
+                + " ".join(f"<{i + 1:02x}> <{0x2701 + i:04x}>" for i in range(len(drawings)))
+                + " endbfchar endcmap CMapName currentdict /CMap defineresource pop end end")
+        font = DictionaryObject({
+            name("/Type"): name("/Font"), name("/Subtype"): name("/Type3"),
+            name("/FontBBox"): ArrayObject([NumberObject(v) for v in (0, 0, 10, 10)]),
+            name("/FontMatrix"): ArrayObject([FloatObject(v) for v in (0.1, 0, 0, 0.1, 0, 0)]),
+            name("/CharProcs"): procs,
+            name("/Encoding"): DictionaryObject({name("/Differences"): ArrayObject(
+                [NumberObject(1)] + [name(f"/g{i}") for i in range(len(drawings))])}),
+            name("/FirstChar"): NumberObject(1), name("/LastChar"): NumberObject(len(drawings)),
+            name("/Widths"): ArrayObject([NumberObject(10)] * len(drawings)),
+            name("/ToUnicode"): stream(cmap.encode())})
+        page[name("/Resources")] = DictionaryObject({name("/Font"): DictionaryObject({name("/T1"): writer._add_object(font)})})
+        codes = "".join(f"\\{i + 1:03o}" for i in range(len(drawings)))
+        page[name("/Contents")] = stream(f"BT /T1 12 Tf 20 50 Td ({codes}) Tj ET".encode())
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_type3_glyphs_read_alike_wherever_their_drawing_is_used():
+    """Each page's Type 3 font gives its first glyph U+2701, whatever it
+    draws: the copy with glyph tokens reads one drawing as one character on
+    every page, and two drawings as two, and leaves a PDF without Type 3
+    fonts (or no PDF) alone."""
+    import pypdfium2 as pdfium
+
+    from pipeline.readers.pdf.glyph_tokens import with_glyph_tokens
+
+    def texts(data: bytes) -> list[str]:
+        pdf = pdfium.PdfDocument(data)
+        return [pdf[i].get_textpage().get_text_range() for i in range(len(pdf))]
+
+    data = _type3_pdf([["bar", "box", "dot"], ["dot", "bar"]])
+    assert texts(data) == ["✁✂✃", "✁✂"]  # "bar" and "dot" both read "✁"
+    first, second = texts(with_glyph_tokens(data))
+    bar, box, dot = first
+    assert len({bar, box, dot}) == 3 and second == dot + bar
+    assert all(0xE000 <= ord(c) <= 0xF8FF for c in first)
+    assert with_glyph_tokens((FIXTURES / "producers" / "torsas-2017-reportlab.pdf").read_bytes()) is None
+    assert with_glyph_tokens(b"%PDF-1.4 not really") is None
+
+
+def test_ocr_words_are_spelt_by_the_layer_word_at_their_place():
+    """OCR's words keep their places and sizes and take the layer's
+    letters where the table decodes every glyph of the one layer word
+    there; an OCR word over two layer words, over a glyph no vote decided,
+    or over a small part of a layer word, keeps what OCR read."""
+    from dataclasses import replace
+
+    from pipeline.readers.pdf.decoding import GlyphMap, spell_ocr_words
+
+    table = GlyphMap({("T3", "\ue000"): "h", ("T3", "\ue001"): "e", ("T3", "\ue002"): "j"})
+    layer = _words(["\ue000\ue001\ue002", "\ue002\ue001", "\ue001", "\ue002", "\ue000\ue003"], font="T3")
+    ocr = [replace(w, size=10.0, top=w.top + 1) for w in _words(["hcj", "je", "eJ", "J", "hx"])]
+    # OCR read the third and fourth layer words as one
+    ocr[2:4] = [replace(ocr[2], x1=ocr[3].x1)]
+    spelt = spell_ocr_words(ocr, layer, table)
+    assert [w.text for w in spelt.words] == ["hej", "je", "eJ", "hx"]
+    assert [w.size for w in spelt.words] == [10.0] * 4 and spelt.ocr_layout
+    assert spelt.from_ocr == 2  # "eJ": two layer words; "hx": an undecided glyph
+    # a short OCR word inside a long layer word's tall box keeps its letters
+    (long,) = _words(["\ue000\ue001\ue002\ue002\ue001\ue000"], font="T3")
+    short = replace(long, text="i", x1=long.x0 + 4, size=10.0)
+    assert [w.text for w in spell_ocr_words([short], [long], table).words] == ["i"]

@@ -55,6 +55,9 @@ class Decoded:
     words: list[Word]
     from_ocr: int
     undecided: list[str]
+    #: the words are OCR's, spelt by the layer (:func:`spell_ocr_words`):
+    #: the page is OCR's page with these words
+    ocr_layout: bool = False
 
 
 def _same_place(a: Word, b: Word) -> bool:
@@ -136,3 +139,30 @@ def decode_words(words: list[Word], table: GlyphMap, ocr: list[Word]) -> Decoded
             out.append(w)
             undecided.append(w.text)
     return Decoded(out, from_ocr, undecided)
+
+
+def spell_ocr_words(ocr: list[Word], layer: list[Word], table: GlyphMap) -> Decoded:
+    """OCR's words, each spelt as the layer's word at its place when
+    ``table`` decodes every glyph of it. For a layer whose boxes do not give
+    the text's size (a Type 3 font draws its glyphs as bitmaps, whose size
+    PDFium cannot tell): OCR gives the page's words, lines and sizes, the
+    layer their letters. An OCR word at the place of two layer words, or of
+    one with a glyph no vote decided, keeps OCR's reading (``from_ocr``); so
+    does one that covers little of the layer word or it of the OCR word (a
+    bitmap's box is tall: a short word of one line would take the letters
+    of a long word of the next)."""
+    layer_at = dict((id(o), w) for o, w in read_alike(ocr, layer)
+                    if min(o.x1, w.x1) - max(o.x0, w.x0) > 0.6 * max(o.x1 - o.x0, w.x1 - w.x0))
+    out, from_ocr = [], 0
+    for o in ocr:
+        w = layer_at.get(id(o))
+        letters: list[str | None] = [None]
+        if w is not None:
+            letters = [o.text[i] if (w.font, g) in table.shared and len(o.text) == len(w.text) else table.letter(w.font, g)
+                       for i, g in enumerate(w.text)]
+        if all(c is not None for c in letters):
+            out.append(replace(o, text="".join(letters)))  # type: ignore[arg-type]
+        else:
+            out.append(o)
+            from_ocr += 1
+    return Decoded(out, from_ocr, [], ocr_layout=True)
