@@ -49,7 +49,9 @@ def cli() -> None:
 @cli.command(help="Read every report in FOLDER (.pdf, .docx, .txt) into the database. "
                   "Unchanged files are skipped, changed files replace their report, and a second file "
                   "of the same municipality and year is kept as a duplicate source with a flag. "
-                  "One line per file that fails; exit status 1 if any failed.")
+                  "Other files (a README, spreadsheets, Office lock files) are listed as skipped, and "
+                  "kompass's own files (the database, its lock, JSON and model) are left alone wherever "
+                  "they are. One line per file that fails; exit status 1 if any report failed.")
 @click.argument("folder", type=click.Path(exists=True, path_type=Path))
 @click.option("--db", "db_path", default="findings.db", show_default=True, type=click.Path(path_type=Path),
               help="SQLite database to fill (created if missing).")
@@ -70,14 +72,20 @@ def cli() -> None:
 def ingest(folder: Path, db_path: Path, extracted_dir: Path | None, no_json: bool, quiet: bool,
            models_dir: Path | None, no_themes: bool, jobs: int | None, time_limit: float) -> None:
     from .ingest import ingest as run_ingest
-    from .ingest import report_files
-    from .store import companion_folder, open_db, writer_lock
+    from .ingest import display_path, not_a_report, own_files, report_files
+    from .store import check_db, companion_folder, open_db, writer_lock
 
+    check_db(db_path)  # before anything else: a database it refuses gets no lock file
     if extracted_dir is None:
         extracted_dir = companion_folder(db_path, "extracted")
-    files = report_files(folder)
+    found = report_files(folder, own_files(db_path, extracted_dir, _models_dir(db_path, models_dir)))
+    skipped = [(f, why) for f in found if (why := not_a_report(f)) is not None]
+    files = [f for f in found if not_a_report(f) is None]
     if not files:
-        raise click.ClickException(f"{folder}: no files to ingest")
+        raise click.ClickException(f"{folder}: no reports to ingest (.pdf, .docx or .txt)"
+                                   + (f"; {len(skipped)} other files skipped" if skipped else ""))
+    for f, why in skipped:
+        click.echo(f"skipped: {display_path(f)}: {why}", err=True)
     failures: list[str] = []
     show_bar = not quiet and sys.stderr.isatty()
     waiting = lambda: click.echo(  # noqa: E731
@@ -103,7 +111,8 @@ def ingest(folder: Path, db_path: Path, extracted_dir: Path | None, no_json: boo
             started = time.monotonic()
             summary = run_ingest(files, db_path, None if no_json else extracted_dir, progress, jobs, time_limit,
                                  reading_progress=pages if show_bar else None)
-        click.echo(_summary_line(summary, len(files), db_path, time.monotonic() - started))
+        click.echo(_summary_line(summary, len(files), db_path, time.monotonic() - started)
+                   + (f" {len(skipped)} other files skipped (not reports)." if skipped else ""))
         for o in summary.promoted:
             if o.status == "failed":
                 click.echo(f"warning: {o.report_id} could not be rebuilt from {o.path}, its remaining file "

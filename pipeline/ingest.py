@@ -123,18 +123,50 @@ class Summary:
         return [o for o in self.outcomes if o.status == "failed"]
 
 
-def report_files(folder: str | Path) -> list[Path]:
-    """Every file under ``folder`` in a stable order; hidden files are skipped."""
+def report_files(folder: str | Path, own: Iterable[str | Path] = ()) -> list[Path]:
+    """Every file under ``folder`` in a stable order; hidden files are
+    skipped, and so are kompass's own files and folders ``own`` (a database
+    kept among the reports, its lock and journal files, its extracted JSON
+    and themes model)."""
     folder = Path(folder)
     if folder.is_file():
         return [folder]
+    mine = [Path(p).resolve() for p in own]
+
+    def kompass_own(p: Path) -> bool:
+        here = p.resolve()
+        return any(here == m or m in here.parents for m in mine)
+
     return sorted(
         p for p in folder.rglob("*")
         if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+        and not kompass_own(p)
     )
 
 
-def _display_path(path: Path) -> str:
+#: a word processor's lock file beside an open document ("~$rapport.docx")
+_OFFICE_LOCK = "~$"
+
+
+def not_a_report(path: Path) -> str | None:
+    """Why ``path``, found in a reports folder, is not read as a report (a
+    README, a spreadsheet, an image, an Office lock file), or None."""
+    if path.name.startswith(_OFFICE_LOCK):
+        return "an Office lock file"
+    if path.suffix.lower() not in FORMATS:
+        return f"not a report format ({path.suffix or 'no extension'})"
+    return None
+
+
+def own_files(db_path: str | Path, *folders: str | Path | None) -> list[Path]:
+    """The files and folders an ingest into ``db_path`` writes besides the
+    reports: the database, its journal and lock files, and ``folders``."""
+    db_path = Path(db_path)
+    return [db_path, *(Path(f"{db_path}{s}") for s in ("-wal", "-shm", "-journal", ".lock")),
+            *(Path(f) for f in folders if f is not None)]
+
+
+def display_path(path: Path) -> str:
     """The path as shown: relative to the working directory when inside it,
     and quoted when it holds characters that would break the line (a newline,
     a tab, a control character)."""
@@ -277,7 +309,7 @@ def ingest_file(db, path: Path, extracted_dir: str | Path | None = "extracted", 
     ``promote``: the file is a duplicate of a report whose kept file changed
     or is gone; read it whatever is stored, and keep it. ``sha``: its content
     hash, when the caller has it already."""
-    display = _display_path(path)
+    display = display_path(path)
     # a source is its resolved absolute path (and its content), wherever the command runs
     shown = str(path.resolve())
     if prepared is not None and prepared.sha256 is not None:
@@ -414,7 +446,7 @@ def ingest(
             except sqlite3.IntegrityError as exc:
                 # a report the schema refuses (an extraction fault): its transaction
                 # is rolled back, the file is reported, and the others go on
-                outcome = Outcome(_display_path(path), "failed", message=f"could not be stored ({exc}); "
+                outcome = Outcome(display_path(path), "failed", message=f"could not be stored ({exc}); "
                                   "nothing of it was written: please report this file")
             summary.outcomes.append(outcome)
             if progress:

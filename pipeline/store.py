@@ -317,6 +317,24 @@ def _check_path(path: Path, readonly: bool) -> None:
         raise DbError(f"{path}: cannot write in folder {parent} (no write permission)")
 
 
+def check_db(path: str | Path) -> None:
+    """Raise :class:`DbError` (one line) unless ``path`` can be written as a
+    kompass database: a new file, an empty one, or a kompass database this
+    version can write. Nothing is created or changed."""
+    path = Path(path)
+    _check_path(path, readonly=False)
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    try:
+        conn = _connect(path, readonly=True)
+    except sqlite3.DatabaseError as exc:
+        raise DbError(f"{path}: not an SQLite database ({exc})") from None
+    try:
+        _kind_of(sqlite_utils.Database(conn), path)
+    finally:
+        conn.close()
+
+
 def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
     _check_path(path, readonly)
     if readonly:

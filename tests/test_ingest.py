@@ -3,6 +3,7 @@
 import json
 import shutil
 import sqlite3
+from pathlib import Path
 
 import pytest
 import sqlite_utils
@@ -149,7 +150,7 @@ def test_bad_inputs_fail_cleanly_and_the_rest_is_stored(folder, tmp_path):
     errors = [l for l in res.output.splitlines() if l.startswith("error:")]
     reasons = {l.split(":")[1].strip().rsplit("/", 1)[-1]: l for l in errors}
     assert set(reasons) == {"empty.txt", "truncated.docx", "corrupt.pdf", "encrypted.pdf", "scanned.pdf",
-                            "letter.txt", "notes.rtf"}
+                            "letter.txt"}
     assert "empty file" in reasons["empty.txt"]
     assert "Word" in reasons["truncated.docx"]
     assert "PDF" in reasons["corrupt.pdf"]
@@ -157,8 +158,10 @@ def test_bad_inputs_fail_cleanly_and_the_rest_is_stored(folder, tmp_path):
     # a scan of a letter: read by OCR where Tesseract is installed, and no report
     assert "not a Kommunkompassen report" in reasons["scanned.pdf"] or "Tesseract" in reasons["scanned.pdf"]
     assert "not a Kommunkompassen report" in reasons["letter.txt"]
-    assert "unsupported file type '.rtf'" in reasons["notes.rtf"]
-    assert "7 failed" in res.output
+    # a format kompass does not read is listed as skipped, not as a failed report
+    assert any(l.startswith("skipped:") and "notes.rtf: not a report format (.rtf)" in l
+               for l in res.output.splitlines())
+    assert "6 failed" in res.output
     db = sqlite_utils.Database(db_path)
     assert db["reports"].count == 2 and db["findings"].count == 142
     assert db["sources"].count == 2  # nothing of a failing file is written
@@ -456,3 +459,29 @@ def test_links_and_reviews_refer_to_findings_by_foreign_keys_in_new_and_older_da
     open_db(path).close()
     db = sqlite_utils.Database(path)
     assert keys(db) == want and [r["source_id"] for r in db["follow_up_reviews"].rows] == [one]
+
+
+def test_a_folder_as_researchers_keep_it_is_ingested_with_its_database_inside(folder, tmp_path):
+    """A database kept in the reports folder, with its lock, JSON files and
+    a README, a spreadsheet and a Word lock file beside the reports: the
+    reports are read, the other files are listed as skipped, kompass's own
+    files are left alone, and a second run says the same with exit 0. A
+    database that is refused gets no lock file."""
+    (folder / "README.md").write_text("# our reports\n")
+    (folder / "scores.xlsx").write_bytes(b"PK\x03\x04")
+    (folder / "~$torsas-2017.docx").write_bytes(b"\x00" * 162)
+    db = folder / "k.db"
+    for _ in range(2):
+        res = CliRunner().invoke(cli, ["ingest", str(folder), "--db", str(db), "--no-themes", "--quiet"])
+        assert res.exit_code == 0, res.output
+        assert "2 files:" in res.output and "3 other files skipped (not reports)" in res.output
+        skipped = sorted(line.split(": ")[1] for line in res.output.splitlines() if line.startswith("skipped:"))
+        assert [Path(s).name for s in skipped] == ["README.md", "scores.xlsx", "~$torsas-2017.docx"]
+        assert "error" not in res.output
+    assert (folder / "k-extracted").is_dir() and (folder / "k.db.lock").exists()
+    assert sqlite_utils.Database(db)["reports"].count == 2
+    bad = tmp_path / "notes.db"
+    bad.write_text("not a database")
+    res = CliRunner().invoke(cli, ["ingest", str(folder), "--db", str(bad), "--no-themes", "--quiet"])
+    assert res.exit_code == 1 and "not an SQLite database" in res.output
+    assert not (tmp_path / "notes.db.lock").exists()
