@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import sqlite3
 import sys
@@ -681,8 +682,8 @@ def follow_up(municipality: str | None, db_path: Path, year_from: int | None, ye
     reports = queries.municipality_reports(db, municipality)
     years = [r["year"] for r in reports]
     if not reports:
-        raise click.ClickException(f"{municipality}: no dated report of that municipality (name or kommunkod) "
-                                   f"in {db_path}")
+        raise click.ClickException(queries.no_such_municipality(db, municipality).replace(
+            "the database", str(db_path), 1))
     if len(reports) < 2:
         raise click.ClickException(f"{municipality}: 1 report in {db_path}; follow-up needs two "
                                    "evaluations of the same municipality")
@@ -831,10 +832,13 @@ def query(name: str | None, values: tuple[str, ...], list_queries: bool, sql: st
         given = _query_values(named, values)
         if "municipality" in given:  # any case, name or code, as follow-up takes it
             found = queries.municipality_reports(db, given["municipality"])
-            given["municipality"] = found[0]["municipality_code"] if found else given["municipality"]
+            if not found:
+                raise click.ClickException(queries.no_such_municipality(db, given["municipality"]))
+            given["municipality"] = found[0]["municipality_code"]
         if named.name == "search" and "q" in given:
             given["q"] = queries.fts_expression(given["q"])
         try:
+            queries.check_values(db, named, given)
             rows = queries.run_named(db, named, given)
         except ValueError as exc:
             raise click.ClickException(str(exc)) from None
@@ -864,6 +868,8 @@ def _query_values(named, values: tuple[str, ...]) -> dict[str, str]:
         key, eq, val = v.partition("=")
         if eq and key in names:
             given[key] = val
+        elif eq and re.fullmatch(r"[a-z_]+", key) and named.name != "search":
+            given[key] = val  # a misspelt name: run_named says which names there are
         else:
             positional.append(v)
     free = [n for n in names if n not in given]
@@ -938,7 +944,8 @@ def profile(municipality: str, out_path: Path | None, db_path: Path) -> None:
     db = open_db(db_path, readonly=True)
     reports = queries.municipality_reports(db, municipality)
     if not reports:
-        raise click.ClickException(f"{municipality}: no dated report of that municipality in {db_path}")
+        raise click.ClickException(queries.no_such_municipality(db, municipality).replace(
+            "the database", str(db_path), 1))
     reports = [dict(r, county=db["reports"].get(r["id"])["county"]) for r in reports]
     follow = None
     if len(reports) > 1:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import sqlite_utils
@@ -55,12 +57,76 @@ def theme_findings(db: sqlite_utils.Database, theme_id: int | None) -> list[dict
 # -- follow-up ---------------------------------------------------------------------
 def municipality_reports(db: sqlite_utils.Database, name_or_code: str) -> list[dict]:
     """A municipality's dated reports, by name (any case, å/ä/ö too: SQLite's
-    lower() knows only ASCII) or kommunkod, oldest first."""
-    q = name_or_code.strip().casefold()
+    lower() knows only ASCII) or kommunkod (its leading zero may be lost, as
+    a spreadsheet loses it: 834 is 0834), oldest first."""
+    q = _code_or_name(name_or_code)
     return [r for r in db.query(
         "select id, municipality, municipality_code, year, framework, total_score, max_score from reports "
         "where year is not null order by year, id")
         if r["municipality_code"] == q or (r["municipality"] or "").casefold() == q]
+
+
+def _code_or_name(text: str) -> str:
+    q = text.strip().casefold()
+    return q.zfill(4) if q.isdigit() and len(q) < 4 else q
+
+
+def _folded(text: str) -> str:
+    """``text`` in any case and without accents: "Torsas" is "Torsås" typed
+    without å."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+
+
+def no_such_municipality(db: sqlite_utils.Database, name_or_code: str) -> str:
+    """One line for a municipality with no dated report in ``db``: the
+    nearest one that has (did you mean ...?), or what SCB's register calls
+    it when it has none."""
+    q = _code_or_name(name_or_code)
+    stored = {(r["municipality"], r["municipality_code"]) for r in db.query(
+        "select distinct municipality, municipality_code from reports where year is not null "
+        "and municipality is not null")}
+    register = ({(r["name"], r["code"]) for r in db.query("select name, code from municipalities")}
+                if db["municipalities"].exists() else set())
+    for name, code in sorted(register - stored):
+        if q in (code, name.casefold()) or _folded(q) == _folded(name):
+            return f"{name_or_code}: {name} ({code}) has no dated report in the database"
+    by_fold = {_folded(name): (name, code) for name, code in sorted(stored)}
+    near = difflib.get_close_matches(_folded(q), list(by_fold), n=1, cutoff=0.6)
+    hint = f"; did you mean {by_fold[near[0]][0]} ({by_fold[near[0]][1]})?" if near else (
+        f"; it holds {', '.join(f'{n} ({c})' for n, c in sorted(stored)[:5])}{' …' if len(stored) > 5 else ''}"
+        if stored else "; it holds no dated report")
+    return f"{name_or_code}: no municipality of that name or kommunkod in the database{hint}"
+
+
+def check_values(db: sqlite_utils.Database, query: NamedQuery, values: dict[str, str]) -> None:
+    """Raise ValueError (one line, with the nearest valid value) for a value
+    of ``query`` that names nothing in ``db``: a framework revision no
+    report has, a theme or codebook that does not exist."""
+    framework = values.get("framework", "")
+    if framework:
+        known = [str(r["framework"]) for r in db.query(
+            "select distinct framework from reports where framework is not null order by framework")]
+        if framework not in known:
+            near = difflib.get_close_matches(framework, known, n=1, cutoff=0.5)
+            raise ValueError(f"{query.name}: no report of framework {framework!r} in the database"
+                             + (f"; did you mean {near[0]}?" if near else "")
+                             + f" (its frameworks: {', '.join(known) or 'none'})")
+    theme = values.get("theme", "")
+    if query.name == "theme-by-year" and theme.strip().lstrip("-").isdigit():
+        ids = [r["id"] for r in db.query("select id from themes order by id")]
+        if int(theme) not in ids:
+            raise ValueError(f"{query.name}: no theme {theme} in the database"
+                             + (f" (themes {ids[0]} to {ids[-1]}; kompass themes lists them)" if ids
+                                else " (it has no themes yet: kompass ingest fits them)"))
+    codebook = values.get("codebook")
+    if codebook:
+        known = [r["codebook"] for r in db.query("select distinct codebook from codebooks order by codebook")] \
+            if db["codebooks"].exists() else []
+        if codebook not in known:
+            near = difflib.get_close_matches(codebook, known, n=1, cutoff=0.5)
+            raise ValueError(f"{query.name}: no codebook {codebook!r} in the database"
+                             + (f"; did you mean {near[0]!r}?" if near else "")
+                             + f" (its codebooks: {', '.join(known) or 'none'})")
 
 
 FOLLOW_UP = """
@@ -331,7 +397,9 @@ def run_named(db: sqlite_utils.Database, query: NamedQuery, values: dict[str, st
     known = {p.name for p in query.parameters}
     unknown = sorted(set(values) - known)
     if unknown:
+        near = difflib.get_close_matches(unknown[0], sorted(known), n=1, cutoff=0.5)
         raise ValueError(f"{query.name} has no parameter {unknown[0]!r}"
+                         + (f"; did you mean {near[0]!r}?" if near else "")
                          + (f" (it takes {', '.join(sorted(known))})" if known else " (it takes none)"))
     params = {}
     for p in query.parameters:

@@ -129,3 +129,32 @@ def test_follow_up_accounts_for_every_recommendation(linked):
     no_match = {r["recommendation_id"] for r in rows if r["link_kind"] == "no_match"}
     assert no_match == {r["recommendation_id"] for r in firsts if r["outcome"] == "no_match"}
     assert rows_of(linked, "follow-up", "0834", "2021") == []  # no evaluation after 2021
+
+
+def test_a_misspelt_name_or_value_gets_the_nearest_one_and_exit_1(linked):
+    """The mistakes a new user makes get one line with what was meant, exit
+    status 1: a name typed without å, a kommunkod that lost its zero (an
+    answer, not an error), a misspelt parameter, a year where a framework
+    is meant, a theme that does not exist, a municipality of SCB's register
+    that has no report."""
+    db = linked["db"]
+
+    def error(*args):
+        res = run("query", *args, "--db", db)
+        assert res.exit_code == 1, res.output
+        lines = res.output.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("Error: ")
+        return lines[0]
+
+    assert "did you mean Torsås (0834)?" in error("trajectory", "Torsas")
+    assert rows_of(linked, "trajectory", "834") == rows_of(linked, "trajectory", "0834")
+    assert "no parameter 'limt'; did you mean 'limit'?" in error("weakest-questions", "limt=4")
+    assert "no report of framework '2021'" in error("weakest-questions", "2021")
+    assert "did you mean 2020?" in error("weakest-questions", "2021")
+    themes = [r["id"] for r in sqlite_utils.Database(db).query("select id from themes order by id")]
+    line = error("theme-by-year", max(themes) + 1)
+    assert f"no theme {max(themes) + 1}" in line and f"themes {themes[0]} to {themes[-1]}" in line
+    assert "Kalmar (0880) has no dated report" in error("trajectory", "Kalmar")
+    for command in (["follow-up", "Torsas"], ["profile", "Torsas"]):
+        res = run(*command, "--db", db)
+        assert res.exit_code == 1 and "did you mean Torsås (0834)?" in res.output, res.output
