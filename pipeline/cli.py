@@ -33,6 +33,11 @@ class _Commands(click.Group):
         except BrokenPipeError:
             sys.stderr.close()  # output cut short by the reader (| head): not an error
             sys.exit(0)
+        except KeyboardInterrupt:
+            # each report is one transaction, and derived data is written whole or not at all
+            click.echo("\ninterrupted: what was stored before is kept, nothing is half-written; "
+                       "the same command goes on from there", err=True)
+            sys.exit(130)
         except OSError as exc:
             # a JSON file or model that cannot be written (disk full, read-only folder)
             raise click.ClickException(f"{exc.filename or 'a file'}: cannot be written "
@@ -281,7 +286,7 @@ def _fmt_pct(value) -> str:
                 "went. The subcommands curate the themes (rename, merge, split, move); the decisions are "
                 "kept in the database and applied again after every ingest and refit.")
 @click.option("--db", "db_path", default=None, show_default="findings.db",
-              type=click.Path(exists=True, dir_okay=False, path_type=Path))
+              type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--models", "models_dir", type=click.Path(path_type=Path), default=None,
               help="Folder of the themes model [default: models/ beside findings.db, "
                    "<name>-models/ beside any other database].")
@@ -302,9 +307,8 @@ def themes(ctx: click.Context, db_path: Path | None, models_dir: Path | None, sh
                                    f"use them without the {ctx.invoked_subcommand} subcommand")
         ctx.obj = {"db_path": db_path}
         return
-    if db_path is None:  # the default is checked here: a subcommand may name its own --db
-        param = next(p for p in ctx.command.params if p.name == "db_path")
-        db_path = click.Path(exists=True, dir_okay=False, path_type=Path).convert("findings.db", param, ctx)
+    if db_path is None:  # the default is taken here: a subcommand may name its own --db
+        db_path = Path("findings.db")
     from . import queries
     from .store import open_db
 
@@ -365,7 +369,7 @@ def codebook() -> None:
                                 "naming the file and the problem; nothing is written.")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--db", "db_path", default="findings.db", show_default=True,
-              type=click.Path(exists=True, dir_okay=False, path_type=Path))
+              type=click.Path(dir_okay=False, path_type=Path))
 def codebook_apply(file: Path, db_path: Path) -> None:
     from .nlp.codebook import CodebookError, apply_codebook, read_codebook
     from .store import open_db, writer_lock
@@ -405,7 +409,7 @@ def _codebook_name(db, db_path: Path, name: str) -> None:
                                "theme and score; json the themes with all their members, and the rest.")
 @click.argument("name")
 @click.option("--db", "db_path", default="findings.db", show_default=True,
-              type=click.Path(exists=True, dir_okay=False, path_type=Path))
+              type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 def codebook_show(name: str, db_path: Path, fmt: str) -> None:
     from .nlp.codebook import SHOWN_MEMBERS
@@ -442,7 +446,7 @@ def codebook_show(name: str, db_path: Path, fmt: str) -> None:
 @codebook.command("list", help="The codebooks applied to the database: themes, themes used, findings given a "
                                "theme and findings given none.")
 @click.option("--db", "db_path", default="findings.db", show_default=True,
-              type=click.Path(exists=True, dir_okay=False, path_type=Path))
+              type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 def codebook_list(db_path: Path, fmt: str) -> None:
     from .store import codebook_overview, open_db
@@ -483,9 +487,11 @@ _curation_db_option = click.option(
 
 
 def _curation_db_path(ctx: click.Context, db_path: Path | None) -> Path:
+    from .store import missing_db
+
     db_path = db_path or (ctx.obj or {}).get("db_path") or Path("findings.db")
     if not db_path.exists():
-        raise click.ClickException(f"{db_path}: no such database")
+        raise click.ClickException(missing_db(db_path))
     return db_path
 
 
@@ -646,7 +652,7 @@ def themes_curation(ctx: click.Context, db_path: Path | None, fmt: str) -> None:
                               "every output then shows as reviewed and no recomputation changes.")
 @click.argument("municipality", required=False)
 @click.option("--db", "db_path", default="findings.db", show_default=True,
-              type=click.Path(exists=True, dir_okay=False, path_type=Path))
+              type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--from", "year_from", type=int, default=None, help="Year of the earlier report [default: the "
                                                                  "one before the latest].")
 @click.option("--to", "year_to", type=int, default=None, help="Year of the later report [default: the latest].")
@@ -768,7 +774,7 @@ def _num(v) -> str:
                   "evaluated again.")
 @click.argument("finding_id", type=click.IntRange(0, 2 ** 63 - 1))
 @click.option("--db", "db_path", default="findings.db", show_default=True,
-              type=click.Path(exists=True, dir_okay=False, path_type=Path))
+              type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 def similar(finding_id: int, db_path: Path, fmt: str) -> None:
     from . import queries
@@ -893,7 +899,7 @@ def _sql_error(exc: sqlite3.Error) -> str:
                   "and datapackage.json (the same for tools, with column types).")
 @click.argument("out_dir", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--db", "db_path", default="findings.db", show_default=True,
-              type=click.Path(exists=True, dir_okay=False, path_type=Path))
+              type=click.Path(dir_okay=False, path_type=Path))
 def export(out_dir: Path, db_path: Path) -> None:
     from .export import export as export_files
     from .store import open_db
@@ -912,7 +918,7 @@ def export(out_dir: Path, db_path: Path) -> None:
                   "unless --host says otherwise): facets, full-text search of findings and narrative, the named "
                   "queries, column descriptions. Ctrl-C stops it.")
 @click.option("--db", "db_path", default="findings.db", show_default=True,
-              type=click.Path(exists=True, dir_okay=False, path_type=Path))
+              type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; 0.0.0.0 opens it to the network.")
 @click.option("--port", default=8001, show_default=True, type=click.IntRange(1, 65535))
@@ -934,7 +940,7 @@ def serve(db_path: Path, host: str, port: int) -> None:
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="HTML file to write [default: profile-<kommunkod>.html].")
 @click.option("--db", "db_path", default="findings.db", show_default=True,
-              type=click.Path(exists=True, dir_okay=False, path_type=Path))
+              type=click.Path(dir_okay=False, path_type=Path))
 def profile(municipality: str, out_path: Path | None, db_path: Path) -> None:
     from . import queries
     from .charts import profile_html

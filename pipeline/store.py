@@ -299,13 +299,21 @@ def companion_folder(db_path: str | Path, kind: str) -> Path:
     return db_path.parent / name
 
 
+def missing_db(path: str | Path) -> str:
+    """One line for a database that is not there, saying where it was looked for."""
+    path = Path(path)
+    where = f"looked for {path.resolve()}" if not path.is_absolute() else f"working directory {Path.cwd()}"
+    return (f"{path}: no such database ({where}); give --db its path, or make it with "
+            "kompass ingest FOLDER --db PATH")
+
+
 def _check_path(path: Path, readonly: bool) -> None:
     """The usual mistakes with a database path, each said in one line."""
     if path.is_dir():
         raise DbError(f"{path}: is a folder, not a database file")
     if readonly:
         if not path.exists():
-            raise DbError(f"{path}: no such database")
+            raise DbError(missing_db(path))
         return
     parent = path.parent
     if not parent.is_dir():

@@ -371,3 +371,31 @@ def test_a_duplicate_elsewhere_takes_over_and_says_so_apart_from_the_runs_files(
     assert "1 files: 0 read, 1 unchanged, 0 failed" in res.output
     assert "Rebuilt 0834-2021 from" in res.output and "d.txt" in res.output
     assert _rows(db)["reports"] == [("0834-2017", "other.txt"), ("0834-2021", "d.txt")]
+
+
+@pytest.mark.parametrize("command", [["themes"], ["query", "trajectory", "Torsås"], ["export", "out"],
+                                     ["profile", "Torsås"], ["follow-up", "Torsås"], ["similar", "5"],
+                                     ["themes", "rename", "1", "x"]])
+def test_a_missing_database_is_one_line_saying_where_it_was_looked_for(tmp_path, monkeypatch, command):
+    """Every command that reads a database: one line naming the path it
+    looked for (a relative --db is relative to the working directory) and
+    what to do, exit status 1, never click's three-line usage error."""
+    monkeypatch.chdir(tmp_path)
+    res = run([*command, "--db", "none.db"])
+    assert res.exit_code == 1, res.output
+    lines = res.output.strip().splitlines()
+    assert len(lines) == 1 and f"looked for {tmp_path / 'none.db'}" in lines[0] and "kompass ingest" in lines[0]
+
+
+def test_ctrl_c_exits_130_with_one_line_saying_what_is_kept(tmp_path, monkeypatch):
+    import pipeline.ingest
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline.ingest, "ingest", interrupted)
+    res = run(["ingest", str(sample(2017, "txt")), "--db", str(tmp_path / "k.db"), "--no-themes", "--quiet"])
+    assert res.exit_code == 130
+    lines = res.output.strip().splitlines()
+    assert len(lines) == 1 and "interrupted" in lines[0] and "the same command goes on" in lines[0]
+    assert "Aborted" not in res.output
