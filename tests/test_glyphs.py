@@ -260,3 +260,47 @@ def test_ocr_words_are_spelt_by_the_layer_word_at_their_place():
     (long,) = _words(["\ue000\ue001\ue002\ue002\ue001\ue000"], font="T3")
     short = replace(long, text="i", x1=long.x0 + 4, size=10.0)
     assert [w.text for w in spell_ocr_words([short], [long], table).words] == ["i"]
+
+
+def test_a_bitmap_glyphs_word_is_sized_by_its_fonts_letters_ink():
+    """A Type 3 bitmap font has no size: the drawings that share words are
+    one font at one size, and its words are sized by the ink of its glyphs
+    decided as cap-height letters, or as x-height letters through the ratio
+    of the two in the fonts that have both; a word of a font whose
+    glyphs tell nothing takes the nearest line's size, and a page with
+    nothing that tells has none."""
+    from pipeline.readers.pdf.glyph_tokens import CAP_HEIGHT_PER_SIZE, sizes_by_ink
+
+    letters = {"\ue000": "n", "\ue001": "E", "\ue002": "o", "\ue003": "n", "\ue004": "E", "\ue005": "n",
+               "\ue006": "-"}
+    # body and heading fonts ("n", "E", "o"), a font of small letters only, a dash
+    ink = {"\ue000": 5.0, "\ue001": 7.0, "\ue002": 5.2, "\ue003": 8.0, "\ue004": 11.2, "\ue005": 10.0,
+           "\ue006": 2.5}
+    body = _words(["\ue001\ue000", "\ue002", "\ue001", "\ue000\ue002"])  # "En", "o", "E", "no"
+    heading = _words(["\ue004\ue003", "\ue004"], top=200.0)  # "En", "E"
+    small = _words(["\ue005\ue005"], top=300.0)  # "nn"
+    dash = _words(["\ue006"], top=320.0)
+    got = sizes_by_ink({1: body + heading + small + dash}, ink, letters.get, lambda w: w.bottom)[1]
+    assert got[:4] == [7.0 / CAP_HEIGHT_PER_SIZE] * 4  # "o" and "n" alone: their font's size
+    assert got[4:6] == [11.2 / CAP_HEIGHT_PER_SIZE] * 2
+    # x-height over cap height is 5/7 in both fonts that have both
+    assert abs(got[6] - 10.0 * 7 / 5 / CAP_HEIGHT_PER_SIZE) < 1e-9
+    assert got[7] == got[6]  # the dash: the nearest line's
+    assert sizes_by_ink({2: dash}, ink, letters.get, lambda w: w.bottom) == {2: [None]}
+
+
+
+def test_a_bitmap_fonts_weight_is_what_ocr_reads_most_of_its_words_as():
+    """OCR's strokes mislead it now and then: a font is bold when most of
+    the words OCR read at its words' places are."""
+    from dataclasses import replace
+
+    from pipeline.readers.pdf.glyph_tokens import bold_fonts, drawing_fonts
+
+    heading = _words(["\ue000\ue001", "\ue001\ue000", "\ue000"], font="T3")
+    body = _words(["\ue002\ue003", "\ue003", "\ue002"], font="T3", top=200.0)
+    fonts = drawing_fonts({1: heading + body})
+    assert fonts["\ue000"] == fonts["\ue001"] != fonts["\ue002"] == fonts["\ue003"]
+    seen = [True, True, False, False, True, False]  # one heading word and one body word misread
+    pairs = [(w, replace(w, text="x", bold=b)) for w, b in zip(heading + body, seen)]
+    assert bold_fonts(pairs, fonts) == {fonts["\ue000"]}

@@ -108,8 +108,8 @@ def _with_ocr(pdf, pages: list[PageContent], st: PdfSettings,
     can_ocr = st.ocr and tesseract_missing(st.recognition.language) is None
     results = ocr_pages(pdf, sorted(p.number for p in todo), {p.number: (p.width, p.height) for p in todo},
                         progress, st.recognition) if can_ocr else {}
-    decoded = _decoded_layers([_token_layers(data, untrusted, st).get(p.number, p) for p in pages],
-                              untrusted, results, st)
+    tokens, ink = _token_layers(data, untrusted, st)
+    decoded = _decoded_layers([tokens.get(p.number, p) for p in pages], untrusted, results, st, ink)
     out = []
     for p in pages:
         got = results.get(p.number)
@@ -136,24 +136,26 @@ def _with_ocr(pdf, pages: list[PageContent], st: PdfSettings,
     return out
 
 
-def _token_layers(data: bytes, untrusted: dict, st: PdfSettings) -> dict[int, PageContent]:
+def _token_layers(data: bytes, untrusted: dict, st: PdfSettings) -> tuple[dict[int, PageContent], dict[str, float]]:
     """The untrusted pages set in Type 3 fonts without a Unicode map, read
     from the copy whose glyphs are named by their drawings
-    (:mod:`.glyph_tokens`), by page number; none when no page is."""
+    (:mod:`.glyph_tokens`), by page number (none when no page is); and the
+    height of each drawing's ink above its baseline."""
     from .glyph_tokens import TOKEN_FONT, with_glyph_tokens
 
     if not untrusted or not data:
-        return {}
+        return {}, {}
     copy = with_glyph_tokens(data)
     if copy is None:
-        return {}
-    out = {}
+        return {}, {}
+    out, ink = {}, {}
     pdf = open_pdf(copy)
     try:
         for number in sorted(untrusted):
             page = pdf[number - 1]
             try:
                 got = read_page(page, number, st, by_font=False)
+                _ink_heights(page, ink)
             finally:
                 page.close()
             # a glyph of the copy reads alike wherever its drawing is used, whatever font holds it
@@ -162,18 +164,33 @@ def _token_layers(data: bytes, untrusted: dict, st: PdfSettings) -> dict[int, Pa
                 out[number] = replace(got, words=words)
     finally:
         pdf.close()
-    return out
+    return out, {g: sorted(hs)[len(hs) // 2] for g, hs in ink.items()}
 
 
-def _decoded_layers(pages: list[PageContent], untrusted: dict, results: dict, st: PdfSettings) -> dict:
+def _ink_heights(page, ink: dict[str, list[float]]) -> None:
+    """Add to ``ink`` the height of each private use glyph's ink above its
+    baseline (points), one per use."""
+    tp = page.get_textpage()
+    try:
+        for k in range(raw.FPDFText_CountChars(tp)):
+            code = raw.FPDFText_GetUnicode(tp, k)
+            if 0xE000 <= code <= 0xF8FF:
+                raw.FPDFText_GetCharBox(tp, k, _l, _r, _b, _t)
+                raw.FPDFText_GetCharOrigin(tp, k, _ox, _oy)
+                ink.setdefault(chr(code), []).append(round(_t.value - _oy.value, 2))
+    finally:
+        tp.close()
+
+
+def _decoded_layers(pages: list[PageContent], untrusted: dict, results: dict, st: PdfSettings,
+                    ink: dict[str, float] | None = None) -> dict:
     """The untrusted layers that read as text once decoded by the glyph map
     OCR's readings of all of them teach (:mod:`.decoding`), by page number.
-    A layer of Type 3 glyphs (:mod:`.glyph_tokens`) gives its letters to
-    OCR's words instead (:func:`.decoding.spell_ocr_words`): a bitmap
-    glyph's box is as tall as its letter and its font has no size or weight
-    PDFium can tell, so OCR's lines and sizes are the better layout (OCR's
-    sizes put into the layer's boxes read Torsås 2021 by Chromium with
-    findings F1 0.52 for 0.97)."""
+    A layer of Type 3 glyphs (:mod:`.glyph_tokens`) has no size or weight
+    PDFium can tell: its words are sized by their font's letters' ink and
+    weighted by OCR (:func:`_sized_by_ink`); a page of them that cannot be
+    sized or decoded gives its letters to OCR's words instead
+    (:func:`.decoding.spell_ocr_words`)."""
     from .decoding import decode_words, glyph_votes, learn_map, read_alike, spell_ocr_words
     from .glyph_tokens import TOKEN_FONT
     from .text_layer import check_words
@@ -187,17 +204,50 @@ def _decoded_layers(pages: list[PageContent], untrusted: dict, results: dict, st
     seen = {p.number: results[p.number].words + [Word("•", s.x0, s.x1, s.top, s.bottom, s.bottom - s.top)
                                                  for s in results[p.number].shapes] for p in todo}
     table = learn_map(glyph_votes([pair for p in todo for pair in read_alike(p.words, seen[p.number])]), st)
+    sized = _sized_by_ink([p for p in todo if any(w.font == TOKEN_FONT for w in p.words)], ink or {}, table, results)
     out = {}
     for p in todo:
-        if any(w.font == TOKEN_FONT for w in p.words):
+        typeset = any(w.font == TOKEN_FONT for w in p.words)
+        if typeset and p.number not in sized:
             out[p.number] = spell_ocr_words(results[p.number].words, p.words, table)
             continue
-        d = decode_words(p.words, table, seen[p.number])
+        d = decode_words(sized.get(p.number, p.words), table, seen[p.number])
         verdict = check_words(d.words).trusted(st)
         # mostly OCR's words at the layer's places: OCR's own page is better
         mostly_ocr = d.from_ocr + len(d.undecided) > st.decode_max_undecided * len(d.words)
         if not mostly_ocr and (verdict or (verdict is None and not d.undecided)):
             out[p.number] = d
+        elif typeset:
+            out[p.number] = spell_ocr_words(results[p.number].words, p.words, table)
+    return out
+
+
+def _sized_by_ink(pages: list[PageContent], ink: dict[str, float], table, results: dict) -> dict[int, list[Word]]:
+    """The Type 3 words of ``pages`` with the sizes their letters' ink tells
+    (:func:`.glyph_tokens.sizes_by_ink`) and the weight OCR reads their font
+    with (:func:`.glyph_tokens.bold_fonts`), by page number; a page whose
+    letters tell no size is left out (OCR's words are spelt by it instead)."""
+    from .decoding import read_alike
+    from .glyph_tokens import TOKEN_FONT, bold_fonts, drawing_fonts, sizes_by_ink
+
+    def baseline(w: Word) -> float:
+        return w.bottom - _DESCENT * w.size
+
+    words = {p.number: [w for w in p.words if w.font == TOKEN_FONT] for p in pages}
+    sizes = sizes_by_ink(words, ink, lambda g: table.letter(TOKEN_FONT, g), baseline)
+    sized = {}
+    for p in pages:
+        if any(s is None for s in sizes[p.number]):
+            continue
+        sized[p.number] = [replace(w, size=round(s, 2), top=baseline(w) - _ASCENT * s, bottom=baseline(w) + _DESCENT * s)
+                           for w, s in zip(words[p.number], sizes[p.number])]
+    font_of = drawing_fonts(words)
+    bold = bold_fonts([pair for n, ws in sized.items() for pair in read_alike(ws, results[n].words)], font_of)
+    out = {}
+    for p in pages:
+        if p.number in sized:
+            new = iter(replace(w, bold=font_of[w.text[0]] in bold) for w in sized[p.number])
+            out[p.number] = [next(new) if w.font == TOKEN_FONT else w for w in p.words]
     return out
 
 

@@ -17,6 +17,14 @@ the backend names the words it reads from that copy's Type 3 fonts
 :data:`TOKEN_FONT`, and the decoding pools their glyphs over the whole
 document. Nothing else of the PDF changes (boxes and order are the
 original's).
+
+A bitmap glyph's box is as tall as its letter, and its font has no size:
+:func:`sizes_by_ink` sizes each word by its font's cap height, read from the
+ink of the glyphs decoded as "E", "H", "7" (or its x-height, from "n", "x"),
+and :func:`bold_fonts` tells a font's weight by what OCR reads most of its
+words as. Putting OCR's own size of each word into the layer instead read
+Torsås 2021 by Chromium with findings F1 0.52 (one size per word is too
+noisy: lines merge); by the ink, 1.00.
 """
 
 from __future__ import annotations
@@ -125,3 +133,91 @@ def _cmap(chars: dict[int, str]) -> str:
         "/CMapName /Kompass-Glyphs def", "/CMapType 2 def",
         "1 begincodespacerange", "<00> <ff>", "endcodespacerange",
         *body, "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"])
+
+
+#: letters whose ink ends at the x-height (flat tops, or an arch's overshoot
+#: of about a pixel), and at the cap height
+X_HEIGHT_LETTERS = frozenset("uvwxzmnr")
+CAP_HEIGHT_LETTERS = frozenset("EFHIKLMNTUVWXZ1457")
+#: a text font's cap height over its size (Helvetica 0.72, Times 0.66,
+#: DejaVu 0.73; x-heights vary more, 0.45 to 0.55): a size read from it is
+#: within about 5 % of the font's, the same for every word of one font,
+#: which the layout's rules bear
+CAP_HEIGHT_PER_SIZE = 0.7
+
+
+def drawing_fonts(pages: dict[int, list]) -> dict[str, str]:
+    """Each glyph of the words of ``pages`` -> its font: the glyphs of one
+    word are of one font at one size, so the drawings that share words
+    (directly or through others) are one font at a size (named by its
+    least glyph)."""
+    parent: dict[str, str] = {}
+
+    def root(g: str) -> str:
+        while parent.setdefault(g, g) != g:
+            parent[g] = parent[parent[g]]
+            g = parent[g]
+        return g
+
+    for ws in pages.values():
+        for w in ws:
+            for g in w.text:
+                a, b = root(w.text[0]), root(g)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+    return {g: root(g) for g in parent}
+
+
+def sizes_by_ink(pages: dict[int, list], ink: dict[str, float], letter, baseline) -> dict[int, list[float | None]]:
+    """A size for each word of Type 3 glyphs, page by page, from the ink of
+    its font's letters (``ink``: the height above the baseline of each
+    drawing, in points; ``letter``: what a glyph was decided as, or None;
+    ``baseline``: a word's). A bitmap glyph has no font size PDFium can
+    tell, but its font (:func:`drawing_fonts`) has: its glyphs decided as
+    "E" or "7" are as tall as its cap height, those decided as "n" or "x" as
+    its x-height (taken through the ratio of the two in the document's fonts
+    that have both), and every word of it has the size that tells. A word of
+    a font whose letters tell nothing (digits, signs) takes the size of the
+    nearest word on its line, or of the nearest line. None: nothing on the
+    page tells."""
+    def median(xs: list[float]) -> float:
+        xs = sorted(xs)
+        return xs[len(xs) // 2] if len(xs) % 2 else (xs[len(xs) // 2 - 1] + xs[len(xs) // 2]) / 2
+
+    font_of = drawing_fonts(pages)
+    fonts: dict[str, set[str]] = {}
+    for g, f in font_of.items():
+        fonts.setdefault(f, set()).add(g)
+
+    def measure(glyphs: set[str], kind: frozenset) -> float | None:
+        got = [ink[g] for g in glyphs if g in ink and letter(g) in kind]
+        return median(got) if got else None
+
+    x = {k: measure(gs, X_HEIGHT_LETTERS) for k, gs in fonts.items()}
+    cap = {k: measure(gs, CAP_HEIGHT_LETTERS) for k, gs in fonts.items()}
+    both = [x[k] / cap[k] for k in fonts if x[k] and cap[k]]
+    x_per_cap = median(both) if both else 0.72
+    cap_height = {k: cap[k] or (x[k] / x_per_cap if x[k] else None) for k in fonts}
+    out: dict[int, list[float | None]] = {}
+    for k, ws in pages.items():
+        own = [cap_height[font_of[w.text[0]]] if w.text else None for w in ws]
+        for step in ("line", "page"):
+            for i, (w, h) in enumerate(zip(ws, own)):
+                if h is None:
+                    near = [(abs(baseline(v) - baseline(w)), abs(v.x0 - w.x0), hv) for v, hv in zip(ws, own)
+                            if hv is not None and (step == "page" or abs(baseline(v) - baseline(w)) < 0.5)]
+                    own[i] = min(near)[2] if near else None
+        out[k] = [h / CAP_HEIGHT_PER_SIZE if h is not None else None for h in own]
+    return out
+
+
+def bold_fonts(pairs: list, font_of: dict[str, str]) -> set[str]:
+    """The fonts (:func:`drawing_fonts`) whose words OCR reads as bold at
+    most of their places (``pairs``: layer word, OCR word), a Type 3 font
+    having no weight PDFium can tell: one word's strokes may mislead OCR,
+    most of a font's words do not."""
+    votes: dict[str, list[bool]] = {}
+    for w, o in pairs:
+        if w.text and w.text[0] in font_of:
+            votes.setdefault(font_of[w.text[0]], []).append(o.bold)
+    return {f for f, vs in votes.items() if sum(vs) > len(vs) / 2}
