@@ -241,8 +241,9 @@ def test_type3_glyphs_read_alike_wherever_their_drawing_is_used():
 def test_ocr_words_are_spelt_by_the_layer_word_at_their_place():
     """OCR's words keep their places and sizes and take the layer's
     letters where the table decodes every glyph of the one layer word
-    there; an OCR word over two layer words, over a glyph no vote decided,
-    or over a small part of a layer word, keeps what OCR read."""
+    there (or of the layer words it spans, on one line); an OCR word over a
+    glyph no vote decided, or over a small part of a layer word, keeps what
+    OCR read."""
     from dataclasses import replace
 
     from pipeline.readers.pdf.decoding import GlyphMap, spell_ocr_words
@@ -250,12 +251,12 @@ def test_ocr_words_are_spelt_by_the_layer_word_at_their_place():
     table = GlyphMap({("T3", "\ue000"): "h", ("T3", "\ue001"): "e", ("T3", "\ue002"): "j"})
     layer = _words(["\ue000\ue001\ue002", "\ue002\ue001", "\ue001", "\ue002", "\ue000\ue003"], font="T3")
     ocr = [replace(w, size=10.0, top=w.top + 1) for w in _words(["hcj", "je", "eJ", "J", "hx"])]
-    # OCR read the third and fourth layer words as one
+    # OCR read the third and fourth layer words as one: it takes both's letters
     ocr[2:4] = [replace(ocr[2], x1=ocr[3].x1)]
     spelt = spell_ocr_words(ocr, layer, table)
-    assert [w.text for w in spelt.words] == ["hej", "je", "eJ", "hx"]
+    assert [w.text for w in spelt.words] == ["hej", "je", "ej", "hx"]
     assert [w.size for w in spelt.words] == [10.0] * 4 and spelt.ocr_layout
-    assert spelt.from_ocr == 2  # "eJ": two layer words; "hx": an undecided glyph
+    assert spelt.from_ocr == 1  # "hx": an undecided glyph
     # a short OCR word inside a long layer word's tall box keeps its letters
     (long,) = _words(["\ue000\ue001\ue002\ue002\ue001\ue000"], font="T3")
     short = replace(long, text="i", x1=long.x0 + 4, size=10.0)
@@ -304,3 +305,22 @@ def test_a_bitmap_fonts_weight_is_what_ocr_reads_most_of_its_words_as():
     seen = [True, True, False, False, True, False]  # one heading word and one body word misread
     pairs = [(w, replace(w, text="x", bold=b)) for w, b in zip(heading + body, seen)]
     assert bold_fonts(pairs, fonts) == {fonts["\ue000"]}
+
+
+def test_a_word_ocr_cut_in_two_votes_as_one():
+    """OCR read "Förbättringsmöjligheter" as "Förbättring" "smöjligheter":
+    the two parts, on one line within the layer word, are its reading; two
+    words of two lines at a tall box's place are not."""
+    from dataclasses import replace
+
+    from pipeline.readers.pdf.decoding import read_alike
+
+    (layer,) = _words(["\x01" * 23])
+    half = (layer.x1 - layer.x0) / 2
+    ocr = [replace(layer, text="Förbättring", x1=layer.x0 + half - 1),
+           replace(layer, text="smöjligheter", x0=layer.x0 + half + 1)]
+    ((w, o),) = read_alike([layer], ocr)
+    assert o.text == "Förbättringsmöjligheter" and (o.x0, o.x1) == (layer.x0, layer.x1)
+    tall = replace(layer, top=layer.top - 10, bottom=layer.bottom + 10)
+    lines = [replace(ocr[0], top=95.0, bottom=102.0), replace(ocr[1], top=103.0, bottom=110.0)]
+    assert read_alike([tall], lines) == []

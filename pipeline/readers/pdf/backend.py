@@ -203,8 +203,17 @@ def _decoded_layers(pages: list[PageContent], untrusted: dict, results: dict, st
     # list's bullet glyph, mapped like the letters)
     seen = {p.number: results[p.number].words + [Word("•", s.x0, s.x1, s.top, s.bottom, s.bottom - s.top)
                                                  for s in results[p.number].shapes] for p in todo}
-    table = learn_map(glyph_votes([pair for p in todo for pair in read_alike(p.words, seen[p.number])]), st)
-    sized = _sized_by_ink([p for p in todo if any(w.font == TOKEN_FONT for w in p.words)], ink or {}, table, results)
+    def votes(words_of) -> dict:
+        return glyph_votes([pair for p in todo for pair in read_alike(words_of(p), seen[p.number])])
+
+    table = learn_map(votes(lambda p: p.words), st)
+    typeset_pages = [p for p in todo if any(w.font == TOKEN_FONT for w in p.words)]
+    sized = _sized_by_ink(typeset_pages, ink or {}, table, results)
+    if sized:
+        # a bitmap's box is tall and pairs a word with OCR's words of two
+        # lines, which then vote for none: sized, the words vote again
+        table = learn_map(votes(lambda p: sized.get(p.number, p.words)), st)
+        sized = _sized_by_ink(typeset_pages, ink or {}, table, results)
     out = {}
     for p in todo:
         typeset = any(w.font == TOKEN_FONT for w in p.words)

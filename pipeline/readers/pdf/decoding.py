@@ -72,7 +72,10 @@ def _same_place(a: Word, b: Word) -> bool:
 
 def read_alike(layer: list[Word], ocr: list[Word]) -> list[tuple[Word, Word]]:
     """The (layer word, OCR word) pairs at the same place, each layer word
-    with the one OCR word there (none when OCR read two words there or none)."""
+    with the one OCR word there; or with the OCR words there joined, when
+    OCR cut one word in two ("Förbättring smöjligheter") and each part lies
+    within the layer word on one line; none when OCR read words of two lines
+    there, or none."""
     by_line: dict[int, list[Word]] = defaultdict(list)
     for o in ocr:
         by_line[int(o.top // 4)].append(o)
@@ -81,7 +84,19 @@ def read_alike(layer: list[Word], ocr: list[Word]) -> list[tuple[Word, Word]]:
         near = [o for k in range(int(w.top // 4) - 3, int(w.top // 4) + 4) for o in by_line.get(k, ()) if _same_place(w, o)]
         if len(near) == 1:
             pairs.append((w, near[0]))
+        elif near and _parts_of(w, near):
+            parts = sorted(near, key=lambda o: o.x0)
+            pairs.append((w, replace(parts[0], text="".join(o.text for o in parts), x1=parts[-1].x1)))
     return pairs
+
+
+def _parts_of(w: Word, parts: list[Word]) -> bool:
+    """Are ``parts`` (OCR words) pieces of the one word ``w``: on one line,
+    each within it?"""
+    first = parts[0]
+    one_line = all(abs(o.top - first.top) <= 0.5 * (first.bottom - first.top) for o in parts)
+    within = all(min(o.x1, w.x1) - max(o.x0, w.x0) >= 0.8 * (o.x1 - o.x0) for o in parts)
+    return one_line and within
 
 
 def glyph_votes(pairs: list[tuple[Word, Word]]) -> dict[tuple[str, str], Counter]:
