@@ -67,8 +67,11 @@ def metadata(db_name: str) -> dict:
         tables[name] = entry
     tables["findings_long"] = {
         "description": "Every finding in one row with its report, municipality, county, year, framework, "
-                       "area, domain and theme label: facet by any of them.",
-        "columns": dict(FINDINGS_LONG), "facets": FACETS["findings_long"]}
+                       "area, domain and theme label, in report order: search it, facet by any of them.",
+        "columns": dict(FINDINGS_LONG), "facets": FACETS["findings_long"],
+        # the findings' own index: the view's finding_id is the findings' rowid
+        "fts_table": "findings_fts", "fts_pk": "finding_id"}
+    tables["themes"]["sort_desc"] = "size"  # the largest themes first
     tables["theme_prevalence"] = {
         "description": "Each theme's findings, reports and municipalities by year, framework revision, "
                        "domain and kind.", "facets": FACETS["theme_prevalence"]}

@@ -242,7 +242,10 @@ JOIN reports r ON r.id = f.report_id
 LEFT JOIN areas a ON a.report_id = f.report_id AND a.number = f.area
 LEFT JOIN themes t ON t.id = f.theme_id
 """
-FINDINGS_LONG = "CREATE VIEW IF NOT EXISTS findings_long AS" + FINDINGS_LONG_SELECT
+#: in report order, then as each report prints its findings: what a browser
+#: of the view (Datasette) shows first
+FINDINGS_LONG = ("CREATE VIEW IF NOT EXISTS findings_long AS" + FINDINGS_LONG_SELECT
+                 + "ORDER BY f.report_id, f.area, f.kind, f.position, f.id\n")
 
 #: one row per recommendation and later evaluation: the computed outcome, the
 #: researcher's verdict where there is one, and the outcome to use
@@ -437,6 +440,9 @@ def _ensure_schema(db: sqlite_utils.Database) -> None:
             # a researcher's verdicts are kept; the key lets tools link them to the findings
             db["follow_up_reviews"].add_foreign_key(column, "findings", "id")
     db.execute(THEME_PREVALENCE)
+    stored = db.execute("select sql from sqlite_master where name = 'findings_long'").fetchone()
+    if stored and stored[0].strip() != FINDINGS_LONG.replace(" IF NOT EXISTS", "").strip():
+        db.execute("drop view findings_long")  # a view of an older kompass: views hold no data
     db.execute(FINDINGS_LONG)
     db.execute(FOLLOW_UP_OUTCOMES)
     for table, columns in FTS_COLUMNS.items():

@@ -136,3 +136,22 @@ def test_serve_listens_on_this_machine_only_by_default():
     cmd = datasette_command(Path("x.db"))
     assert cmd[cmd.index("--host") + 1] == "127.0.0.1"
     assert set(TABLES) >= {"findings", "reports", "themes"}
+
+
+def test_the_tidy_view_is_searched_and_ordered_as_the_reports_print_it(server):
+    """findings_long in Datasette: the search box finds the same findings
+    as the findings' index, and the rows come in report order, each
+    report's findings as it prints them."""
+    import json as _json
+
+    def get(path: str) -> dict:
+        with urllib.request.urlopen(server["url"] + path, timeout=10) as r:
+            return _json.loads(r.read())
+
+    db = sqlite_utils.Database(server["db"])
+    want = {r[0] for r in db.execute("select rowid from findings_fts where findings_fts match 'medborgardialog*'")}
+    got = get("/kompass/findings_long.json?_search=medborgardialog*&_shape=objects&_size=max")["rows"]
+    assert want and {r["finding_id"] for r in got} == want
+    rows = get("/kompass/findings_long.json?_shape=objects&_size=max")["rows"]
+    order = [(r["report_id"], r["area"] or 0, r["kind"], r["position"]) for r in rows]
+    assert len(rows) == db["findings"].count and order == sorted(order)
