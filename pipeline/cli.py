@@ -822,6 +822,7 @@ def query(name: str | None, values: tuple[str, ...], list_queries: bool, sql: st
         raise click.UsageError("give a query NAME (kompass query --list shows them) or --sql, one of the two")
     db = open_db(db_path, readonly=True)
     db.execute("pragma query_only = 1")  # a second lock: no statement may write
+    queries.sql_functions(db.conn)
     if sql is not None:
         if values:
             raise click.UsageError("--sql takes no VALUES")
@@ -841,8 +842,6 @@ def query(name: str | None, values: tuple[str, ...], list_queries: bool, sql: st
             if not found:
                 raise click.ClickException(queries.no_such_municipality(db, given["municipality"]))
             given["municipality"] = found[0]["municipality_code"]
-        if named.name == "search" and "q" in given:
-            given["q"] = queries.fts_expression(given["q"])
         try:
             queries.check_values(db, named, given)
             rows = queries.run_named(db, named, given)

@@ -215,12 +215,28 @@ class NamedQuery:
     parameters: tuple[Parameter, ...] = ()
 
 
+def fold(text: str | None) -> str | None:
+    """SQL's ``kompass_fold``: ``text`` in any case, å/ä/ö included (SQLite's
+    lower() folds ASCII letters only: lower('TORSÅS') is 'torsÅs')."""
+    return text.casefold() if isinstance(text, str) else text
+
+
+def sql_functions(conn) -> None:
+    """Give an SQLite connection the functions the named queries use, so
+    that the same SQL answers alike in ``kompass query``, ``--sql`` and
+    Datasette (whose plugin, :mod:`pipeline.datasette_plugin`, calls this):
+    ``kompass_fold(text)``, and ``kompass_search(words)``, the full-text
+    query that finds Swedish inflections (:func:`fts_expression`)."""
+    conn.create_function("kompass_fold", 1, fold, deterministic=True)
+    conn.create_function("kompass_search", 1, lambda q: fts_expression(q) if isinstance(q, str) else q,
+                         deterministic=True)
+
+
 _FRAMEWORK = Parameter("framework", "framework revision, e.g. 2020 (empty: every revision)", "")
 _MUNICIPALITY = Parameter("municipality", "municipality name (Torsås, torsås) or kommunkod (0834)")
-#: a municipality by kommunkod or name; lower() folds ASCII letters only, so
-#: "torsås" finds Torsås (kompass query folds Å/Ä/Ö too, before the query)
+#: a municipality by kommunkod or name in any case (kompass_fold: see sql_functions)
 _BY_MUNICIPALITY = ("({r}.municipality_code = :municipality or {r}.municipality = :municipality "
-                    "or lower({r}.municipality) = lower(:municipality))")
+                    "or kompass_fold({r}.municipality) = kompass_fold(:municipality))")
 
 #: sub-questions by mean share of their maximum; strongest and weakest differ in order only
 _QUESTIONS_BY_SHARE = """
@@ -233,9 +249,9 @@ group by r.framework, q.number
 order by mean_pct {order}, r.framework, q.number
 limit :limit
 """
-#: the search words as FTS5 takes them: a plain word gets a * (its inflections),
-#: anything in FTS5 syntax or of several words is used as it is
-_MATCH = "(case when :q glob '*[*\"():]*' or :q like '% %' then :q else :q || '*' end)"
+#: the search words as FTS5 takes them: each word and its lemma as a prefix,
+#: FTS5 syntax as it is (kompass_search: see sql_functions)
+_MATCH = "kompass_search(:q)"
 
 NAMED_QUERIES: tuple[NamedQuery, ...] = (
     NamedQuery(
@@ -308,9 +324,9 @@ order by r.year, r.id, a.domain
       for which, first, order in (("strongest", "highest", "desc"), ("weakest", "lowest", "asc"))),
     NamedQuery(
         "search", "Search findings and narrative",
-        "Full-text search of the findings and the reports' narrative (SQLite FTS5 syntax). A word ending in * "
-        "finds its inflections and compounds: medborgardialog* finds medborgardialogen and medborgardialoger; "
-        "kompass query search does that for you, from any inflected form.",
+        "Full-text search of the findings and the reports' narrative: any inflected form finds the others "
+        "(medborgardialogen finds medborgardialog, -er, -erna: each word and its lemma as a prefix); SQLite FTS5 "
+        "syntax passes through.",
         """
 select 'finding' as source, f.report_id, r.municipality, r.year, f.area, f.kind as kind_or_heading,
        f.id as finding_id, snippet(findings_fts, 0, '[', ']', '…', 16) as text

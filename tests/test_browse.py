@@ -35,7 +35,11 @@ def test_metadata_describes_the_database_and_offers_the_named_queries(linked):
     assert {"municipality", "county", "year", "framework", "domain", "kind", "theme_label"} <= set(
         db_meta["tables"]["findings_long"]["facets"])
     assert db_meta["tables"]["themes"]["label_column"] == "label"
-    # the canned queries run as Datasette runs them: every parameter given, empty where left blank
+    # the canned queries run as Datasette runs them: every parameter given, empty where left blank,
+    # with the functions its plugin gives every connection
+    from pipeline.queries import sql_functions
+
+    sql_functions(db.conn)
     for name, q in db_meta["queries"].items():
         params = {p.name: "" for p in next(n for n in NAMED_QUERIES if n.name == name).parameters}
         params.update({"theme": "1", "municipality": "torsås", "q": "medborgardialog"})
@@ -155,3 +159,26 @@ def test_the_tidy_view_is_searched_and_ordered_as_the_reports_print_it(server):
     rows = get("/kompass/findings_long.json?_shape=objects&_size=max")["rows"]
     order = [(r["report_id"], r["area"] or 0, r["kind"], r["position"]) for r in rows]
     assert len(rows) == db["findings"].count and order == sorted(order)
+
+
+def test_the_canned_queries_answer_as_kompass_query_does(server):
+    """The same inputs through Datasette's canned queries (with the kompass
+    plugin's SQL functions) and through kompass query: the same rows; a name
+    in capitals with Å and an inflected search word included."""
+    import json as _json
+    from urllib.parse import urlencode
+
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    for name, values in (("trajectory", {"municipality": "TORSÅS"}), ("search", {"q": "medborgardialogen"}),
+                         ("follow-up", {"municipality": "torsås", "year_from": "", "year_to": ""})):
+        res = CliRunner().invoke(cli, ["query", name, *(f"{k}={v}" for k, v in values.items() if v),
+                                       "--db", str(server["db"]), "--format", "json"])
+        assert res.exit_code == 0, res.output
+        want = _json.loads(res.output)
+        url = f"{server['url']}/kompass/{name}.json?" + urlencode({**values, "_shape": "objects", "_size": "max"})
+        with urllib.request.urlopen(url, timeout=20) as r:
+            got = _json.loads(r.read())["rows"]
+        assert want and got == want, name
