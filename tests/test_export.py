@@ -82,3 +82,33 @@ def test_a_database_from_before_the_view_exports_too(linked, tmp_path):
     res = CliRunner().invoke(cli, ["export", str(tmp_path / "out"), "--db", str(old)])
     assert res.exit_code == 0, res.output
     assert len(read_csv(tmp_path / "out" / "findings_long.csv")[1]) == db["findings"].count
+
+
+def test_the_readmes_pandas_lines_read_the_export_back_exactly(linked, tmp_path, monkeypatch):
+    """The README's pandas lines, run as shown on an export: every id equals
+    the database's (links.target_id has empty cells, the case that turned
+    ids into floats), a kommunkod keeps its leading zero, question numbers
+    stay text, and nullable columns stay whole numbers."""
+    import re
+    from pathlib import Path
+
+    import pandas as pd
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    (code,) = [b for b in re.findall(r"```python\n(.*?)```", readme, re.S) if "export/findings_long.csv" in b]
+    monkeypatch.chdir(tmp_path)
+    res = CliRunner().invoke(cli, ["export", "export", "--db", str(linked["db"])])
+    assert res.exit_code == 0, res.output
+    frames: dict = {}
+    exec(code, frames)
+    db = sqlite_utils.Database(linked["db"])
+    findings, questions, links = frames["findings"], frames["questions"], frames["links"]
+    assert sorted(findings["finding_id"].tolist()) == sorted(r[0] for r in db.execute("select id from findings"))
+    codes = {r[0] for r in db.execute("select municipality_code from reports where municipality_code is not null")}
+    assert set(findings["municipality_code"].dropna()) == codes and all(c.startswith("0") for c in codes)
+    assert str(findings["theme_id"].dtype) == "Int64" and str(findings["area"].dtype) == "Int64"
+    assert sorted(questions["number"]) == sorted(r[0] for r in db.execute("select number from questions"))
+    pairs = sorted(db.execute("select source_id, coalesce(target_id, -1) from links").fetchall())
+    assert any(t == -1 for _, t in pairs) and any(t != -1 for _, t in pairs)
+    read = sorted((int(s), -1 if pd.isna(t) else int(t)) for s, t in zip(links["source_id"], links["target_id"]))
+    assert read == pairs
