@@ -104,6 +104,9 @@ class Kompass:
         found = queries.municipality_reports(self.db, municipality)
         if not found:
             raise ValueError(queries.no_such_municipality(self.db, municipality))
+        if not self.db["links"].exists() or self.db["links"].count == 0:
+            raise ValueError(f"{self.path}: no follow-up links yet; kompass ingest computes them "
+                             "(not with --no-themes)")
         named = queries.named_query("follow-up")
         values = {"municipality": found[0]["municipality_code"],
                   "year_from": "" if year_from is None else str(year_from),
