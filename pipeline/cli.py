@@ -85,8 +85,9 @@ def ingest(folder: Path, db_path: Path, extracted_dir: Path | None, no_json: boo
     if extracted_dir is None:
         extracted_dir = companion_folder(db_path, "extracted")
     found = report_files(folder, own_files(db_path, extracted_dir, _models_dir(db_path, models_dir)))
-    skipped = [(f, why) for f in found if (why := not_a_report(f)) is not None]
-    files = [f for f in found if not_a_report(f) is None]
+    why_not = {f: not_a_report(f) for f in found}
+    skipped = [(f, why) for f, why in why_not.items() if why is not None]
+    files = [f for f, why in why_not.items() if why is None]
     if not files:
         raise click.ClickException(f"{folder}: no reports to ingest (.pdf, .docx or .txt)"
                                    + (f"; {len(skipped)} other files skipped" if skipped else ""))
@@ -688,8 +689,7 @@ def follow_up(municipality: str | None, db_path: Path, year_from: int | None, ye
     reports = queries.municipality_reports(db, municipality)
     years = [r["year"] for r in reports]
     if not reports:
-        raise click.ClickException(queries.no_such_municipality(db, municipality).replace(
-            "the database", str(db_path), 1))
+        raise click.ClickException(queries.no_such_municipality(db, municipality, str(db_path)))
     if len(reports) < 2:
         raise click.ClickException(f"{municipality}: 1 report in {db_path}; follow-up needs two "
                                    "evaluations of the same municipality")
@@ -949,8 +949,7 @@ def profile(municipality: str, out_path: Path | None, db_path: Path) -> None:
     db = open_db(db_path, readonly=True)
     reports = queries.municipality_reports(db, municipality)
     if not reports:
-        raise click.ClickException(queries.no_such_municipality(db, municipality).replace(
-            "the database", str(db_path), 1))
+        raise click.ClickException(queries.no_such_municipality(db, municipality, str(db_path)))
     reports = [dict(r, county=db["reports"].get(r["id"])["county"]) for r in reports]
     follow = None
     if len(reports) > 1:

@@ -77,10 +77,10 @@ def _folded(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
 
 
-def no_such_municipality(db: sqlite_utils.Database, name_or_code: str) -> str:
-    """One line for a municipality with no dated report in ``db``: the
-    nearest one that has (did you mean ...?), or what SCB's register calls
-    it when it has none."""
+def no_such_municipality(db: sqlite_utils.Database, name_or_code: str, where: str = "the database") -> str:
+    """One line for a municipality with no dated report in ``db`` (called
+    ``where``): the nearest one that has (did you mean ...?), or what SCB's
+    register calls it when it has none."""
     q = _code_or_name(name_or_code)
     stored = {(r["municipality"], r["municipality_code"]) for r in db.query(
         "select distinct municipality, municipality_code from reports where year is not null "
@@ -89,28 +89,31 @@ def no_such_municipality(db: sqlite_utils.Database, name_or_code: str) -> str:
                 if db["municipalities"].exists() else set())
     for name, code in sorted(register - stored):
         if q in (code, name.casefold()) or _folded(q) == _folded(name):
-            return f"{name_or_code}: {name} ({code}) has no dated report in the database"
+            return f"{name_or_code}: {name} ({code}) has no dated report in {where}"
     by_fold = {_folded(name): (name, code) for name, code in sorted(stored)}
     near = difflib.get_close_matches(_folded(q), list(by_fold), n=1, cutoff=0.6)
     hint = f"; did you mean {by_fold[near[0]][0]} ({by_fold[near[0]][1]})?" if near else (
         f"; it holds {', '.join(f'{n} ({c})' for n, c in sorted(stored)[:5])}{' …' if len(stored) > 5 else ''}"
         if stored else "; it holds no dated report")
-    return f"{name_or_code}: no municipality of that name or kommunkod in the database{hint}"
+    return f"{name_or_code}: no municipality of that name or kommunkod in {where}{hint}"
 
 
 def check_values(db: sqlite_utils.Database, query: NamedQuery, values: dict[str, str]) -> None:
     """Raise ValueError (one line, with the nearest valid value) for a value
     of ``query`` that names nothing in ``db``: a framework revision no
     report has, a theme or codebook that does not exist."""
+    def one_of(value: str, known: list[str], what: str, plural: str) -> None:
+        if value not in known:
+            near = difflib.get_close_matches(value, known, n=1, cutoff=0.5)
+            raise ValueError(f"{query.name}: no {what} {value!r} in the database"
+                             + (f"; did you mean {near[0]!r}?" if near else "")
+                             + f" (its {plural}: {', '.join(known) or 'none'})")
+
     framework = values.get("framework", "")
     if framework:
-        known = [str(r["framework"]) for r in db.query(
-            "select distinct framework from reports where framework is not null order by framework")]
-        if framework not in known:
-            near = difflib.get_close_matches(framework, known, n=1, cutoff=0.5)
-            raise ValueError(f"{query.name}: no report of framework {framework!r} in the database"
-                             + (f"; did you mean {near[0]}?" if near else "")
-                             + f" (its frameworks: {', '.join(known) or 'none'})")
+        one_of(framework, [str(r["framework"]) for r in db.query(
+            "select distinct framework from reports where framework is not null order by framework")],
+            "report of framework", "frameworks")
     theme = values.get("theme", "")
     if query.name == "theme-by-year" and theme.strip().lstrip("-").isdigit():
         ids = [r["id"] for r in db.query("select id from themes order by id")]
@@ -120,13 +123,8 @@ def check_values(db: sqlite_utils.Database, query: NamedQuery, values: dict[str,
                                 else " (it has no themes yet: kompass ingest fits them)"))
     codebook = values.get("codebook")
     if codebook:
-        known = [r["codebook"] for r in db.query("select distinct codebook from codebooks order by codebook")] \
-            if db["codebooks"].exists() else []
-        if codebook not in known:
-            near = difflib.get_close_matches(codebook, known, n=1, cutoff=0.5)
-            raise ValueError(f"{query.name}: no codebook {codebook!r} in the database"
-                             + (f"; did you mean {near[0]!r}?" if near else "")
-                             + f" (its codebooks: {', '.join(known) or 'none'})")
+        one_of(codebook, [r["codebook"] for r in db.query("select distinct codebook from codebooks order by codebook")]
+               if db["codebooks"].exists() else [], "codebook", "codebooks")
 
 
 FOLLOW_UP = """

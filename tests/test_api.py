@@ -54,24 +54,14 @@ def test_without_pandas_the_api_gives_lists_of_dicts(linked, monkeypatch):
     k.close()
 
 
-def test_follow_up_without_links_says_so(folder_db):
-    import pipeline as kompass
-
-    with kompass.connect(folder_db) as k:
-        with pytest.raises(ValueError, match="no follow-up links yet"):
-            k.follow_up("Torsås")
-
-
-@pytest.fixture
-def folder_db(tmp_path):
+def test_follow_up_without_links_says_so(linked, tmp_path):
     import shutil
 
-    from conftest import sample
-    from pipeline.ingest import ingest, report_files
+    import pipeline as kompass
 
-    folder = tmp_path / "reports"
-    folder.mkdir()
-    for year in (2017, 2021):
-        shutil.copy(sample(year, "txt"), folder / f"torsas-{year}.txt")
-    ingest(report_files(folder), tmp_path / "k.db", None)
-    return tmp_path / "k.db"
+    path = tmp_path / "k.db"
+    shutil.copy(linked["db"], path)
+    sqlite_utils.Database(path).execute("delete from links").connection.commit()
+    with kompass.connect(path) as k:
+        with pytest.raises(ValueError, match="no follow-up links yet"):
+            k.follow_up("Torsås")

@@ -150,7 +150,7 @@ def test_a_misspelt_name_or_value_gets_the_nearest_one_and_exit_1(linked):
     assert rows_of(linked, "trajectory", "834") == rows_of(linked, "trajectory", "0834")
     assert "no parameter 'limt'; did you mean 'limit'?" in error("weakest-questions", "limt=4")
     assert "no report of framework '2021'" in error("weakest-questions", "2021")
-    assert "did you mean 2020?" in error("weakest-questions", "2021")
+    assert "did you mean '2020'?" in error("weakest-questions", "2021")
     themes = [r["id"] for r in sqlite_utils.Database(db).query("select id from themes order by id")]
     line = error("theme-by-year", max(themes) + 1)
     assert f"no theme {max(themes) + 1}" in line and f"themes {themes[0]} to {themes[-1]}" in line

@@ -108,7 +108,11 @@ def _with_ocr(pdf, pages: list[PageContent], st: PdfSettings,
     can_ocr = st.ocr and tesseract_missing(st.recognition.language) is None
     results = ocr_pages(pdf, sorted(p.number for p in todo), {p.number: (p.width, p.height) for p in todo},
                         progress, st.recognition) if can_ocr else {}
-    tokens, ink = _token_layers(data, untrusted, st)
+    # only a layer with glyphs of fonts that have neither name nor program
+    # (Type 3) is worth the copy: every other font is told by its program
+    typeset = {p.number for p in pages if p.number in untrusted
+               and any(not w.font and has_unmapped(w.text) for w in p.words)}
+    tokens, ink = _token_layers(data, typeset, st)
     decoded = _decoded_layers([tokens.get(p.number, p) for p in pages], untrusted, results, st, ink)
     out = []
     for p in pages:
@@ -136,14 +140,14 @@ def _with_ocr(pdf, pages: list[PageContent], st: PdfSettings,
     return out
 
 
-def _token_layers(data: bytes, untrusted: dict, st: PdfSettings) -> tuple[dict[int, PageContent], dict[str, float]]:
-    """The untrusted pages set in Type 3 fonts without a Unicode map, read
+def _token_layers(data: bytes, numbers: set[int], st: PdfSettings) -> tuple[dict[int, PageContent], dict[str, float]]:
+    """The pages ``numbers``, set in Type 3 fonts without a Unicode map, read
     from the copy whose glyphs are named by their drawings
     (:mod:`.glyph_tokens`), by page number (none when no page is); and the
     height of each drawing's ink above its baseline."""
     from .glyph_tokens import TOKEN_FONT, with_glyph_tokens
 
-    if not untrusted or not data:
+    if not numbers or not data:
         return {}, {}
     copy = with_glyph_tokens(data)
     if copy is None:
@@ -151,7 +155,7 @@ def _token_layers(data: bytes, untrusted: dict, st: PdfSettings) -> tuple[dict[i
     out, ink = {}, {}
     pdf = open_pdf(copy)
     try:
-        for number in sorted(untrusted):
+        for number in sorted(numbers):
             page = pdf[number - 1]
             try:
                 got = read_page(page, number, st, by_font=False)
