@@ -567,3 +567,25 @@ def test_a_line_with_one_gutter_wide_gap_may_cross_columns_and_a_justified_one_d
     assert doubts["Brukarundersökningar genomförs i alla I större utsträckning synliggöra"] == "may_cross_columns"
     assert doubts["Kommunen har en tydlig struktur för uppföljning"] is None
     assert doubts["Strategi för samverkan med och stöd"] is None
+
+
+def test_stretched_spaces_that_line_up_on_two_lines_are_not_a_gutter():
+    # a justified paragraph whose every space is stretched near the gutter
+    # width, two of its lines with a slightly wider space at the same place
+    texts = ["Kommunen kompenserar för skötsel av lokaler och ytor",
+             "kommunen kompenserar för skötsel av badplatser hamnar",
+             "idrotten bibliotekar för skötsel av stipendier ut",
+             "Studieförbunden erhåller också pengar efter antal timmar"]
+    words, y = [], 100.0
+    for k, text in enumerate(texts):
+        x = LEFT
+        for j, tok in enumerate(text.split()):
+            words += W(tok, x, y)
+            wide = k in (1, 2) and j == 4
+            x += len(tok) * CW * SIZE + (0.9 if wide else 0.7) * SIZE
+        y += PITCH
+    # the wide spaces of lines 2 and 3 are at the same x
+    assert len({round(w.x0) for w in words if w.text in ("badplatser", "stipendier")}) == 1
+    assert not any(isinstance(b, Table) for b in layout_pages([page(1, words)]))
+    # measured against the gutter width alone, they would be one
+    assert any(isinstance(b, Table) for b in layout_pages([page(1, words)], PdfSettings(gutter_over_spaces=0.01)))

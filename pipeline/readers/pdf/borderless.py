@@ -31,15 +31,26 @@ from .model import CellLines, Grid, Line, Word
 from .paragraphs import MAY_BE_PART, SENTENCE_END, SPACE, Context, build_paragraphs
 
 
-def segments(line: Line, gutter: float) -> list[list[Word]]:
-    """A line's words split at gaps wider than ``gutter`` × size."""
+def segments(line: Line, gutter: float, over_words: float = 0.0) -> list[list[Word]]:
+    """A line's words split at gaps wider than ``gutter`` × size and, when
+    ``over_words`` is set, wider than ``over_words`` × the median of the line's
+    narrower gaps: a justified line stretches every space alike, so its gaps
+    can pass ``gutter`` and line up with the next line's by chance, while a
+    column's gutter stands out from the spaces between the words beside it."""
     words = line.words
-    segs = [[words[0]]]
     marker = find_marker(line, allow_numbers=False)
-    for k, (a, b) in enumerate(zip(words, words[1:])):
+    bound = [gutter * max(a.size, b.size) for a, b in zip(words, words[1:])]
+    gaps = [b.x0 - a.x1 for a, b in zip(words, words[1:])]
+    if over_words:
+        spaces = sorted(g for g, lim in zip(gaps, bound) if g <= lim)
+        if spaces:
+            space = spaces[len(spaces) // 2]
+            bound = [max(lim, over_words * space) for lim in bound]
+    segs = [[words[0]]]
+    for k, b in enumerate(words[1:]):
         if k == 0 and marker is not None and not marker.ambiguous:
             segs[-1].append(b)  # a bullet and its text
-        elif b.x0 - a.x1 > gutter * max(a.size, b.size):
+        elif gaps[k] > bound[k]:
             segs.append([b])
         else:
             segs[-1].append(b)
@@ -87,7 +98,7 @@ def grow(lines: list[Line], start: int, ctx: Context) -> tuple[int, list[tuple[f
     paragraph gap, or while they do not end a sentence."""
     st = ctx.st
     first = lines[start]
-    segs = segments(first, st.gutter_min)
+    segs = segments(first, st.gutter_min, st.gutter_over_spaces)
     gutters = [(a[-1].x1, b[0].x0) for a, b in zip(segs, segs[1:])]
     size = first.size
     j = start + 1
@@ -165,7 +176,7 @@ def find_borderless_tables(lines: list[Line], ctx: Context) -> tuple[list[Line],
     grids: list[Grid] = []
     i = 0
     while i < len(lines):
-        if len(segments(lines[i], st.gutter_min)) < 2:
+        if len(segments(lines[i], st.gutter_min, st.gutter_over_spaces)) < 2:
             i += 1
             continue
         end, gutters = grow(lines, i, ctx)

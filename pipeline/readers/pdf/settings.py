@@ -321,6 +321,9 @@ class PdfSettings:
     #: between two columns; a space between words is 0.25-0.35 × size, a stretched
     #: justified one rarely above 0.6, and no gap lines up line after line
     gutter_min: float = 0.8
+    #: ... and at least this × the median space between the line's other words
+    #: (a justified line's spaces all stretch, to 0.8 × size on a short line)
+    gutter_over_spaces: float = 1.5
     #: lines with text on both sides of the gutters needed for a borderless table
     borderless_min_rows: int = 2
     #: a borderless table ends at a vertical gap of more than this × the usual
