@@ -19,7 +19,14 @@ Blocks:
 ``bbox`` is where the block starts on that page, ``(x0, top, x1, bottom)`` in
 PDF points from the top left corner (pdfplumber's convention), ``None`` where
 the format has no layout (Word, text). A block that goes on over a page break
-keeps the page and box of its start.
+or into the next column keeps the page and box of its start, and each further
+part in ``continued``; ``locations`` gives them all, as docling-core's
+provenance list does.
+
+``Document.furniture`` holds what the page repeats around the body (running
+headers and footers, page numbers) as paragraphs with their page and box:
+kept apart, so extraction never reads it as the report's text, and kept, so a
+reader can check what was left out.
 """
 
 from __future__ import annotations
@@ -32,7 +39,7 @@ from typing import Callable, Iterator, Union
 
 from .flags import check
 
-SCHEMA_VERSION = 2  # 2: Paragraph.doubt
+SCHEMA_VERSION = 3  # 2: Paragraph.doubt; 3: continued, furniture
 
 
 #: glyphs that start a list item whatever follows them: bullets as Word, PDFs
@@ -78,8 +85,38 @@ def _bbox(value) -> BBox | None:
     return tuple(round(float(v), 2) for v in value) if value is not None else None  # type: ignore[return-value]
 
 
+@dataclass(frozen=True)
+class Location:
+    """One part of a block: its page and box there."""
+
+    page: int
+    bbox: BBox
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "bbox", _bbox(self.bbox))
+
+
+def _locations(value) -> list[Location]:
+    return [v if isinstance(v, Location) else Location(**v) if isinstance(v, dict) else Location(*v)
+            for v in value or []]
+
+
+class _Placed:
+    """``locations``: where a block is, part by part (none without layout)."""
+
+    page: int | None
+    bbox: BBox | None
+    continued: list[Location]
+
+    @property
+    def locations(self) -> list[Location]:
+        if self.page is None or self.bbox is None:
+            return []
+        return [Location(self.page, self.bbox), *self.continued]
+
+
 @dataclass
-class Paragraph:
+class Paragraph(_Placed):
     text: str
     page: int | None = None
     list_marker: str | None = None
@@ -87,9 +124,12 @@ class Paragraph:
     #: the reader's reason to doubt where this paragraph begins or ends (for
     #: example "may_join_two"); None when the document said so plainly
     doubt: str | None = None
+    #: the parts after the first (a later page, the next column)
+    continued: list[Location] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.bbox = _bbox(self.bbox)
+        self.continued = _locations(self.continued)
 
     kind = "paragraph"
 
@@ -99,14 +139,16 @@ class Paragraph:
 
 
 @dataclass
-class Heading:
+class Heading(_Placed):
     text: str
     level: int = 1
     page: int | None = None
     bbox: BBox | None = None
+    continued: list[Location] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.bbox = _bbox(self.bbox)
+        self.continued = _locations(self.continued)
 
     kind = "heading"
 
@@ -128,13 +170,16 @@ class Cell:
 
 
 @dataclass
-class Table:
+class Table(_Placed):
     rows: list[list[Cell]] = field(default_factory=list)
     page: int | None = None
     bbox: BBox | None = None
+    #: its parts on later pages
+    continued: list[Location] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.bbox = _bbox(self.bbox)
+        self.continued = _locations(self.continued)
 
     kind = "table"
 
@@ -181,6 +226,8 @@ class Document:
     blocks: list[Block] = field(default_factory=list)
     schema_version: int = SCHEMA_VERSION
     notes: list[ReaderNote] = field(default_factory=list)
+    #: running headers, footers and page numbers, apart from the body
+    furniture: list[Paragraph] = field(default_factory=list)
 
     def __iter__(self) -> Iterator[Block]:
         return iter(self.blocks)
@@ -205,12 +252,13 @@ class Document:
             "origin": asdict(self.origin),
             "blocks": [block(b) for b in self.blocks],
             "notes": [asdict(n) for n in self.notes],
+            "furniture": [asdict(p) for p in self.furniture],
         }
 
     def to_json_lines(self) -> str:
-        """The document as JSON Lines: a first line with its schema, origin and
-        notes, then one line per block (a golden file whose diffs read block
-        by block). :meth:`from_json_lines` reads it back."""
+        """The document as JSON Lines: a first line with its schema, origin,
+        notes and furniture, then one line per block (a golden file whose diffs
+        read block by block). :meth:`from_json_lines` reads it back."""
         data = self.to_dict()
         blocks = data.pop("blocks")
         return "".join(json.dumps(x, ensure_ascii=False, sort_keys=True) + "\n" for x in [data, *blocks])
@@ -240,11 +288,12 @@ class Document:
                     [Cell([Paragraph(**p) for p in c["paragraphs"]]) for c in row]
                     for row in d["rows"]
                 ]
-                blocks.append(Table(rows=rows, page=d.get("page"), bbox=d.get("bbox")))
+                blocks.append(Table(rows=rows, page=d.get("page"), bbox=d.get("bbox"), continued=d.get("continued")))
             else:
                 raise ValueError(f"unknown block kind {kind!r}")
         notes = [ReaderNote(**n) for n in data.get("notes", [])]
-        return cls(Origin(**data["origin"]), blocks, data.get("schema_version", SCHEMA_VERSION), notes)
+        furniture = [Paragraph(**p) for p in data.get("furniture", [])]
+        return cls(Origin(**data["origin"]), blocks, data.get("schema_version", SCHEMA_VERSION), notes, furniture)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """Read a Word (.docx) report with python-docx.
 
 The body is walked in order (paragraphs and tables interleaved). Page headers
-and footers live outside the body in Word, so they never become blocks. Bullets
+and footers live outside the body in Word, so they never become blocks: their
+text is the document's furniture. Bullets
 are list formatting (``w:numPr`` on the paragraph or its style), not characters;
 the marker recorded is the glyph of the numbering level where the numbering
 part gives it. Headings come from heading styles (English or Swedish names,
@@ -229,7 +230,26 @@ def read_docx(path: str | Path) -> Document:
                 b = _paragraph_block(item, numbering, styles, in_table=False)
                 if b is not None:
                     blocks.append(b)
+        furniture = _furniture(doc)
     except Exception as exc:
         raise ReadError(f"damaged Word document ({type(exc).__name__}: {exc})") from None
     origin = Origin(str(path), "docx", hashlib.sha256(data).hexdigest(), None)
-    return Document(origin, blocks)
+    return Document(origin, blocks, furniture=furniture)
+
+
+def _furniture(doc) -> list[Paragraph]:
+    """The text of each section's own headers and footers (first page, even
+    pages, the rest), once each: the document's furniture."""
+    out: list[Paragraph] = []
+    seen: set[str] = set()
+    for section in doc.sections:
+        for part in (section.first_page_header, section.even_page_header, section.header,
+                     section.first_page_footer, section.even_page_footer, section.footer):
+            if part.is_linked_to_previous:
+                continue
+            for p in part.paragraphs:
+                text = clean_text(p.text)
+                if text and text not in seen:
+                    seen.add(text)
+                    out.append(Paragraph(text))
+    return out

@@ -109,7 +109,7 @@ def read_pdf(path: str | Path, settings: PdfSettings | dict | None = None,
         # every text page by OCR, or the born-digital pages by layout (or tags) and the scans by OCR
         reader = "pdf-ocr" if all(p.ocr for p in pages if p.words) else f"{reader}+ocr"
     return Document(Origin(str(path), "pdf", sha, pages=len(pages), reader=reader), layout.blocks,
-                    notes=reader_notes(layout, st))
+                    notes=reader_notes(layout, st), furniture=layout.furniture)
 #: Tesseract's language codes as the OCR flag names them
 _LANGUAGES = {"swe": "Swedish", "eng": "English"}
 

@@ -92,6 +92,7 @@ def stitch(a: Grid, b: Grid, ctx: Context, body_bottom: float) -> None:
                         and find_marker(fc.lines[0]) is None and fc.lines[0].text[:1].isupper()):
                     lc.doubt_last = fc.doubt_first = MAY_BE_PART
     a.rows.extend(rows)
+    a.continued += [(b.page, (b.x0, b.top, b.x1, b.bottom)), *b.continued]
     a.last_bottom = b.last_bottom
     a.last_page = b.last_page
 

@@ -63,6 +63,20 @@ class Layout:
     tagged_pages: list[int] = field(default_factory=list)
 
     @property
+    def furniture(self) -> list[Paragraph]:
+        """The running headers, footers and page numbers left out of the
+        blocks, one paragraph per line, page by page from the top."""
+        out = []
+        for pl in self.pages:
+            lines = [l for o in pl.furniture
+                     for l in ([l for row in o.rows for c in row for l in c.lines] if isinstance(o, Grid) else [o])]
+            for l in sorted(lines, key=lambda l: (l.top, l.x0)):
+                text = clean_text(l.text)
+                if text:
+                    out.append(Paragraph(text, l.page, None, l.bbox))
+        return out
+
+    @property
     def reader(self) -> str:
         """"pdf-tags", "pdf-layout", or "pdf-tags+layout" when pages differ."""
         if not self.tagged_pages:
@@ -201,7 +215,7 @@ def _tag_blocks(layouts: list[PageLayout], usable: set[int], words, ctx: Context
             elif (isinstance(block, Paragraph) and block.list_marker is None and first is not None
                   and looks_like_heading(block.text, first, len(draft.lines), ctx)):
                 styled.append((len(blocks), first.size, first.bold))
-                block = Heading(block.text, 1, block.page, block.bbox)
+                block = Heading(block.text, 1, block.page, block.bbox, block.continued)
             blocks.append(block)
     # headings the tags call paragraphs rank below every tagged heading level
     _assign_levels(blocks, styled)
@@ -300,9 +314,9 @@ def _blocks(flow: list[Line | Grid], ctx: Context) -> list[Block]:
             _doubt_words(d, ctx.st)
             if d.marker is None and looks_like_heading(text, first, len(d.lines), ctx):
                 heading_drafts.append((len(blocks), first.size, first.bold))
-                blocks.append(Heading(text, 1, first.page, d.bbox))
+                blocks.append(Heading(text, 1, first.page, d.bbox, d.continued))
             else:
-                blocks.append(Paragraph(text, first.page, _marker_text(d.marker), d.bbox, d.doubt))
+                blocks.append(Paragraph(text, first.page, _marker_text(d.marker), d.bbox, d.doubt, d.continued))
         run.clear()
 
     for obj in flow:
@@ -355,11 +369,11 @@ def _grid_to_table(g: Grid, ctx: Context) -> Table:
                 text = clean_text(d.text)
                 if text:
                     _doubt_words(d, ctx.st)
-                    paras.append(Paragraph(text, d.first.page, _marker_text(d.marker), d.bbox, d.doubt))
+                    paras.append(Paragraph(text, d.first.page, _marker_text(d.marker), d.bbox, d.doubt, d.continued))
             cells.append(Cell(paras))
         if any(c.paragraphs for c in cells):
             rows.append(cells)
-    return Table(rows, g.page, g.bbox)
+    return Table(rows, g.page, g.bbox, g.continued)
 
 
 def _assign_levels(blocks: list[Block], heads: list[tuple[int, float, bool]]) -> None:

@@ -222,6 +222,8 @@ class Grid:
         self.gutters = gutters or []
         #: ... and the lines it was cut from
         self.lines: list[Line] = []
+        #: (page, box) of its parts on later pages, once stitched
+        self.continued: list[tuple[int, BBox]] = []
 
     @property
     def n_cols(self) -> int:

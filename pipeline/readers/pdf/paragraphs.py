@@ -154,9 +154,24 @@ class Draft:
 
     @property
     def bbox(self) -> tuple[float, float, float, float]:
-        on_first_page = [l for l in self.lines if l.page == self.first.page]
-        return (min(l.x0 for l in on_first_page), min(l.top for l in on_first_page),
-                max(l.x1 for l in on_first_page), max(l.bottom for l in on_first_page))
+        return line_parts(self.lines)[0][1]
+
+    @property
+    def continued(self) -> list[tuple[int, tuple[float, float, float, float]]]:
+        return line_parts(self.lines)[1:]
+
+
+def line_parts(lines: list[Line]) -> list[tuple[int, tuple[float, float, float, float]]]:
+    """The (page, box) of each part of a block's lines in reading order: a part
+    ends where the next line is on another page or above it (the next column)."""
+    parts: list[list[Line]] = []
+    for line in lines:
+        if not parts or line.page != parts[-1][-1].page or line.top < parts[-1][-1].top:
+            parts.append([line])
+        else:
+            parts[-1].append(line)
+    return [(part[0].page, (min(l.x0 for l in part), min(l.top for l in part),
+                            max(l.x1 for l in part), max(l.bottom for l in part))) for part in parts]
 
 
 class Context:

@@ -28,7 +28,7 @@ from ...document import Block, Cell, Heading, Paragraph, Table, clean_text
 from .lines import group_lines
 from .lists import find_marker
 from .model import BBox, Line, PageContent, TagNode, Word
-from .paragraphs import Context, join_lines
+from .paragraphs import Context, join_lines, line_parts
 
 HEADING_LEVELS = {"Title": 1, "H": 1, **{f"H{i}": i for i in range(1, 7)}}
 #: elements whose content is part of the enclosing block's text
@@ -287,18 +287,15 @@ def _text(lines: list[Line], ctx: Context) -> str:
     return clean_text(text)
 
 
-def _bbox(lines: list[Line]) -> BBox | None:
-    if not lines:
-        return None
-    first = [l for l in lines if l.page == lines[0].page]
-    return (min(l.x0 for l in first), min(l.top for l in first), max(l.x1 for l in first), max(l.bottom for l in first))
+def _union(boxes: list[BBox]) -> BBox:
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
 def to_block(d: Draft, ctx: Context) -> tuple[Block | None, Line | None]:
     """The block and its first line (for the heading rules), or None if empty."""
     if d.kind == "table":
         rows = []
-        first_page, boxes = None, []
+        boxes: dict[int, list[BBox]] = {}  # page -> its cells' boxes, in order of the pages
         for r in d.rows:
             cells = []
             for c in r:
@@ -309,25 +306,25 @@ def to_block(d: Draft, ctx: Context) -> tuple[Block | None, Line | None]:
                         continue
                     text = _text(lines, ctx)
                     if text:
-                        paras.append(Paragraph(text, lines[0].page, p.marker, _bbox(lines)))
-                        if first_page is None:
-                            first_page = lines[0].page
-                        if lines[0].page == first_page:
-                            boxes.append(_bbox(lines))
+                        parts = line_parts(lines)
+                        paras.append(Paragraph(text, lines[0].page, p.marker, parts[0][1], None, parts[1:]))
+                        for page, box in parts:
+                            boxes.setdefault(page, []).append(box)
                 cells.append(Cell(paras))
             if any(c.paragraphs for c in cells):
                 rows.append(cells)
         if not rows:
             return None, None
-        bbox = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
-        return Table(rows, first_page, bbox), None
+        (first_page, first), *more = boxes.items()
+        return Table(rows, first_page, _union(first), [(page, _union(b)) for page, b in more]), None
     lines = d.lines
     text = _text(lines, ctx) if lines else ""
     if not text:
         return None, None
+    (page, box), *more = line_parts(lines)
     if d.kind == "heading":
-        return Heading(text, d.level, lines[0].page, _bbox(lines)), lines[0]
-    return Paragraph(text, lines[0].page, d.marker, _bbox(lines)), lines[0]
+        return Heading(text, d.level, page, box, more), lines[0]
+    return Paragraph(text, page, d.marker, box, None, more), lines[0]
 
 
 def read_tags(root: TagNode, words: dict[tuple[int, int], list[Word]]) -> list[Draft]:
