@@ -270,7 +270,9 @@ def test_a_bitmap_glyphs_word_is_sized_by_its_fonts_letters_ink():
     of the two in the fonts that have both; a word of a font whose
     glyphs tell nothing takes the nearest line's size, and a page with
     nothing that tells has none."""
-    from pipeline.readers.pdf.glyph_tokens import CAP_HEIGHT_PER_SIZE, sizes_by_ink
+    from pipeline.readers.pdf.glyph_tokens import sizes_by_ink
+
+    CAP_HEIGHT_PER_SIZE = 0.7
 
     letters = {"\ue000": "n", "\ue001": "E", "\ue002": "o", "\ue003": "n", "\ue004": "E", "\ue005": "n",
                "\ue006": "-"}
@@ -281,13 +283,13 @@ def test_a_bitmap_glyphs_word_is_sized_by_its_fonts_letters_ink():
     heading = _words(["\ue004\ue003", "\ue004"], top=200.0)  # "En", "E"
     small = _words(["\ue005\ue005"], top=300.0)  # "nn"
     dash = _words(["\ue006"], top=320.0)
-    got = sizes_by_ink({1: body + heading + small + dash}, ink, letters.get, lambda w: w.bottom)[1]
+    got = sizes_by_ink({1: body + heading + small + dash}, ink, letters.get, lambda w: w.bottom, CAP_HEIGHT_PER_SIZE, 0.5)[1]
     assert got[:4] == [7.0 / CAP_HEIGHT_PER_SIZE] * 4  # "o" and "n" alone: their font's size
     assert got[4:6] == [11.2 / CAP_HEIGHT_PER_SIZE] * 2
     # x-height over cap height is 5/7 in both fonts that have both
     assert abs(got[6] - 10.0 * 7 / 5 / CAP_HEIGHT_PER_SIZE) < 1e-9
     assert got[7] == got[6]  # the dash: the nearest line's
-    assert sizes_by_ink({2: dash}, ink, letters.get, lambda w: w.bottom) == {2: [None]}
+    assert sizes_by_ink({2: dash}, ink, letters.get, lambda w: w.bottom, CAP_HEIGHT_PER_SIZE, 0.5) == {2: [None]}
 
 
 

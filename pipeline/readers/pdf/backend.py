@@ -212,12 +212,12 @@ def _decoded_layers(pages: list[PageContent], untrusted: dict, results: dict, st
 
     table = learn_map(votes(lambda p: p.words), st)
     typeset_pages = [p for p in todo if any(w.font == TOKEN_FONT for w in p.words)]
-    sized = _sized_by_ink(typeset_pages, ink or {}, table, results)
+    sized = _sized_by_ink(typeset_pages, ink or {}, table, results, st)
     if sized:
         # a bitmap's box is tall and pairs a word with OCR's words of two
         # lines, which then vote for none: sized, the words vote again
         table = learn_map(votes(lambda p: sized.get(p.number, p.words)), st)
-        sized = _sized_by_ink(typeset_pages, ink or {}, table, results)
+        sized = _sized_by_ink(typeset_pages, ink or {}, table, results, st)
     out = {}
     for p in todo:
         typeset = any(w.font == TOKEN_FONT for w in p.words)
@@ -235,7 +235,8 @@ def _decoded_layers(pages: list[PageContent], untrusted: dict, results: dict, st
     return out
 
 
-def _sized_by_ink(pages: list[PageContent], ink: dict[str, float], table, results: dict) -> dict[int, list[Word]]:
+def _sized_by_ink(pages: list[PageContent], ink: dict[str, float], table, results: dict,
+                  st: PdfSettings) -> dict[int, list[Word]]:
     """The Type 3 words of ``pages`` with the sizes their letters' ink tells
     (:func:`.glyph_tokens.sizes_by_ink`) and the weight OCR reads their font
     with (:func:`.glyph_tokens.bold_fonts`), by page number; a page whose
@@ -247,7 +248,8 @@ def _sized_by_ink(pages: list[PageContent], ink: dict[str, float], table, result
         return w.bottom - _DESCENT * w.size
 
     words = {p.number: [w for w in p.words if w.font == TOKEN_FONT] for p in pages}
-    sizes = sizes_by_ink(words, ink, lambda g: table.letter(TOKEN_FONT, g), baseline)
+    sizes = sizes_by_ink(words, ink, lambda g: table.letter(TOKEN_FONT, g), baseline,
+                         st.type3_cap_height, st.type3_x_per_cap)
     sized = {}
     for p in pages:
         if any(s is None for s in sizes[p.number]):

@@ -139,11 +139,6 @@ def _cmap(chars: dict[int, str]) -> str:
 #: of about a pixel), and at the cap height
 X_HEIGHT_LETTERS = frozenset("uvwxzmnr")
 CAP_HEIGHT_LETTERS = frozenset("EFHIKLMNTUVWXZ1457")
-#: a text font's cap height over its size (Helvetica 0.72, Times 0.66,
-#: DejaVu 0.73; x-heights vary more, 0.45 to 0.55): a size read from it is
-#: within about 5 % of the font's, the same for every word of one font,
-#: which the layout's rules bear
-CAP_HEIGHT_PER_SIZE = 0.7
 
 
 def drawing_fonts(pages: dict[int, list]) -> dict[str, str]:
@@ -168,7 +163,8 @@ def drawing_fonts(pages: dict[int, list]) -> dict[str, str]:
     return {g: root(g) for g in parent}
 
 
-def sizes_by_ink(pages: dict[int, list], ink: dict[str, float], letter, baseline) -> dict[int, list[float | None]]:
+def sizes_by_ink(pages: dict[int, list], ink: dict[str, float], letter, baseline,
+                 cap_per_size: float, x_per_cap: float) -> dict[int, list[float | None]]:
     """A size for each word of Type 3 glyphs, page by page, from the ink of
     its font's letters (``ink``: the height above the baseline of each
     drawing, in points; ``letter``: what a glyph was decided as, or None;
@@ -176,7 +172,8 @@ def sizes_by_ink(pages: dict[int, list], ink: dict[str, float], letter, baseline
     tell, but its font (:func:`drawing_fonts`) has: its glyphs decided as
     "E" or "7" are as tall as its cap height, those decided as "n" or "x" as
     its x-height (taken through the ratio of the two in the document's fonts
-    that have both), and every word of it has the size that tells. A word of
+    that have both, else ``x_per_cap``), and every word of it has the size
+    that tells: the cap height over ``cap_per_size``. A word of
     a font whose letters tell nothing (digits, signs) takes the size of the
     nearest word on its line, or of the nearest line. None: nothing on the
     page tells."""
@@ -196,7 +193,7 @@ def sizes_by_ink(pages: dict[int, list], ink: dict[str, float], letter, baseline
     x = {k: measure(gs, X_HEIGHT_LETTERS) for k, gs in fonts.items()}
     cap = {k: measure(gs, CAP_HEIGHT_LETTERS) for k, gs in fonts.items()}
     both = [x[k] / cap[k] for k in fonts if x[k] and cap[k]]
-    x_per_cap = median(both) if both else 0.72
+    x_per_cap = median(both) if both else x_per_cap
     cap_height = {k: cap[k] or (x[k] / x_per_cap if x[k] else None) for k in fonts}
     out: dict[int, list[float | None]] = {}
     for k, ws in pages.items():
@@ -207,7 +204,7 @@ def sizes_by_ink(pages: dict[int, list], ink: dict[str, float], letter, baseline
                     near = [(abs(baseline(v) - baseline(w)), abs(v.x0 - w.x0), hv) for v, hv in zip(ws, own)
                             if hv is not None and (step == "page" or abs(baseline(v) - baseline(w)) < 0.5)]
                     own[i] = min(near)[2] if near else None
-        out[k] = [h / CAP_HEIGHT_PER_SIZE if h is not None else None for h in own]
+        out[k] = [h / cap_per_size if h is not None else None for h in own]
     return out
 
 

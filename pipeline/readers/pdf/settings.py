@@ -385,6 +385,13 @@ class PdfSettings:
     #: a decoded page is read from its layer unless more than this share of
     #: its words had a glyph no vote decided (then OCR's page is read instead)
     decode_max_undecided: float = 0.1
+    #: a bitmap (Type 3) font's size is its cap height over this (Helvetica
+    #: 0.72, Times 0.66, DejaVu 0.73): within about 5 % of the font's size,
+    #: the same for every word of one font, which the layout's rules bear ...
+    type3_cap_height: float = 0.7
+    #: ... its cap height its x-height over this where no font of the
+    #: document has both (x-heights vary more: 0.45 to 0.55 of the size)
+    type3_x_per_cap: float = 0.72
 
     def __post_init__(self) -> None:
         for name in ("header_band", "footer_band"):
@@ -417,7 +424,8 @@ class PdfSettings:
         if not self.ocr_low_confidence < 100.0:
             raise ValueError("PdfSettings.ocr_low_confidence must be below 100 (Tesseract's scale)")
         for name in ("tags_max_untagged", "tags_min_block_ratio", "text_layer_min_letters", "text_layer_min_common",
-                     "text_layer_max_unmapped", "text_layer_max_broken_words", "decode_min_share", "decode_max_undecided"):
+                     "text_layer_max_unmapped", "text_layer_max_broken_words", "decode_min_share", "decode_max_undecided",
+                     "type3_cap_height", "type3_x_per_cap"):
             if not getattr(self, name) <= 1.0:
                 raise ValueError(f"PdfSettings.{name} must be a share in (0, 1]")
 
