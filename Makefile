@@ -29,13 +29,13 @@ test: $(VENV)/.installed
 	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
 # Agreement of the themes with the reader's coding in ../shared/annotations,
-# side by side with a TF-IDF + k-means baseline (README, "Themes").
+# side by side with a TF-IDF + k-means baseline (docs/themes.md).
 CODING ?= ../shared/annotations/themes-A.json
 eval: $(VENV)/.installed
 	$(BIN)/python tools/evaluate_themes.py --coding $(CODING)
-	@# follow-up links against our own gold reading of the seed pair (README, "Follow-up")
+	@# follow-up links against our own gold reading of the seed pair (docs/follow-up.md)
 	$(BIN)/python tools/evaluate_links.py
-	@# a codebook made of the same coding's labels and glosses, applied (README, "Codebooks")
+	@# a codebook made of the same coding's labels and glosses, applied (docs/themes.md, "Codebooks")
 	$(BIN)/python tools/evaluate_codebook.py --coding $(CODING)
 
 # Speed and memory: PDF reading against pdftotext over the fixture PDFs (several

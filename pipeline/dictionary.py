@@ -77,7 +77,7 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "report_id": "The report (reports.id).",
         "severity": "error, warning or info.",
         "code": f"What kind of flag: one of {len(registry())} codes, each with its severity and meaning in "
-                "the export's DATA_DICTIONARY.md ('Flag codes') and the README ('Flags').",
+                "the export's DATA_DICTIONARY.md ('Flag codes') and docs/flags.md.",
         "message": "What was found, in words.",
     }),
     "municipalities": ("A municipality in SCB's register (290).", {
@@ -103,7 +103,7 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "label_source": "computed (the model's label) or curated (a researcher's, kompass themes rename).",
     }),
     "theme_curation": ("A researcher's decision on the themes, applied again after every ingest and refit "
-                       "(README, 'Curating themes').", {
+                       "(docs/themes.md, 'Curating themes').", {
         "seq": "Order in which the decisions were taken and are applied.",
         "action": "rename, merge, split or move.",
         "theme_id": "The theme decided on: renamed, merged into, split; for a move the target (NULL: outlier).",
@@ -124,7 +124,7 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "kind": "addressed (a later strength above the threshold), persisting (a later recommendation above "
                 "it), candidate (one of the three best later findings, below it), no_match (nothing above it; "
                 "no target), or similar. The outcome to use is in the view follow_up_outcomes.",
-        "score": "Joined similarity: (meaning + words) / 2, plus 0.1 within the same domain (README, Follow-up).",
+        "score": "Joined similarity: (meaning + words) / 2, plus 0.1 within the same domain (docs/follow-up.md).",
         "rank": "1 for the best later finding (1-3); NULL on a no_match row.",
         "method": "How the link was computed (threshold and all).",
         "evidence": "For no_match: a sentence of the later narrative on the subject, if any.",

@@ -5,7 +5,7 @@ itself (``flags`` table: report, severity, code, message). Every code is
 registered once with the severities it is raised at, who raises it (a
 reader, extraction, the store) and what it means; :func:`check` refuses an
 unregistered code or severity, so a new flag cannot go undocumented. The
-README's list of flags (:func:`markdown`, written by ``tools/write_docs.py``)
+docs/flags.md's list of flags (:func:`markdown`, written by ``tools/write_docs.py``)
 and the data dictionary are generated from it.
 
 Imports nothing of the package: readers, extraction and the store use it.
@@ -89,7 +89,7 @@ Code = _Code("Code", [(code.upper(), code) for code in registry()])
 
 
 def markdown() -> str:
-    """The README's table of flag codes."""
+    """The table of flag codes of docs/flags.md."""
     lines = ["| code | severity | raised by | meaning |", "|---|---|---|---|"]
     for f in registry().values():
         lines.append(f"| `{f.code}` | {' or '.join(s.value for s in f.severities)} | {f.by} | {f.meaning} |")

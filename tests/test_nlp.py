@@ -335,7 +335,7 @@ def test_the_domain_view_is_a_cue_not_a_partition(analyzer):
 
 def test_themes_fit_on_one_thread(analyzer, texts, monkeypatch):
     """The clustering and the linear algebra run on one thread in a fit (two
-    fight over a busy core: README, "Speed")."""
+    fight over a busy core: docs/benchmarks.md)."""
     from threadpoolctl import threadpool_info
 
     seen = []

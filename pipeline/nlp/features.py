@@ -11,7 +11,7 @@
    keep the same company in the reports ("medborgardialog" and "synpunkter").
 
 Associations are off by default: on the two sample reports they lowered the
-agreement with a reader's coding (README, "Themes"); they are meant for a
+agreement with a reader's coding (docs/themes.md); they are meant for a
 database of many reports and can be switched on with ``associations=True``.
 
 The views are L2-normalised and joined with equal weight, then the row is

@@ -53,14 +53,14 @@ if TYPE_CHECKING:
 
 #: joined score from which a later finding speaks of the same thing: chosen on
 #: the project's own reading of the seed pair, and checked leave-one-out
-#: (tools/evaluate_links.py; README, "Follow-up")
+#: (tools/evaluate_links.py; docs/follow-up.md)
 THRESHOLD = 0.28
 #: the views and their weights (the domain weight is added for the same domain)
 WEIGHTS = ViewWeights(meaning=1.0, lexical=1.0, domain=0.1)
 DOMAIN_BONUS = WEIGHTS.domain
 #: the words view of the follow-up: character 3-5-grams of the text as written
 #: ("text-chars"), or TF-IDF over lemmas, compound parts and their n-grams
-#: ("terms", the themes' view); chosen on our own reading (README, "Follow-up")
+#: ("terms", the themes' view); chosen on our own reading (docs/follow-up.md)
 LEXICAL_VIEWS = ("text-chars", "terms")
 LEXICAL_VIEW = "text-chars"
 #: lexical similarity from which a narrative sentence is evidence (sentences are not encoded)

@@ -19,7 +19,7 @@ The views are joined so that the dot product of two rows is
 so the score stays on the cosine scale whatever the weights, and the domain
 is a cue added to it, never a filter. The weights are chosen on the project's
 own material, never on the shared theme coding: the themes' defaults here, the
-follow-up's in :mod:`.links` (README "Themes", "Follow-up").
+follow-up's in :mod:`.links` (docs/themes.md, docs/follow-up.md).
 """
 
 from __future__ import annotations

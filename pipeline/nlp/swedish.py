@@ -47,7 +47,7 @@ _WORD = re.compile(r"^[a-zåäöéü]+(?:-[a-zåäöéü]+)*-?$")
 def domain_stop_words() -> frozenset[str]:
     """The domain stop list shipped with the package (lemmas, one per line).
 
-    How it was chosen is written at the top of the file and in the README;
+    How it was chosen is written at the top of the file and in docs/themes.md;
     ``tools/measure_stop_words.py`` prints the measurement.
     """
     text = resources.files("pipeline.data").joinpath("domain_stop_words.txt").read_text("utf-8")

@@ -12,7 +12,7 @@ early; ``fit`` learns, ``predict`` assigns; what is learned ends in ``_``.
 * **Clustering** (``clustering``): the average-linkage tree of the rows
   (cosine) is cut at k clusters, whose means are the themes' centres
   (``"average"``, the default: on a development coding of our own it agreed
-  with the coder better than k-means at every k tried, README "Themes"); or
+  with the coder better than k-means at every k tried, docs/themes.md); or
   k-means on the unit-length rows, ``n_init`` restarts (``"kmeans"``). Either
   way every finding then goes to its nearest centre, so a fitted finding and
   the same finding assigned later get the same theme. Above ``LARGE`` texts
