@@ -586,3 +586,43 @@ def test_an_area_section_that_prints_two_scores_says_so():
     assert r.areas[0].score == 58
     [flag] = [f for f in r.flags if f.code == "area_score_mismatch"]
     assert "58 and 60" in flag.message
+
+
+@pytest.mark.parametrize("form", ["poäng av", "p (max)"])
+def test_a_report_printed_without_any_table_gives_every_score_and_places_every_section(form):
+    """No table anywhere: each section's topics as a list and a line of its
+    score, no "Område" headings for areas 3-6, and an overview of lines (an
+    area's line, its score on the next line or on the same, its questions)."""
+    def question(a, k, score, max_):
+        title = QUESTIONS[a][k]
+        return (f"{a}.{k + 1} {title} – {score} av {max_} poäng ({round(100 * score / max_)}%)" if form == "poäng av"
+                else f"{a}.{k + 1} {title} – {score} p (max {max_})")
+
+    blocks = list(FRONT) + [Heading("Genomgång per område", 1)]
+    for a in range(1, 9):
+        if a not in (3, 4, 5, 6):
+            blocks.append(Heading(f"Område {a} {TITLES_2020[a - 1]}", 2))
+        blocks += [Paragraph(t, list_marker="•") for t in QUESTIONS[a]]
+        blocks.append(Paragraph(f"Poäng: {SCORES[a - 1]} av 100" if form == "p (max)" else f"{SCORES[a - 1]} poäng av 100"))
+        blocks += [Heading("Allmänt", 3), Paragraph(f"Inledande text om område {a}."),
+                   Heading(QUESTIONS[a][1], 3), Paragraph("Beskrivning av arbetet i kommunen."),
+                   Paragraph("Styrkor"), Paragraph(f"Styrka i område {a}", list_marker="•"),
+                   Paragraph("Förbättringsområden"), Paragraph(f"Förbättring i område {a}", list_marker="•")]
+    blocks.append(Heading("4. Översikt av poängfördelning", 1))
+    for a in range(1, 9):
+        half = SCORES[a - 1] // 2
+        if form == "p (max)":
+            blocks += [Heading(f"{a}. {TITLES_2020[a - 1]}", 3), Paragraph(f"Poäng: {SCORES[a - 1]} av 100")]
+        else:
+            blocks.append(Paragraph(f"Område {a} {TITLES_2020[a - 1]}: {SCORES[a - 1]} av 100 poäng ({SCORES[a - 1]}%)"))
+        blocks += [Paragraph(question(a, 0, half, 50)), Paragraph(question(a, 1, SCORES[a - 1] - half, 50))]
+    r = extract_report(doc(blocks))
+    placed = {f.text: f.area for f in r.findings}
+    assert all(placed[f"Styrka i område {a}"] == a and placed[f"Förbättring i område {a}"] == a for a in range(1, 9))
+    assert [a.score for a in r.areas] == SCORES and [a.max for a in r.areas] == [100] * 8
+    assert {a.title for a in r.areas} >= {"Styrning och kontroll", "Kvalitetsutveckling"}
+    q = {x.number: (x.title, x.score, x.max) for x in r.questions}
+    assert len(q) == 16 and q["3.2"] == (QUESTIONS[3][1], 35, 50)
+    assert r.total_score == sum(SCORES)
+    assert not {"area_number_overruled", "questions_not_found", "incomplete_areas", "total_mismatch",
+                "missing_area_score"} & {f.code for f in r.flags}

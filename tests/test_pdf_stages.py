@@ -589,3 +589,17 @@ def test_stretched_spaces_that_line_up_on_two_lines_are_not_a_gutter():
     assert not any(isinstance(b, Table) for b in layout_pages([page(1, words)]))
     # measured against the gutter width alone, they would be one
     assert any(isinstance(b, Table) for b in layout_pages([page(1, words)], PdfSettings(gutter_over_spaces=0.01)))
+
+
+def test_a_line_hanging_under_a_leading_number_goes_on_with_it():
+    first = W("3.3 Rapporterar förvaltningen till den politiska nivån och har politikerna möjlighet att utöva", LEFT, 100.0)
+    text_x = first[1].x0  # where the text after the number starts
+    words = first + W("tillsyn över förvaltningen? – 9 av 25 poäng (35%)", text_x, 100.0 + PITCH)
+    # the same indent under a line without a leading number is a new paragraph
+    other = W("Kommunen arbetar med kvalitet och utveckling i alla verksamheter och enheter", LEFT, 200.0)
+    words += other + W("inom ramen för sin plan", other[1].x0, 200.0 + PITCH)
+    texts = para_texts(layout_pages([page(1, words)]))
+    assert texts[0] == ("3.3 Rapporterar förvaltningen till den politiska nivån och har politikerna möjlighet att "
+                        "utöva tillsyn över förvaltningen? – 9 av 25 poäng (35%)")
+    assert texts[1:] == ["Kommunen arbetar med kvalitet och utveckling i alla verksamheter och enheter",
+                         "inom ramen för sin plan"]

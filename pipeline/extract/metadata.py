@@ -23,9 +23,11 @@ EVALUATORS = [
 ]
 # A total is a number of points above an area's maximum (no single area
 # reaches it) and at most the report's: "Torsås kommun 2021- 499 poäng",
-# "totalt 373 poäng", "373 av 800 poäng".
+# "totalt 373 poäng", "373 av 800 poäng"; never the maximum a score is out
+# of ("45 av 100 poäng").
 _FORM = report_form()
-TOTAL = re.compile(rf"(?<![\d.,])(\d{{3}})\s*(?:av\s+{_FORM.total_max}\s+)?{_FORM.points_word}\b", re.IGNORECASE)
+TOTAL = re.compile(rf"(?<![\d.,])(?<!{_FORM.out_of_word}\s)(\d{{3}})\s*(?:{_FORM.out_of_word}\s+{_FORM.total_max}\s+)?"
+                   rf"{_FORM.points_word}\b", re.IGNORECASE)
 
 
 def find_municipality_in(texts: list[str]) -> tuple[Municipality | None, str | None, list[str]]:
@@ -67,4 +69,4 @@ def find_evaluators(texts: list[str]) -> str | None:
 
 def find_printed_totals(texts: list[str]) -> list[float]:
     return [float(m.group(1)) for t in texts for m in TOTAL.finditer(t)
-            if _FORM.area_max <= int(m.group(1)) <= _FORM.total_max]
+            if _FORM.area_max < int(m.group(1)) <= _FORM.total_max]

@@ -49,8 +49,14 @@ class ReportForm:
     #: the words of the box at the head of an area section ("Rubriker | Poäng")
     topics_word: str
     score_word: str
-    #: the word a total or a score is printed with ("373 av 800 poäng")
+    #: the word a total or a score is printed with ("373 av 800 poäng") ...
     points_word: str
+    #: ... its short form ("8 p"), "out of" ("8 av 10"), the word before a
+    #: maximum ("8 p (max 10)") and "possible" ("58 poäng av 100 möjliga")
+    points_short: str
+    out_of_word: str
+    max_word: str
+    possible_word: str
 
     @property
     def total_max(self) -> int:
@@ -67,7 +73,8 @@ def report_form() -> ReportForm:
     labels = {label: FindingKind(kind).value for kind, words in data["finding_labels"].items() for label in words}
     box = data["score_box_words"]
     return ReportForm(int(data["areas"]), int(data["area_max"]), labels, data["area_heading_word"],
-                      box["topics"], box["score"], data["points_word"])
+                      box["topics"], box["score"], data["points_word"], data["points_short"], data["out_of_word"],
+                      data["max_word"], data["possible_word"])
 
 
 def revision_areas(revision: str) -> dict[int, dict]:

@@ -19,12 +19,14 @@ from dataclasses import dataclass, field
 
 from ..document import Document, Heading, Paragraph, Table
 from .tables import (
-    QUESTION_LINE,
     Overview,
+    RubrikerTable,
     findings_columns,
     is_headerless_findings,
-    read_overview,
     printed_score,
+    question_line,
+    read_overview,
+    read_overview_listing,
     read_rubriker,
     score_at_end,
 )
@@ -140,16 +142,48 @@ def to_units(doc: Document) -> list[Unit]:
                     i += 1
             units.append(Unit("findings", blocks[start], start, items=items))
             continue
+        if (listing := read_overview_listing(blocks, i)) is not None:
+            # the overview as lines of text ("3. Styrning och kontroll", "Poäng:
+            # 66 av 100", "3.1 Strategi för styrning – 8 p (max 10)", ...)
+            end, ov = listing
+            units.append(Unit("overview", b, i, data=ov))
+            i = end
+            continue
         role = "heading" if isinstance(b, Heading) else "text"
         if role == "text" and AREA_NUMBER.match(b.text) and len(b.text) < 120:
             role = "heading"  # "Område 4 Effektivitet" set as a plain paragraph
         if role == "text" and (score := printed_score(b.text)) is not None:
-            units.append(Unit("score_line", b, i, data=score))  # "Poäng: 58 av 100"
+            topics = _topics_above(units, i)
+            if topics:
+                # the "Rubriker | Poäng" box as a list of topics and a line of its score
+                del units[-len(topics):]
+                units.append(Unit("rubriker", topics[0].block, topics[0].index,
+                                  data=RubrikerTable([u.block.text for u in topics], score.score)))
+            else:
+                units.append(Unit("score_line", b, i, data=score))  # "Poäng: 58 av 100"
         else:
             # a heading may end with its area's score ("... kontroll 54 p")
             units.append(Unit(role, b, i, data=score_at_end(b.text)[1] if role == "heading" else None))
         i += 1
     return units
+
+
+#: a Rubriker topic is a short list item, and a box lists at least this many
+TOPIC_MAX_CHARS = 120
+MIN_TOPICS = 2
+
+
+def _topics_above(units: list[Unit], i: int) -> list[Unit]:
+    """The list items right above block ``i`` (a score line), when they are
+    an area's topics: short, at least two, each its own unit of text."""
+    topics: list[Unit] = []
+    for u in reversed(units):
+        b = u.block
+        if (u.role != "text" or not isinstance(b, Paragraph) or not b.is_list_item or len(b.text) > TOPIC_MAX_CHARS
+                or u.index != i - len(topics) - 1):
+            break
+        topics.insert(0, u)
+    return topics if len(topics) >= MIN_TOPICS else []
 
 
 def overview_of(units: list[Unit], doc: Document) -> Overview:
@@ -166,7 +200,7 @@ def overview_of(units: list[Unit], doc: Document) -> Overview:
     # did not see as one, between two parts of the table)
     from .tables import read_overview_lines
 
-    lines = [b for b in doc.blocks if isinstance(b, Paragraph) and QUESTION_LINE.match(b.text)]
+    lines = [b for b in doc.blocks if isinstance(b, Paragraph) and question_line(b.text)]
     found = read_overview_lines(lines)
     if found and not merged.rows:
         merged = found

@@ -27,11 +27,105 @@ QUESTION_ID = re.compile(r"^(\d)\.(\d{1,2})\.?$")
 #: total, never a sub-question
 AREA_MAX = report_form().area_max
 AREA_ID = re.compile(r"^(\d)\.?$")
-# Question rows that a reader left as one line of text (a table without rulings).
-QUESTION_LINE = re.compile(
-    r"^(?P<id>\d\.\d{1,2})\.?\s+(?P<title>.+?)\s+(?P<score>\d{1,3}(?:[.,]\d)?)\s+(?P<max>\d{1,3})"
-    r"(?:\s+(?P<pct>\d{1,3}(?:[.,]\d)?)\s*%)?$"
+
+# Scores printed as lines of text (a table without rules, or no table at all).
+_FORM = report_form()
+#: a title's dashes as printed: hyphen, en dash, em dash and the other dashes
+_DASH = "\u002d\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+_NUM = r"\d{1,3}(?:[.,]\d)?"
+_PTS = rf"(?:{re.escape(_FORM.points_word)}|{re.escape(_FORM.points_short)}\.?)"
+_PCT = rf"(?:\s*[,(]?\s*(?P<pct>{_NUM})\s*%\s*\)?)?"
+#: a score and its maximum after a title, in every form a writer uses: two
+#: numbers (a table's columns run together, "8 10"), "out of" ("8 av 10",
+#: "8/10", "13 av 25 poäng", "8 poäng av 10 möjliga"), a maximum named
+#: ("8 p (max 10)", "8 poäng, max 10"); each may end with its percent
+_SCORE_FORMS = (
+    rf"(?P<score>{_NUM})\s+(?P<max>\d{{1,3}})",
+    rf"(?P<score>{_NUM})(?:\s*{_PTS})?\s*(?:{_FORM.out_of_word}\s|/)\s*(?P<max>\d{{1,3}})"
+    rf"(?:\s+{_FORM.possible_word})?(?:\s*{_PTS})?",
+    rf"(?P<score>{_NUM})\s*{_PTS}\s*[(,]\s*{_FORM.max_word}\.?\s*(?P<max>\d{{1,3}})\s*\)?",
 )
+_QUESTION_LINES = tuple(
+    re.compile(rf"^(?P<id>\d\.\d{{1,2}})\.?\s+(?P<title>.+?)\s*[{_DASH}:]?\s+{form}{_PCT}\s*\.?$", re.IGNORECASE)
+    for form in _SCORE_FORMS)
+#: an area's line in a listing of scores: "3. Styrning och kontroll", "Område 1
+#: Offentlighet och demokrati: 45 av 100 poäng (45%)"
+_AREA_LINES = tuple(
+    re.compile(rf"^(?:{_FORM.area_heading_word}\s+)?(?P<area>\d)\.?\s+(?P<title>[^\d\s].*?)"
+               rf"{tail}\s*\.?$", re.IGNORECASE)
+    for tail in [*(rf"\s*[{_DASH}:]?\s+{form}{_PCT}" for form in _SCORE_FORMS), ""])
+#: an area's line is a short title, not a sentence
+AREA_LINE_MAX_CHARS = 100
+
+
+def _number(text: str | None) -> float | None:
+    return float(text.replace(",", ".")) if text else None
+
+
+def question_line(text: str) -> OverviewRow | None:
+    """A sub-question's row printed as a line of text ("3.1 Strategi för
+    styrning 8 10", "3.1 Strategi för styrning – 8 p (max 10)", "1.3
+    Informeras invånare om resultat? – 13 av 25 poäng (52%)"), or None."""
+    for pattern in _QUESTION_LINES:
+        m = pattern.match(text.strip())
+        if m and float(m["max"]) > 0 and _number(m["score"]) <= float(m["max"]):
+            a, q = m["id"].split(".")
+            return OverviewRow(int(a), f"{a}.{int(q)}", m["title"], _number(m["score"]), float(m["max"]),
+                               _number(m["pct"]))
+    return None
+
+
+def area_line(text: str) -> OverviewRow | None:
+    """An area's line in a listing of scores, as its total row (score None
+    when the line prints none: the next line may), or None."""
+    text = text.strip()
+    if len(text) > AREA_LINE_MAX_CHARS:
+        return None
+    for pattern in _AREA_LINES:
+        m = pattern.match(text)
+        if m and int(m["area"]) in _FORM.area_numbers:
+            groups = m.groupdict()
+            if groups.get("max") is not None and float(groups["max"]) != AREA_MAX:
+                continue  # another maximum: no area's score
+            if groups.get("score") is None and re.search(r"\d\W*$", m["title"]):
+                return None  # a score of another form at its end
+            return OverviewRow(int(m["area"]), None, m["title"].strip(), _number(groups.get("score")),
+                               float(groups["max"]) if groups.get("max") else None, _number(groups.get("pct")))
+    return None
+
+
+def read_overview_listing(blocks: list, start: int) -> tuple[int, Overview] | None:
+    """The overview printed as lines of text from ``blocks[start]``: area
+    lines, each with its score or followed by a line of it ("Poäng: 66 av
+    100"), and question lines, of at least two areas (a section listing its
+    own questions is no overview); the index after it, and its rows."""
+    out = Overview()
+    areas: set[int] = set()
+    j = start
+    while j < len(blocks) and not isinstance(blocks[j], Table):
+        text = blocks[j].text
+        row = question_line(text)
+        if row is not None:
+            out.rows.append(row)
+            areas.add(row.area)
+            j += 1
+            continue
+        row = area_line(text)
+        if row is None:
+            break
+        nxt = blocks[j + 1].text if j + 1 < len(blocks) and not isinstance(blocks[j + 1], Table) else ""
+        if row.score is None and (score := printed_score(nxt)) is not None:
+            row.score, row.max = score.score, score.max or AREA_MAX
+            j += 1
+        elif row.score is None and (q := question_line(nxt)) is None or (row.score is None and q.area != row.area):
+            break  # a numbered heading ("4. Översikt av poängfördelning"), not an area's line
+        out.rows.append(row)
+        out.area_titles[row.area] = row.title
+        areas.add(row.area)
+        j += 1
+    if len({r.area for r in out.rows if r.number}) < 2:
+        return None
+    return j, out
 
 
 @dataclass
@@ -273,17 +367,7 @@ def _give_run_its_area(out: Overview, rows: list[int], area: int) -> None:
 
 def read_overview_lines(paragraphs: list[Paragraph]) -> Overview | None:
     """Question rows printed as lines of text rather than as a table."""
-    out = Overview()
-    for p in paragraphs:
-        m = QUESTION_LINE.match(p.text)
-        if m:
-            a, q = m.group("id").split(".")
-            pct = m.group("pct")
-            out.rows.append(
-                OverviewRow(int(a), f"{a}.{int(q)}", m.group("title"),
-                            float(m.group("score").replace(",", ".")), float(m.group("max")),
-                            float(pct.replace(",", ".")) if pct else None)
-            )
+    out = Overview(rows=[r for r in map(question_line, (p.text for p in paragraphs)) if r is not None])
     return out if out.rows else None
 
 
@@ -293,9 +377,6 @@ class RubrikerTable:
     score: float | None
 
 
-#: a topic's dash as printed or as read: hyphen, en dash, em dash (a scan's
-#: en dash is often read as an em dash) and the other dashes
-_DASH = "\u002d\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
 _TOPICS, _SCORE = report_form().topics_word, report_form().score_word
 _RUBRIKER_HEAD = re.compile(rf"^{_TOPICS}(\s*$|\s+[{_DASH}]\s)")
 #: topics run together in one paragraph, each led by a dash list marker

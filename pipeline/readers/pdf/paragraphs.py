@@ -200,13 +200,24 @@ class Context:
         return p if p is not None else 1.2 * size
 
 
+#: a number that leads a line as its label ("3.1", "4.", "12")
+_NUMBER_LABEL = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?$")
+
+
 def _x_ok(draft: Draft, line: Line, tol: float) -> bool:
     x = line.rx0
     if len(draft.lines) == 1:
         first = draft.first
         if draft.marker is not None:
             return abs(x - draft.text_x0) <= tol or abs(x - first.rx0) <= tol
-        return x <= first.rx0 + tol  # same indent, or first-line indent
+        if x <= first.rx0 + tol:
+            return True  # same indent, or first-line indent
+        # a hanging indent under a leading number ("3.1 Rapporterar ... över
+        # / förvaltningen? – 9 av 25 poäng"): the line goes on where the
+        # first line's text after the number starts
+        words = first.words
+        return (len(words) > 1 and _NUMBER_LABEL.match(words[0].text) is not None
+                and abs(line.x0 - words[1].x0) <= tol)
     return abs(x - draft.lines[1].rx0) <= tol
 
 
