@@ -16,7 +16,13 @@ is skipped and said):
 * ``pandoc``: the Word fixtures ``tests/fixtures/torsas-<year>.docx``
   converted by pandoc and typeset by XeLaTeX (``lang=sv``: Swedish
   hyphenation; tables as longtables with booktabs rules, a table without a
-  header row printed as its header, cells bottom-aligned).
+  header row printed as its header, cells bottom-aligned);
+* ``reportlab-plain``: the seed reports typeset by reportlab with no table
+  at all (``tools/other_producers/build_reportlab_plain.py``: every score in
+  running text, "Område 3 …: 54 av 100 poäng", "3.1 … – 8 p (max 10)",
+  "Poäng: 66 av 100", findings as bulleted lists under their labels), made
+  without reading kompass's reader; scored against the Word fixture of the
+  same seed (needs ``pip install reportlab``).
 
 Scored per file, the original's reading being the truth: area and
 sub-question scores exact (number, score, max), findings F1 (same area and
@@ -33,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.util
 import json
 import shutil
 import subprocess
@@ -64,9 +71,14 @@ RENDITIONS = {
               lambda src, out: [["pdftocairo", "-pdf", str(src), str(out)]]),
     "pandoc": (lambda: sorted(FIXTURES.glob("torsas-20*.docx")),
                lambda src, out: [[*_PANDOC, str(src), "-o", str(out)]]),
+    "reportlab-plain": (lambda: sorted(FIXTURES.glob("torsas-20*.docx")),
+                        lambda src, out: [[sys.executable, str(_PLAIN), "--out", str(out.parent / "made")],
+                                          ["cp", str(out.parent / "made" / out.name), str(out)]]),
 }
-#: what the pandoc rendition needs beside pandoc
+_PLAIN = ROOT / "tools" / "other_producers" / "build_reportlab_plain.py"
+#: what a rendition needs beside its first command: programs, and Python modules
 _ALSO_NEEDED = {"pandoc": ["xelatex"]}
+_MODULES_NEEDED = {"reportlab-plain": ["reportlab"]}
 
 GOAL_F1, GOAL_MIN_F1, GOAL_EXACT = 0.98, 0.95, 0.97
 
@@ -78,6 +90,8 @@ def rendered(name: str, src: Path, folder: Path) -> Path | None:
         return out
     commands = RENDITIONS[name][1](src, out)
     if any(shutil.which(t) is None for t in [commands[0][0], *_ALSO_NEEDED.get(name, [])]):
+        return None
+    if any(importlib.util.find_spec(m) is None for m in _MODULES_NEEDED.get(name, [])):
         return None
     out.parent.mkdir(parents=True, exist_ok=True)
     for command in commands:
