@@ -296,7 +296,10 @@ def _fmt_pct(value) -> str:
 @click.option("--themes", "n_themes", type=click.IntRange(min=2), default=None,
               help="Number of themes for a (re)fit, instead of choosing it.")
 @click.option("--plot", "plot", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Draw the largest themes' prevalence over the years into this HTML file.")
+              help="Draw the 8 largest themes' prevalence over the years (one panel per theme: in how many "
+                   "of each year's reports it occurs, k av n, and the share) into this file: FILE.svg the "
+                   "chart alone, FILE.png the chart as a picture (needs chromium on PATH), any other name "
+                   "the HTML page with the chart and its table.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
               show_default=True)
 @click.pass_context
@@ -319,7 +322,15 @@ def themes(ctx: click.Context, db_path: Path | None, models_dir: Path | None, sh
         db = open_db(db_path, readonly=True)
         if not db["themes"].exists() or db["themes"].count == 0:
             raise click.ClickException(f"{db_path}: no themes yet (run kompass ingest)")
-        _write_page(plot, themes_plot_html(db))
+        if plot.suffix.lower() in (".svg", ".png"):
+            from .charts import ChartError, themes_svg, write_chart
+
+            try:
+                write_chart(themes_svg(db), plot)
+            except ChartError as exc:
+                raise click.ClickException(str(exc)) from None
+        else:
+            _write_page(plot, themes_plot_html(db))
         click.echo(f"wrote {plot}")
         return
     if n_themes is not None and not refit:
@@ -930,19 +941,27 @@ def serve(db_path: Path, host: str, port: int) -> None:
     serve_datasette(db_path, host, port)
 
 
-@cli.command(help="Write a municipality's profile as one self-contained HTML page (charts inline, nothing "
-                  "fetched when viewed): the area scores of each evaluation as bars, the radar of the latest "
-                  "evaluation against the earlier one and the mean of all reports of its framework revision, "
-                  "what became of the last recommendations, and the themes of its findings. MUNICIPALITY is a "
-                  "name (Torsås) or kommunkod (0834).")
+@cli.command(help="Write a municipality's profile as one self-contained HTML page in Swedish (charts inline, "
+                  "nothing fetched when viewed): the area scores of each evaluation as bars, the radar of the "
+                  "latest evaluation on its own areas against the earlier one (across framework revisions through "
+                  "the domain crosswalk) and against the mean of other municipalities' reports of its revision "
+                  "(when there are at least two), what became of the last recommendations, and the themes of its "
+                  "findings. MUNICIPALITY is a name (Torsås) or kommunkod (0834). --charts DIR also writes each "
+                  "chart as a file of its own: <report id>-omraden.svg per evaluation and <report id>-spindel.svg "
+                  "(.png with --charts-format png).")
 @click.argument("municipality")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="HTML file to write [default: profile-<kommunkod>.html].")
+@click.option("--charts", "charts_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Also write each chart into this folder (made if missing), one file per chart.")
+@click.option("--charts-format", "charts_format", type=click.Choice(["svg", "png"]), default="svg",
+              show_default=True, help="The charts' files: SVG, or PNG drawn by headless chromium (on PATH).")
 @click.option("--db", "db_path", default="findings.db", show_default=True,
               type=click.Path(dir_okay=False, path_type=Path))
-def profile(municipality: str, out_path: Path | None, db_path: Path) -> None:
+def profile(municipality: str, out_path: Path | None, charts_dir: Path | None, charts_format: str,
+            db_path: Path) -> None:
     from . import queries
-    from .charts import profile_html
+    from .charts import ChartError, chromium, profile_charts, profile_html, write_chart
     from .nlp.links import links_current
     from .store import open_db
 
@@ -958,9 +977,22 @@ def profile(municipality: str, out_path: Path | None, db_path: Path) -> None:
         else:
             click.echo(f"warning: {db_path}: follow-up links missing or out of date (run kompass ingest); the page "
                        "leaves them out", err=True)
+    if charts_dir is not None and charts_format == "png" and chromium() is None:  # before anything is written
+        raise click.ClickException("--charts-format png needs chromium on PATH (headless); use svg")
     out_path = out_path or Path(f"profile-{reports[-1]['municipality_code']}.html")
     _write_page(out_path, profile_html(db, reports, follow))
     click.echo(f"wrote {out_path}")
+    if charts_dir is not None:
+        try:
+            charts_dir.mkdir(parents=True, exist_ok=True)
+            for stem, svg in profile_charts(db, reports):
+                chart = charts_dir / f"{stem}.{charts_format}"
+                write_chart(svg, chart)
+                click.echo(f"wrote {chart}")
+        except ChartError as exc:
+            raise click.ClickException(str(exc)) from None
+        except OSError as exc:
+            raise click.ClickException(f"{charts_dir}: cannot write ({exc.strerror or exc})") from None
 
 
 def _write_page(path: Path, text: str) -> None:
