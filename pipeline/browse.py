@@ -7,17 +7,21 @@ named queries of :mod:`pipeline.queries` as canned queries (the same SQL as
 ``kompass query``), facets for the columns a researcher filters by, and the
 label columns that make foreign keys read as names (a finding shows its
 report, its theme's label; a report its municipality). Full-text search comes
-from the FTS5 indexes the store keeps on findings and sections.
+from the FTS5 indexes the store keeps on findings and sections. Datasette
+takes it from the kompass plugin's ``get_metadata`` hook
+(:mod:`pipeline.datasette_plugin`) for every kompass database it serves, so
+``datasette findings.db`` shows the same as ``kompass serve``, and nothing is
+written anywhere to serve.
 
 Interfaces room.
 """
 
 from __future__ import annotations
 
-import json
 import os
+import socket
 import sys
-import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 from .dictionary import FINDINGS_LONG, TABLES
@@ -98,26 +102,47 @@ def metadata(db_name: str) -> dict:
     }
 
 
-def datasette_command(db_path: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
-                      metadata_path: Path | None = None) -> list[str]:
-    """The datasette command line that serves ``db_path`` with its metadata."""
+def metadata_for(db_names: list[str]) -> dict:
+    """Datasette metadata for the kompass databases served under ``db_names``
+    (none: no metadata, so that a Datasette serving other files is left alone)."""
+    if not db_names:
+        return {}
+    out = metadata(db_names[0])
+    for name in db_names[1:]:
+        out["databases"].update(metadata(name)["databases"])
+    return out
+
+
+@lru_cache(maxsize=64)
+def is_kompass_database(path: str) -> bool:
+    """Is the file at ``path`` a kompass database (read-only look, kept for the server's life)?"""
+    from .store import DbError, open_db
+
+    try:
+        open_db(path, readonly=True).close()
+        return True
+    except (DbError, OSError):
+        return False
+
+
+def datasette_command(db_path: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> list[str]:
+    """The datasette command line that serves ``db_path`` (its metadata comes from the kompass plugin)."""
     datasette = Path(sys.executable).with_name("datasette")
-    cmd = [str(datasette) if datasette.exists() else "datasette", "serve", str(db_path),
-           "--host", host, "--port", str(port), "--setting", "default_page_size", "50"]
-    if metadata_path is not None:
-        cmd += ["--metadata", str(metadata_path)]
-    return cmd
+    return [str(datasette) if datasette.exists() else "datasette", "serve", str(db_path),
+            "--host", host, "--port", str(port), "--setting", "default_page_size", "50"]
 
 
-def write_metadata(db_path: Path) -> Path:
-    """The metadata as a JSON file in a temporary folder (Datasette reads it at start)."""
-    folder = Path(tempfile.mkdtemp(prefix="kompass-serve-"))
-    path = folder / "metadata.json"
-    path.write_text(json.dumps(metadata(Path(db_path).stem), ensure_ascii=False, indent=1), "utf-8")
-    return path
+def port_taken(host: str, port: int) -> str | None:
+    """Why Datasette could not listen on ``host``:``port`` (None: it can)."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
+        try:
+            s.bind((host, port))
+        except OSError as exc:
+            return f"cannot listen on {host}:{port} ({exc.strerror or exc}); is another server using it? try --port"
+    return None
 
 
 def serve(db_path: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
     """Replace this process with Datasette serving the database (Ctrl-C stops it)."""
-    cmd = datasette_command(db_path, host, port, write_metadata(db_path))
+    cmd = datasette_command(db_path, host, port)
     os.execv(cmd[0], cmd)

@@ -933,10 +933,13 @@ def export(out_dir: Path, db_path: Path) -> None:
               help="Address to listen on; 0.0.0.0 opens it to the network.")
 @click.option("--port", default=8001, show_default=True, type=click.IntRange(1, 65535))
 def serve(db_path: Path, host: str, port: int) -> None:
+    from .browse import port_taken
     from .browse import serve as serve_datasette
     from .store import open_db
 
     open_db(db_path, readonly=True).close()  # not a kompass database: one line, before Datasette starts
+    if (why := port_taken(host, port)) is not None:
+        raise click.ClickException(why)
     click.echo(f"Serving {db_path} read-only at http://{host}:{port}/ (Ctrl-C stops it)", err=True)
     serve_datasette(db_path, host, port)
 

@@ -1,5 +1,6 @@
 """make serve: Datasette on the database, read-only, with the project's
-metadata; checked in a real browser (headless Chromium through selenium)."""
+metadata from its plugin; checked in a real browser (headless Chromium
+through selenium)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from pipeline.browse import datasette_command, metadata, write_metadata
+from pipeline.browse import datasette_command, metadata
 from pipeline.dictionary import TABLES
 from pipeline.queries import NAMED_QUERIES
 
@@ -60,7 +61,8 @@ def server(linked, tmp_path_factory):
     db_path = tmp_path_factory.mktemp("serve") / "kompass.db"
     shutil.copy(linked["db"], db_path)
     port = _free_port()
-    proc = subprocess.Popen(datasette_command(db_path, port=port, metadata_path=write_metadata(db_path)),
+    # plain datasette serve: the metadata comes from the kompass plugin
+    proc = subprocess.Popen(datasette_command(db_path, port=port),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     for _ in range(100):
@@ -182,3 +184,40 @@ def test_the_canned_queries_answer_as_kompass_query_does(server):
         with urllib.request.urlopen(url, timeout=20) as r:
             got = _json.loads(r.read())["rows"]
         assert want and got == want, name
+
+
+def test_plain_datasette_gets_the_metadata_of_a_kompass_database_only(server, tmp_path):
+    """The plugin gives the metadata to kompass databases, whoever started
+    Datasette, and to no other SQLite file it serves."""
+    import json as _json
+
+    with urllib.request.urlopen(server["url"] + "/-/metadata.json", timeout=10) as r:
+        meta = _json.loads(r.read())
+    assert meta["title"] == "Kommunkompassen findings" and set(meta["databases"]) == {"kompass"}
+    assert set(meta["databases"]["kompass"]["queries"]) == {q.name for q in NAMED_QUERIES}
+    from pipeline import datasette_plugin
+
+    other = tmp_path / "other.db"
+    sqlite_utils.Database(other)["t"].insert({"a": 1})
+
+    from types import SimpleNamespace
+
+    served = SimpleNamespace(databases={"other": SimpleNamespace(path=str(other)),
+                                        "_memory": SimpleNamespace(path=None)})
+    assert datasette_plugin.get_metadata(served, None, None, None) == {}
+    served.databases["k"] = SimpleNamespace(path=str(server["db"]))
+    assert set(datasette_plugin.get_metadata(served, None, None, None)["databases"]) == {"k"}
+
+
+def test_serve_on_a_busy_port_says_so_before_serving(linked):
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        res = CliRunner().invoke(cli, ["serve", "--db", linked["db"], "--port", str(port)])
+    assert res.exit_code == 1 and f"127.0.0.1:{port}" in res.output and "--port" in res.output
+    assert "Serving" not in res.output and "Traceback" not in res.output
