@@ -15,8 +15,31 @@ from . import __version__
 from .reading import DEFAULT_TIME_LIMIT
 
 
+_INTERRUPTED = ("\ninterrupted: what was stored before is kept, nothing is half-written; "
+                "the same command goes on from there")
+
+
 class _Commands(click.Group):
     """Every command: a database that cannot be used is one line, not a traceback."""
+
+    def main(self, *args, standalone_mode: bool = True, **kwargs):
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        # click's own handling, but Ctrl-C at any moment (while the arguments
+        # are parsed or a command is set up, too) is the one line below, not "Aborted!"
+        try:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        except click.exceptions.Abort as exc:
+            if isinstance(exc.__context__, EOFError):
+                click.echo("Aborted!", err=True)
+                sys.exit(1)
+            click.echo(_INTERRUPTED.lstrip("\n"), err=True)  # click has ended the line
+            sys.exit(130)
+        except click.exceptions.Exit as exc:
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
 
     def invoke(self, ctx: click.Context):
         from .store import DbError
@@ -35,8 +58,7 @@ class _Commands(click.Group):
             sys.exit(0)
         except KeyboardInterrupt:
             # each report is one transaction, and derived data is written whole or not at all
-            click.echo("\ninterrupted: what was stored before is kept, nothing is half-written; "
-                       "the same command goes on from there", err=True)
+            click.echo(_INTERRUPTED, err=True)
             sys.exit(130)
         except OSError as exc:
             # a JSON file or model that cannot be written (disk full, read-only folder)

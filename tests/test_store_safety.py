@@ -5,6 +5,7 @@ run is completed by the next."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import select
@@ -399,3 +400,34 @@ def test_ctrl_c_exits_130_with_one_line_saying_what_is_kept(tmp_path, monkeypatc
     lines = res.output.strip().splitlines()
     assert len(lines) == 1 and "interrupted" in lines[0] and "the same command goes on" in lines[0]
     assert "Aborted" not in res.output
+
+
+def test_a_real_ctrl_c_at_any_moment_is_one_line_and_the_same_command_goes_on(tmp_path):
+    """SIGINT to the whole process group, as a terminal sends it (the ingest
+    and its readers), at moments from start-up to the end: exit status 130
+    and the one line, no traceback from any process; the same command then
+    gives the database a clean run gives."""
+    import signal
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    cmd = [sys.executable, "-m", "pipeline", "ingest", str(ROOT / "raw_reports"), "--no-json", "--no-themes"]
+    clean = tmp_path / "clean.db"
+    subprocess.run(cmd + ["--db", str(clean)], check=True, env=env, capture_output=True, cwd=tmp_path)
+    interrupted = 0
+    for k, moment in enumerate((0.2, 0.6, 1.2, 2.0)):
+        db = tmp_path / f"k{k}.db"
+        proc = subprocess.Popen(cmd + ["--db", str(db)], env=env, cwd=tmp_path, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, start_new_session=True)
+        time.sleep(moment)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGINT)
+        out, err = proc.communicate(timeout=120)
+        assert "Traceback" not in err and "Aborted" not in err, err
+        if proc.returncode == 130:
+            interrupted += 1
+            assert err.strip().splitlines()[-1].startswith("interrupted: what was stored before is kept")
+        else:
+            assert proc.returncode == 0, err  # it had finished
+        subprocess.run(cmd + ["--db", str(db)], check=True, env=env, capture_output=True, cwd=tmp_path)
+        assert _content(db) == _content(clean)
+    assert interrupted >= 2
