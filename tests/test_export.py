@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 
+import pytest
 import sqlite_utils
 from click.testing import CliRunner
 
@@ -112,3 +114,49 @@ def test_the_readmes_pandas_lines_read_the_export_back_exactly(linked, tmp_path,
     assert any(t == -1 for _, t in pairs) and any(t != -1 for _, t in pairs)
     read = sorted((int(s), -1 if pd.isna(t) else int(t)) for s, t in zip(links["source_id"], links["target_id"]))
     assert read == pairs
+
+
+#: set by .ci/run, where R and readr are installed from Debian: a missing R fails there
+REQUIRE_R = os.environ.get("KOMPASS_REQUIRE_R") == "1"
+
+
+def test_the_readmes_readr_lines_read_the_export_back_exactly(linked, tmp_path, monkeypatch):
+    """The README's readr lines, run by R as shown: a kommunkod keeps its
+    zero, question numbers stay text, and every id (a double in R) equals the
+    database's, links with empty target cells included."""
+    import re
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    rscript = shutil.which("Rscript")
+    has_readr = rscript and subprocess.run([rscript, "-e", "library(readr)"], capture_output=True).returncode == 0
+    if not has_readr:
+        if REQUIRE_R:
+            pytest.fail("R and readr are needed: apt-get install r-base-core r-cran-readr")
+        pytest.skip("no R with readr here (apt-get install r-base-core r-cran-readr)")
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    lines = {table: call for call, table in re.findall(r'`(readr::read_csv\("export/(\w+)\.csv"[^`]*\))`', readme)}
+    assert {"findings_long", "questions"} <= set(lines)
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(cli, ["export", "export", "--db", str(linked["db"])]).exit_code == 0
+    script = "\n".join([
+        f"f <- {lines['findings_long']}", f"q <- {lines['questions']}",
+        'l <- readr::read_csv("export/links.csv", show_col_types = FALSE)',
+        'writeLines(sprintf("%.0f", f$finding_id), "ids.txt")',
+        'writeLines(unique(f$municipality_code[!is.na(f$municipality_code)]), "codes.txt")',
+        'writeLines(q$number, "numbers.txt")',
+        'writeLines(sprintf("%.0f", l$target_id[!is.na(l$target_id)]), "targets.txt")',
+        'writeLines(as.character(sum(is.na(l$target_id))), "empty.txt")'])
+    done = subprocess.run([rscript, "-e", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    read = lambda name: (tmp_path / name).read_text().split()  # noqa: E731
+    db = sqlite_utils.Database(linked["db"])
+    assert sorted(map(int, read("ids.txt"))) == sorted(r[0] for r in db.execute("select id from findings"))
+    assert set(read("codes.txt")) == {r[0] for r in db.execute(
+        "select municipality_code from reports where municipality_code is not null")}
+    assert all(c.startswith("0") for c in read("codes.txt"))
+    assert sorted(read("numbers.txt")) == sorted(r[0] for r in db.execute("select number from questions"))
+    targets = sorted(r[0] for r in db.execute("select target_id from links where target_id is not null"))
+    assert sorted(map(int, read("targets.txt"))) == targets
+    assert int(read("empty.txt")[0]) == db.execute("select count(*) from links where target_id is null").fetchone()[0] > 0
