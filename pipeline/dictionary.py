@@ -18,7 +18,7 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "county": "County (län), from SCB's register.",
         "year": "Year of the evaluation.",
         "framework": "Framework revision the report uses: 2010, 2016 or 2020.",
-        "total_score": "Total score (of max_score, 800).",
+        "total_score": "Total score, of max_score (the areas' maxima together).",
         "max_score": "Maximum total score.",
         "evaluators": "Evaluators, where the report prints them.",
         "source_path": "The file the report was read from (the kept file when several give the same report).",
