@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import html
 import math
-import os
 import re
 import shutil
 import subprocess
@@ -37,6 +36,7 @@ from pathlib import Path
 import sqlite_utils
 
 from .extract.reference import frameworks
+from .files import write_bytes, write_text
 
 #: the radar's colours: the latest evaluation, the earlier one, the mean
 COLOURS = ("#1f5f8b", "#d9822b", "#7a7a7a")
@@ -286,7 +286,7 @@ def svg_to_png(svg: str, path: Path, scale: int = 2) -> None:
         if not png.exists():
             raise ChartError(f"{path}: Chromium could not draw the chart (exit {done.returncode})")
         try:
-            shutil.move(str(png), str(path))
+            write_bytes(path, png.read_bytes())
         except OSError as exc:
             raise ChartError(f"{path}: cannot write ({exc.strerror or exc})") from None
 
@@ -296,10 +296,8 @@ def write_chart(svg: str, path: Path) -> None:
     if path.suffix.lower() == ".png":
         svg_to_png(svg, path)
         return
-    tmp = path.with_name(path.name + ".tmp")  # renamed into place: never half a file
     try:
-        tmp.write_text(svg_document(svg), encoding="utf-8")
-        os.replace(tmp, path)
+        write_text(path, svg_document(svg))  # renamed into place: never half a file
     except OSError as exc:
         raise ChartError(f"{path}: cannot write ({exc.strerror or exc})") from None
 

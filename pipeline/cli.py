@@ -1021,13 +1021,11 @@ def profile(municipality: str, out_path: Path | None, charts_dir: Path | None, c
 
 
 def _write_page(path: Path, text: str) -> None:
-    """Written beside and renamed into place: never half a page."""
-    import os
+    """Written beside and renamed into place: never half a page, never through a link."""
+    from .files import write_text
 
-    tmp = path.with_name(path.name + ".tmp")
     try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
+        write_text(path, text)
     except OSError as exc:
         raise click.ClickException(f"{path}: cannot write ({exc.strerror or exc})") from None
 

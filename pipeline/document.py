@@ -64,13 +64,19 @@ def typed_list_marker(text: str) -> tuple[str | None, str]:
     return m["sure"] or m["dash"], text[m.end():]
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def clean_text(text: str) -> str:
     """Normalise what formats disagree on but readers never mean.
 
     Unicode NFC (PDF often gives decomposed å/ä/ö), non-breaking and other odd
     spaces to plain spaces, soft hyphens and zero-width characters dropped,
-    whitespace runs collapsed, ends stripped.
+    whitespace runs collapsed, ends stripped; a lone surrogate becomes U+FFFD.
     """
+    # a lone surrogate (a reader's half of a character outside the BMP) is
+    # no text SQLite or UTF-8 can hold: U+FFFD, which extraction flags
+    text = _LONE_SURROGATE.sub("\ufffd", text)
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\u00ad", "").replace("\u200b", "").replace("\ufeff", "")
     text = re.sub(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000\t]", " ", text)

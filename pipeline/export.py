@@ -10,20 +10,23 @@
   the right types: an integer column with gaps stays integer.
 
 Interfaces room. Each file is written beside its final name and renamed into
-place, so an interrupted export never leaves half a file under the real name.
+place (:mod:`pipeline.files`), so an interrupted export never leaves half a
+file under the real name, and a link planted beside it is never written
+through. A text cell a spreadsheet would run as a formula (starting with =,
++, -, @) is written with a ``'`` before it (:func:`spreadsheet_safe`).
 """
 
 from __future__ import annotations
 
 import csv
 import json
-import os
 from pathlib import Path
 
 import sqlite_utils
 
 from . import __version__
 from .dictionary import FINDINGS_LONG, TABLES
+from .files import replaced, write_text
 from .flags import markdown as flag_table
 from .store import FINDINGS_LONG_SELECT
 
@@ -40,23 +43,33 @@ def _order(db: sqlite_utils.Database, table: str) -> str:
     return ", ".join(f"[{c}]" for c in (pks if pks != ["rowid"] else list(db[table].columns_dict)))
 
 
+#: a text cell starting with one of these is a formula to a spreadsheet
+#: (=, +, -, @; a tab or carriage return before them): written with a "'"
+#: before it, which Excel and LibreOffice show as text and do not run
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """A CSV cell a spreadsheet opens as text, never as a formula (OWASP's
+    rule); numbers are left as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _write_csv(path: Path, columns: list[str], rows) -> int:
-    tmp = path.with_name(path.name + ".tmp")
     n = 0
-    with open(tmp, "w", encoding="utf-8", newline="") as fh:
+    with replaced(path, newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(columns)
         for row in rows:
-            writer.writerow(["" if v is None else v for v in row])
+            writer.writerow(["" if v is None else spreadsheet_safe(v) for v in row])
             n += 1
-    os.replace(tmp, path)
     return n
 
 
 def _write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    write_text(path, text)
 
 
 def export(db: sqlite_utils.Database, out: str | Path) -> list[tuple[str, int]]:
@@ -132,7 +145,11 @@ def _dictionary(resources: list[dict], rows: dict[str, int]) -> str:
              "(JavaScript, R's doubles, pandas for a column with NULLs such as `links.target_id`) still keeps "
              "every id exactly. pandas reads a column with NULLs as float unless told: "
              "`pd.read_csv(\"findings.csv\", dtype={\"theme_id\": \"Int64\"})`; "
-             "R's `readr::read_csv` and Stata's `import delimited` keep it integer.", ""]
+             "R's `readr::read_csv` and Stata's `import delimited` keep it integer.", "",
+             "A text cell that a spreadsheet would run as a formula (one starting with `=`, `+`, `-` or `@`, "
+             "or a tab or carriage return) is written with a `'` before it, as OWASP advises for CSV: Excel "
+             "and LibreOffice then show it as text. Strip that first `'` from such a cell to get the text as "
+             "stored; numbers are written as they are.", ""]
     for r in resources:
         lines += [f"## {r['path']}", "", f"{r['description']} {rows.get(r['path'], 0)} rows.", ""]
         keys = r["schema"].get("primaryKey")

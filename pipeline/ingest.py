@@ -7,24 +7,26 @@ the reason, the other files go on, and nothing of a failing file is written.
 from __future__ import annotations
 
 import hashlib
+import os
 import json
 import sqlite3
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
+from .files import write_text
 from .flags import Code
 from . import __version__
 from .extract import Report
 from .extract.text import num
 from .reading import DEFAULT_TIME_LIMIT, ReadPool, ReadResult, read_file
-from .readers import FORMATS
+from .readers import FORMATS, file_sha256, too_large
 from .readers.pdf.settings import PdfSettings
 from .store import (
     FORMAT_PREFERENCE, Source, duplicate_sources, duplicates_and_kept, open_db, record_duplicate, rename_source,
     report_fingerprint, report_ids, save_report, source_roles, source_row, source_status, sources_with_content,
     stored_counts, stored_flags,
-    stored_report,
+    stored_report, path_text, text_path,
 )
 
 
@@ -172,10 +174,13 @@ def display_path(path: Path) -> str:
     a tab, a control character)."""
     absolute = path.resolve()
     try:
-        shown = str(absolute.relative_to(Path.cwd().resolve()))
+        relative = absolute.relative_to(Path.cwd().resolve())
     except ValueError:
-        shown = str(absolute)
-    return shown if shown.isprintable() else repr(shown)
+        relative = absolute
+    shown = path_text(relative)
+    if not shown.isprintable():
+        return repr(shown)
+    return f"'{shown}'" if shown != os.fsdecode(relative) else shown  # a name that is not UTF-8, as stored
 
 
 def _moved_here(db, key: str, sha: str) -> dict | None:
@@ -183,7 +188,7 @@ def _moved_here(db, key: str, sha: str) -> dict | None:
     gone or is this file (a moved folder, or a database made when paths were
     stored relative to the working directory): the same source."""
     for row in sources_with_content(db, sha):
-        old = Path(row["path"])
+        old = text_path(row["path"])
         if row["path"] == key:
             continue
         try:
@@ -249,7 +254,7 @@ def write_extracted(report: Report, report_id: str, source: Source, folder: str 
     # beside "extracted/"), whichever directory the command ran in
     base = folder.resolve().parent
     try:
-        shown = Path(source.path).relative_to(base).as_posix()
+        shown = path_text(text_path(source.path).relative_to(base))
     except ValueError:
         shown = source.path
     data = {
@@ -260,9 +265,7 @@ def write_extracted(report: Report, report_id: str, source: Source, folder: str 
         **report.to_dict(),
     }
     target = folder / f"{report_id}.json"
-    tmp = target.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    tmp.replace(target)
+    write_text(target, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     return target
 
 
@@ -286,9 +289,10 @@ def _skip(db, shown: str, display: str, sha: str, extracted_dir, promote: bool,
 
 
 def content_hash(path: Path) -> str | None:
-    """SHA-256 of the file's bytes; None when it cannot be read (``ingest_file`` says why)."""
+    """SHA-256 of the file's bytes, read in blocks; None when it cannot be read
+    or is refused by its size (``ingest_file`` says why)."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return None if too_large(path) else file_sha256(path)
     except OSError:
         return None
 
@@ -297,7 +301,7 @@ def needs_reading(db, path: Path, sha: str | None, extracted_dir: str | Path | N
     """Will ``ingest_file`` have to read this file? (By its hash, without parsing.)"""
     if sha is None:
         return False
-    skipped, _, _ = _skip(db, str(path.resolve()), "", sha, extracted_dir, False, rename=False)
+    skipped, _, _ = _skip(db, path_text(path.resolve()), "", sha, extracted_dir, False, rename=False)
     return skipped is None
 
 
@@ -311,12 +315,14 @@ def ingest_file(db, path: Path, extracted_dir: str | Path | None = "extracted", 
     hash, when the caller has it already."""
     display = display_path(path)
     # a source is its resolved absolute path (and its content), wherever the command runs
-    shown = str(path.resolve())
+    shown = path_text(path.resolve())
     if prepared is not None and prepared.sha256 is not None:
         sha = prepared.sha256
     elif sha is None:
         try:
-            sha = hashlib.sha256(path.read_bytes()).hexdigest()
+            if (why := too_large(path)) is not None:  # by its size alone, unread
+                return Outcome(display, "failed", message=why, source=shown)
+            sha = file_sha256(path)
         except OSError as exc:
             return Outcome(display, "failed", message=f"cannot read file: {exc.strerror or exc}", source=shown)
     skipped, known, json_missing = _skip(db, shown, display, sha, extracted_dir, promote)
@@ -341,7 +347,7 @@ def ingest_file(db, path: Path, extracted_dir: str | Path | None = "extracted", 
     if existing and existing["source_path"] != shown:
         # a second file of the same report (the PDF and its Word original, say)
         kept_path = existing["source_path"]
-        kept_gone = not Path(kept_path).exists()
+        kept_gone = not text_path(kept_path).exists()
         new_print, kept_print = _fingerprint(report), report_fingerprint(db, report_id)
         comparison = _compare(new_print, kept_print, Path(shown).name, Path(kept_path).name)
         # files that agree: the preferred format is kept; files that disagree:
@@ -386,6 +392,26 @@ def ingest_file(db, path: Path, extracted_dir: str | Path | None = "extracted", 
                    flags=len(report.flags) + len(extra), source=shown, warnings=warnings)
 
 
+def _ingest_one(db, path: Path, extracted_dir, **kwargs) -> Outcome:
+    """:func:`ingest_file`, where whatever one report raises while it is stored
+    (the schema refuses it, an extraction fault) is that file's one-line
+    failure: its transaction is rolled back and the other files go on. A
+    fault of the database itself (disk full, taken away) stops the run; what
+    was stored before is kept."""
+    try:
+        return ingest_file(db, path, extracted_dir, **kwargs)
+    except sqlite3.OperationalError:
+        raise
+    except Exception as exc:
+        return Outcome(display_path(path), "failed", message=f"could not be stored ({_one_line(exc)}); "
+                       "nothing of it was written: please report this file", source=path_text(path.resolve()))
+
+
+def _one_line(exc: Exception) -> str:
+    """An exception as one line: its type, and its message with line breaks folded."""
+    return f"{type(exc).__name__}: {' '.join(str(exc).split())}"
+
+
 def _promote_duplicates(db, extracted_dir, summary: "Summary", progress,
                         read: Callable[[Path], ReadResult] = read_file) -> None:
     """Reports whose kept file now gives another report, or is gone, are rebuilt
@@ -393,13 +419,13 @@ def _promote_duplicates(db, extracted_dir, summary: "Summary", progress,
     on): a report is never lost while a file of it remains."""
     by_report: dict[str, list[dict]] = {}
     for row in duplicates_and_kept(db):
-        kept_ok = row["kept"] is not None and Path(row["kept"]).exists()
-        if not kept_ok and Path(row["path"]).exists():
+        kept_ok = row["kept"] is not None and text_path(row["kept"]).exists()
+        if not kept_ok and text_path(row["path"]).exists():
             by_report.setdefault(row["report_id"], []).append(row)
     for report_id, rows in sorted(by_report.items()):
         rows.sort(key=lambda r: (-FORMAT_PREFERENCE.get(r["format"], 0), r["path"]))
         for row in rows:
-            outcome = ingest_file(db, Path(row["path"]), extracted_dir, promote=True, read=read)
+            outcome = _ingest_one(db, text_path(row["path"]), extracted_dir, promote=True, read=read)
             outcome.report_id = outcome.report_id or report_id
             summary.promoted.append(outcome)
             if outcome.status != "failed" and outcome.report_id == report_id:
@@ -441,13 +467,7 @@ def ingest(
         results = pool.map(p for p, w in zip(paths, wanted) if w)
         for path, sha, want in zip(paths, hashes, wanted):
             prepared = next(results) if want else None
-            try:
-                outcome = ingest_file(db, path, extracted_dir, prepared=prepared, read=pool.read, sha=sha)
-            except sqlite3.IntegrityError as exc:
-                # a report the schema refuses (an extraction fault): its transaction
-                # is rolled back, the file is reported, and the others go on
-                outcome = Outcome(display_path(path), "failed", message=f"could not be stored ({exc}); "
-                                  "nothing of it was written: please report this file")
+            outcome = _ingest_one(db, path, extracted_dir, prepared=prepared, read=pool.read, sha=sha)
             summary.outcomes.append(outcome)
             if progress:
                 progress(outcome)

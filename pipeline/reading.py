@@ -12,7 +12,6 @@ parallel run writes exactly what a serial one writes.
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing as mp
 import os
 import time
@@ -24,7 +23,7 @@ from typing import Callable, Iterable, Iterator
 
 from .document import ReadError, ReadProgress
 from .extract import NotAReport, Report, extract_report
-from .readers import read_document
+from .readers import file_sha256, read_document, too_large
 
 #: a report reads in well under a second; minutes mean a file the readers cannot
 #: cope with, and it must not hold up the others
@@ -50,11 +49,11 @@ class ReadResult:
 def read_file(path: Path, progress: ReadProgress | None = None) -> ReadResult:
     """Read and extract one file in this process; every failure becomes ``error``."""
     try:
-        data = path.read_bytes()
+        if (why := too_large(path)) is not None:  # by its size alone, unread
+            return ReadResult(path, error=why)
+        result = ReadResult(path, file_sha256(path))
     except OSError as exc:
         return ReadResult(path, error=f"cannot read file: {exc.strerror or exc}")
-    result = ReadResult(path, hashlib.sha256(data).hexdigest())
-    del data
     try:
         doc = read_document(path, progress)
         result.report = extract_report(doc)

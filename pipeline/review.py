@@ -18,6 +18,7 @@ import io
 from pathlib import Path
 
 from . import store
+from .files import write_text
 
 VERDICTS = ("addressed", "persisting", "no_match")
 CANDIDATES = 3
@@ -73,9 +74,7 @@ def write_review(db, earlier: dict, later: dict, path: Path) -> int:
     writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(buf.getvalue(), encoding="utf-8-sig")
-    tmp.replace(path)
+    write_text(path, buf.getvalue(), encoding="utf-8-sig")
     return len(rows)
 
 

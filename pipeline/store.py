@@ -293,6 +293,36 @@ FTS_TOKENIZE = "unicode61 remove_diacritics 0"
 DEFAULT_DB_NAME = "findings.db"
 
 
+def path_text(path: str | Path) -> str:
+    """A file's path as text SQLite and JSON can hold, and :func:`text_path`
+    turns back into the same path: a name that is not valid UTF-8 (a file
+    from an old share or zip, "Tors\\xe5s.txt" in Latin-1) has each byte that is
+    no UTF-8 written ``\\xNN``, and a backslash as two."""
+    text = os.fsdecode(path)
+    if "\\" not in text and not any("\udc80" <= ch <= "\udcff" for ch in text):
+        return text
+    return "".join("\\\\" if ch == "\\" else f"\\x{ord(ch) - 0xDC00:02x}" if "\udc80" <= ch <= "\udcff" else ch
+                   for ch in text)
+
+
+def text_path(text: str) -> Path:
+    """The path :func:`path_text` wrote as ``text``."""
+    if "\\" not in text:
+        return Path(text)
+    out, k = [], 0
+    while k < len(text):
+        if text.startswith("\\\\", k):
+            out.append("\\")
+            k += 2
+        elif text.startswith("\\x", k) and len(text) >= k + 4:
+            out.append(chr(0xDC00 + int(text[k + 2:k + 4], 16)))  # the byte, as os.fsdecode gives it
+            k += 4
+        else:
+            out.append(text[k])
+            k += 1
+    return Path("".join(out))
+
+
 def companion_folder(db_path: str | Path, kind: str) -> Path:
     """Where a database keeps its ``kind`` ("models", "extracted"): beside it,
     ``models/`` for findings.db and ``<name>-models/`` for any other, so no two

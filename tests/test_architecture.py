@@ -23,7 +23,7 @@ def room(module: str) -> str:
     """'pipeline.readers.pdf.layout' -> 'readers'."""
     parts = module.split(".")[1:]
     head = parts[0] if parts else ""
-    if head in ("flags", "lexicon"):
+    if head in ("flags", "lexicon", "files"):
         return "flags"
     if head == "document":
         return head

@@ -160,3 +160,32 @@ def test_the_readmes_readr_lines_read_the_export_back_exactly(linked, tmp_path, 
     targets = sorted(r[0] for r in db.execute("select target_id from links where target_id is not null"))
     assert sorted(map(int, read("targets.txt"))) == targets
     assert int(read("empty.txt")[0]) == db.execute("select count(*) from links where target_id is null").fetchone()[0] > 0
+
+
+def test_cells_a_spreadsheet_would_run_are_written_as_text_and_links_are_not_followed(linked, tmp_path):
+    """A finding whose text starts as a formula (=, +, -, @) is exported with
+    a ' before it, numbers stay numbers; a symlink planted where an export
+    writes is replaced, its target untouched."""
+    import shutil
+
+    db_path = tmp_path / "k.db"
+    shutil.copy(linked["db"], db_path)
+    db = sqlite_utils.Database(db_path)
+    ids = [r[0] for r in db.execute("select id from findings order by id limit 4")]
+    for fid, text in zip(ids, ["=HYPERLINK(\"http://x\",\"klicka\")", "+1+2", "-3", "@SUM(A1)"]):
+        db.execute("update findings set text = ? where id = ?", [text, fid])
+    db.conn.commit()
+    out = tmp_path / "export"
+    out.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    (out / "findings.csv").symlink_to(victim)
+    for name in ("findings.csv.tmp", ".findings.csv.tmp"):
+        (out / name).symlink_to(victim)
+    assert CliRunner().invoke(cli, ["export", str(out), "--db", str(db_path)]).exit_code == 0
+    assert victim.read_text() == "keep me" and not (out / "findings.csv").is_symlink()
+    rows = {int(r["id"]): r for r in csv.DictReader(open(out / "findings.csv", encoding="utf-8"))}
+    assert [rows[i]["text"] for i in ids] == ["'=HYPERLINK(\"http://x\",\"klicka\")", "'+1+2", "'-3", "'@SUM(A1)"]
+    areas = list(csv.DictReader(open(out / "areas.csv", encoding="utf-8")))
+    assert all(a["score"] == "" or a["score"].lstrip("-").replace(".", "").isdigit() for a in areas)
+    assert "as OWASP advises" in (out / "DATA_DICTIONARY.md").read_text(encoding="utf-8")

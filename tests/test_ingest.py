@@ -485,3 +485,76 @@ def test_a_folder_as_researchers_keep_it_is_ingested_with_its_database_inside(fo
     res = CliRunner().invoke(cli, ["ingest", str(folder), "--db", str(bad), "--no-themes", "--quiet"])
     assert res.exit_code == 1 and "not an SQLite database" in res.output
     assert not (tmp_path / "notes.db.lock").exists()
+
+
+def test_one_crafted_file_of_each_kind_beside_a_good_report_never_stops_the_run(tmp_path, monkeypatch):
+    """A PDF whose text holds a character outside the BMP (PDFium gives it as
+    two surrogates), a file name that is not UTF-8, and a report whose storing
+    raises: each is one line or read right, and the good report beside them
+    is stored on the same run."""
+    import os
+
+    from hostile import pdf_with_tounicode
+
+    import pipeline.ingest as ingest_module
+    from pipeline.readers import read_document
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    emoji = folder / "emoji.pdf"
+    emoji.write_bytes(pdf_with_tounicode(b"Bra X arbete", {0x58: "D83DDE00"}))
+    assert [b.text for b in read_document(emoji).blocks] == ["Bra \U0001F600 arbete"]
+    latin1 = os.fsencode(folder) + b"/Tors\xe5s-2017.txt"
+    with open(latin1, "wb") as f:
+        f.write(sample(2017, "txt").read_bytes())
+    shutil.copy(sample(2021, "txt"), folder / "torsas-2021.txt")
+    shutil.copy(sample(2021, "docx"), folder / "broken-on-save.docx")
+
+    real = ingest_module.save_report
+
+    def save(db, report_id, report, source, *args, **kwargs):
+        if source.path.endswith("broken-on-save.docx"):
+            raise ValueError("a fault\nover two lines")
+        return real(db, report_id, report, source, *args, **kwargs)
+
+    monkeypatch.setattr(ingest_module, "save_report", save)
+    db_path = tmp_path / "k.db"
+    summary = ingest(report_files(folder), db_path, extracted_dir=tmp_path / "x", jobs=1)
+    by_name = {Path(o.path.strip("'")).name: o for o in summary.outcomes}
+    assert by_name["emoji.pdf"].status == "failed" and "not a Kommunkompassen report" in by_name["emoji.pdf"].message
+    assert by_name["broken-on-save.docx"].status == "failed"
+    assert "a fault over two lines" in by_name["broken-on-save.docx"].message
+    assert by_name["Tors\\xe5s-2017.txt"].status == "stored" and by_name["Tors\\xe5s-2017.txt"].path.startswith("'")
+    db = sqlite_utils.Database(db_path)
+    assert {r["id"] for r in db.query("select id from reports")} == {"0834-2017", "0834-2021"}
+    stored = {r["path"] for r in db.query("select path from sources")}
+    assert str(folder / "Tors\\xe5s-2017.txt") in stored
+    # the same run again: nothing to do, the name found as it was stored
+    again = ingest(report_files(folder), db_path, extracted_dir=tmp_path / "x", jobs=1)
+    assert {Path(o.path.strip("'")).name: o.status for o in again.outcomes}["Tors\\xe5s-2017.txt"] == "unchanged"
+
+
+def test_half_a_character_is_stored_as_a_replacement_and_flagged(tmp_path):
+    """A glyph whose Unicode is a lone surrogate (half of a character outside
+    the BMP) reads as U+FFFD, which SQLite can hold, and the report that holds
+    one says so (text_repaired)."""
+    from hostile import pdf_with_tounicode
+
+    from pipeline.document import Document, Origin, Paragraph
+    from pipeline.extract import extract_report
+    from pipeline.readers import read_document
+    from pipeline.store import open_db, save_report, Source
+
+    pdf = tmp_path / "half.pdf"
+    pdf.write_bytes(pdf_with_tounicode(b"Bra X arbete", {0x58: "D83D"}))
+    assert [b.text for b in read_document(pdf).blocks] == ["Bra \ufffd arbete"]
+    txt = sample(2021, "txt").read_text(encoding="utf-8")
+    from pipeline.readers.txt import parse_txt
+
+    blocks = parse_txt(txt.replace("Heltidsarbete som norm", "Heltidsarbete \ufffd som norm"))
+    report = extract_report(Document(Origin("x.txt", "txt", "0" * 64), blocks))
+    (flag,) = [f for f in report.flags if f.code == "text_repaired"]
+    assert "1 character" in flag.message and "Heltidsarbete" in flag.message
+    db = open_db(tmp_path / "k.db")
+    save_report(db, report.id, report, Source("x.txt", "0" * 64, "txt", None), "test")
+    assert db.execute("select count(*) from findings where text like '%\ufffd%'").fetchone()[0] == 1

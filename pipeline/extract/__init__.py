@@ -430,6 +430,7 @@ def check_report(report: Report) -> None:
     if not report.findings:
         report.flag(Severity.ERROR, Code.NO_FINDINGS, "no strengths or improvements found")
     _flag_doubtful_findings(report)
+    _flag_replaced_characters(report)
     for q in report.questions:
         if q.score is None:
             report.flag(Severity.ERROR, Code.QUESTION_SCORE_MISSING,
@@ -445,6 +446,18 @@ def check_report(report: Report) -> None:
             report.flag(Severity.WARNING, Code.AREA_WITHOUT_QUESTIONS,
                         f"area(s) {', '.join(map(str, lacking))}: no sub-question scores read, though "
                         f"{len(with_questions)} other areas have them; their rows may have been misread")
+
+
+def _flag_replaced_characters(report: Report) -> None:
+    """A flag where the stored text holds U+FFFD: a character a reader could
+    not give as text (see ``clean_text``), said rather than dropped."""
+    places = [(f"finding '{f.text[:60]}'", f.text.count("\ufffd")) for f in report.findings]
+    places += [(f"section '{s.heading or s.text[:40]}'", s.text.count("\ufffd")) for s in report.sections]
+    places = [(where, n) for where, n in places if n]
+    if places:
+        report.flag(Severity.WARNING, Code.TEXT_REPAIRED,
+                    f"{sum(n for _, n in places)} character(s) that no text can hold were stored as U+FFFD, "
+                    f"first in {places[0][0]}")
 
 
 #: a printed percent is rounded to a whole: it may be off by half a percent

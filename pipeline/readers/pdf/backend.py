@@ -342,8 +342,8 @@ def _page_words(page: "pdfium.PdfPage", height: float, skipped: list[int], by_fo
         if n <= 0:
             return []
         text = tp.get_text_range(0, n)
-        if len(text) != n:  # surrogate pairs: fall back to one call per glyph
-            text = "".join(chr(raw.FPDFText_GetUnicode(tp, k) or 0xFFFD) for k in range(n))
+        if len(text) != n:  # surrogate pairs: one call per glyph, each pair made whole
+            text = utf16_text([raw.FPDFText_GetUnicode(tp, k) for k in range(n)])
         # codes read as control characters: a font without its Unicode map,
         # whose whitespace may be letters (see _inked)
         codes = _CODES.search(text) is not None
@@ -372,6 +372,25 @@ def _page_words(page: "pdfium.PdfPage", height: float, skipped: list[int], by_fo
         return words
     finally:
         tp.close()
+
+
+def utf16_text(units: list[int]) -> str:
+    """PDFium's glyphs as text, one character per glyph index: a character
+    outside the Basic Multilingual Plane takes two indices (its UTF-16
+    surrogates), read as the character and a zero-width space (which
+    clean_text drops); a lone surrogate or a missing code is U+FFFD."""
+    out = []
+    k = 0
+    while k < len(units):
+        u = units[k]
+        nxt = units[k + 1] if k + 1 < len(units) else 0
+        if 0xD800 <= u < 0xDC00 and 0xDC00 <= nxt < 0xE000:
+            out += [chr(0x10000 + ((u - 0xD800) << 10) + (nxt - 0xDC00)), "\u200b"]
+            k += 2
+            continue
+        out.append("\ufffd" if not u or 0xD800 <= u < 0xE000 or u > 0x10FFFF else chr(u))
+        k += 1
+    return "".join(out)
 
 
 _l, _r, _b, _t = (ctypes.c_double() for _ in range(4))

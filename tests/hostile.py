@@ -1,0 +1,32 @@
+"""Crafted files for the tests of hostile input, made in code (nothing to
+download, nothing large committed)."""
+
+from __future__ import annotations
+
+
+def pdf_with_tounicode(text: bytes, mapping: dict[int, str]) -> bytes:
+    """A one-page PDF showing the codes ``text`` in Helvetica, whose ToUnicode
+    maps each code to the UTF-16BE hex given (``"D83DDE00"``: a surrogate
+    pair, a character outside the Basic Multilingual Plane)."""
+    pairs = "\n".join(f"<{c:02X}> <{u}>" for c, u in sorted(mapping.items()))
+    cmap = ("/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /X def "
+            f"1 begincodespacerange <00> <FF> endcodespacerange {len(mapping)} beginbfchar\n{pairs}\nendbfchar "
+            "endcmap CMapName currentdict /CMap defineresource pop end end").encode()
+    content = b"BT /F1 12 Tf 72 720 Td (" + text + b") Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(cmap) + cmap + b"\nendstream",
+    ]
+    out, offsets = b"%PDF-1.4\n", []
+    for i, obj in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + obj + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
+    return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
