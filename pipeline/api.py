@@ -53,6 +53,7 @@ class Kompass:
         self.db = open_db(self.path, readonly=True)
         self.db.execute("pragma query_only = 1")
         queries.sql_functions(self.db.conn)
+        queries.read_only(self.db.conn, seconds=float("inf"))  # no ATTACH, extension or pragma that writes
 
     def __enter__(self) -> "Kompass":
         return self

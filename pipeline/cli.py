@@ -856,6 +856,7 @@ def query(name: str | None, values: tuple[str, ...], list_queries: bool, sql: st
     db = open_db(db_path, readonly=True)
     db.execute("pragma query_only = 1")  # a second lock: no statement may write
     queries.sql_functions(db.conn)
+    queries.read_only(db.conn)  # no ATTACH, VACUUM INTO, extension or pragma that writes; a time limit
     if sql is not None:
         if values:
             raise click.UsageError("--sql takes no VALUES")
@@ -919,9 +920,16 @@ def _query_values(named, values: tuple[str, ...]) -> dict[str, str]:
 
 
 def _sql_error(exc: sqlite3.Error) -> str:
-    text = str(exc)
+    from . import queries
+
+    text = " ".join(str(exc).split())
     if "readonly" in text or "read-only" in text or "query_only" in text.replace(" ", "_"):
         return f"refused: the database is opened read-only ({text}); nothing was changed"
+    if "not authorized" in text or "authorization denied" in text:
+        return ("refused: a query only reads (no ATTACH, VACUUM INTO, load_extension or pragma that changes "
+                "anything); nothing was run")
+    if text == "interrupted":
+        return f"stopped after {queries.SQL_TIME_LIMIT:g} s, the time limit of one query; nothing was changed"
     return text
 
 

@@ -230,6 +230,52 @@ def sql_functions(conn) -> None:
                          deterministic=True)
 
 
+#: pragmas that only read, asked with an argument (a table, an index) ...
+_PRAGMAS_ASKING = frozenset({"table_info", "table_xinfo", "table_list", "index_list", "index_info", "index_xinfo",
+                             "foreign_key_list", "foreign_key_check", "integrity_check", "quick_check"})
+#: ... or without one (with one, these would set what they read)
+_PRAGMAS_READING = frozenset({"user_version", "schema_version", "application_id", "page_count", "page_size",
+                              "freelist_count", "encoding", "journal_mode", "data_version", "database_list",
+                              "collation_list", "function_list", "module_list", "pragma_list", "compile_options",
+                              "foreign_keys", "query_only"})
+#: how long one statement of ``kompass query`` may run (seconds)
+SQL_TIME_LIMIT = 60.0
+#: SQLite calls the time check every this many virtual-machine steps
+_STEPS = 20_000
+
+
+def read_only(conn, seconds: float | None = None) -> None:
+    """Let ``conn`` run reading SQL only, each statement for at most ``seconds``:
+    SQLite's authorizer refuses ATTACH and DETACH (which open or make files:
+    ``VACUUM INTO`` asks for an ATTACH), ``load_extension`` and any pragma that
+    is not one that reads; a statement still running at the limit is
+    interrupted (sqlite3.OperationalError "interrupted"). Denied statements
+    fail with "not authorized" before they run."""
+    import sqlite3
+    import time
+
+    def authorize(action, arg1, arg2, _db, _trigger):
+        if action in (sqlite3.SQLITE_ATTACH, sqlite3.SQLITE_DETACH):
+            return sqlite3.SQLITE_DENY
+        if action == sqlite3.SQLITE_FUNCTION and arg2 and arg2.lower() == "load_extension":
+            return sqlite3.SQLITE_DENY
+        if action == sqlite3.SQLITE_PRAGMA:
+            name = (arg1 or "").lower()
+            if not (name in _PRAGMAS_ASKING or (arg2 is None and name in _PRAGMAS_READING)):
+                return sqlite3.SQLITE_DENY
+        return sqlite3.SQLITE_OK
+
+    conn.set_authorizer(authorize)
+    limit = SQL_TIME_LIMIT if seconds is None else seconds
+    started = [time.monotonic()]
+
+    def too_long() -> int:
+        return int(time.monotonic() - started[0] > limit)
+
+    conn.set_progress_handler(too_long, _STEPS)
+    conn.set_trace_callback(lambda _sql: started.__setitem__(0, time.monotonic()))  # the clock per statement
+
+
 _FRAMEWORK = Parameter("framework", "framework revision, e.g. 2020 (empty: every revision)", "")
 _MUNICIPALITY = Parameter("municipality", "municipality name (Torsås, torsås) or kommunkod (0834)")
 #: a municipality by kommunkod or name in any case (kompass_fold: see sql_functions)

@@ -379,7 +379,7 @@ def check_db(path: str | Path) -> None:
 def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
     _check_path(path, readonly)
     if readonly:
-        uri = "file:" + path.resolve().as_posix().replace("?", "%3f").replace("#", "%23")
+        uri = path.resolve().as_uri()  # every character quoted ("%", "?", "#"): the path, never another file
         conn = sqlite3.connect(uri + "?mode=ro", uri=True, timeout=BUSY_TIMEOUT)
         try:
             conn.execute("select count(*) from sqlite_master").fetchone()

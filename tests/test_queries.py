@@ -7,6 +7,7 @@ import csv
 import io
 import json
 
+import pytest
 import sqlite_utils
 from click.testing import CliRunner
 
@@ -89,7 +90,7 @@ def test_sql_runs_read_only_and_a_write_changes_nothing(linked):
         res = run("query", "--sql", statement, "--db", linked["db"])
         assert res.exit_code == 1 and "Traceback" not in res.output
         assert len(res.output.strip().splitlines()) == 1
-        assert "read-only" in res.output or "one statement" in res.output, res.output
+        assert "read-only" in res.output or "one statement" in res.output or "only reads" in res.output, res.output
     assert db["findings"].count == before and db["links"].exists()
     out = list(csv.DictReader(io.StringIO(run("query", "--sql", "select kind, count(*) as n from findings group by kind",
                                               "--db", linked["db"], "--format", "csv").output)))
@@ -158,3 +159,25 @@ def test_a_misspelt_name_or_value_gets_the_nearest_one_and_exit_1(linked):
     for command in (["follow-up", "Torsas"], ["profile", "Torsas"]):
         res = run(*command, "--db", db)
         assert res.exit_code == 1 and "did you mean Torsås (0834)?" in res.output, res.output
+
+
+@pytest.mark.parametrize("sql", ["attach database '{tmp}/new.db' as x", "vacuum into '{tmp}/copy.db'",
+                                 "select load_extension('{tmp}/lib')", "pragma user_version = 3",
+                                 "pragma journal_mode = delete"])
+def test_sql_that_would_make_or_change_a_file_is_refused_in_one_line(linked, tmp_path, sql):
+    before = sorted(p.name for p in tmp_path.iterdir())
+    res = CliRunner().invoke(cli, ["query", "--sql", sql.format(tmp=tmp_path), "--db", str(linked["db"])])
+    assert res.exit_code == 1 and "refused" in res.output and len(res.output.strip().splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    assert sqlite_utils.Database(linked["db"]).execute("pragma user_version").fetchone()[0] != 3
+
+
+def test_sql_that_reads_runs_and_a_statement_over_the_time_limit_is_stopped(linked, monkeypatch):
+    import pipeline.queries
+
+    ok = CliRunner().invoke(cli, ["query", "--sql", "pragma table_info(reports)", "--db", str(linked["db"])])
+    assert ok.exit_code == 0 and "municipality_code" in ok.output
+    monkeypatch.setattr(pipeline.queries, "SQL_TIME_LIMIT", 0.5)
+    endless = "with recursive c(x) as (select 1 union all select x + 1 from c) select count(*) from c"
+    res = CliRunner().invoke(cli, ["query", "--sql", endless, "--db", str(linked["db"])])
+    assert res.exit_code == 1 and "stopped after 0.5 s" in res.output

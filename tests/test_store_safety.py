@@ -431,3 +431,17 @@ def test_a_real_ctrl_c_at_any_moment_is_one_line_and_the_same_command_goes_on(tm
         subprocess.run(cmd + ["--db", str(db)], check=True, env=env, capture_output=True, cwd=tmp_path)
         assert _content(db) == _content(clean)
     assert interrupted >= 2
+
+
+def test_a_database_path_with_percent_signs_opens_that_file_and_no_other(linked, tmp_path):
+    """Read-only opens go through an SQLite URI: a "%41" in the name must not
+    become an "A" (another database), nor "?" or "#" end the path."""
+    odd = tmp_path / "a%41 b?#.db"
+    shutil.copy(linked["db"], odd)
+    other = tmp_path / "aA b?#.db"
+    shutil.copy(linked["db"], other)
+    with sqlite3.connect(other) as conn:
+        conn.execute("delete from flags")
+    res = run(["query", "--sql", "select count(*) as n from flags", "--db", str(odd), "--format", "csv"])
+    assert res.exit_code == 0, res.output
+    assert int(res.output.split()[-1]) == sqlite_utils.Database(linked["db"])["flags"].count > 0
