@@ -558,3 +558,16 @@ def test_half_a_character_is_stored_as_a_replacement_and_flagged(tmp_path):
     db = open_db(tmp_path / "k.db")
     save_report(db, report.id, report, Source("x.txt", "0" * 64, "txt", None), "test")
     assert db.execute("select count(*) from findings where text like '%\ufffd%'").fetchone()[0] == 1
+
+
+def test_bookmarks_are_dropped_and_an_unclosed_one_is_text():
+    """Word's inline bookmarks go; "[bookmark: " without its "]" (crafted text
+    repeats it thousands of times on one line) is matched by a bounded
+    pattern, so it stays text instead of being scanned to the end from each."""
+    from pipeline.readers.txt import BOOKMARK
+
+    assert BOOKMARK.sub("", "[bookmark: _Toc123]Inledning[bookmark: _GoBack]") == "Inledning"
+    flood = "[bookmark: " * 1000
+    assert BOOKMARK.sub("", flood) == flood
+    assert BOOKMARK.sub("", "[bookmark: " + "x" * 300 + "]") == "[bookmark: " + "x" * 300 + "]"
+    assert BOOKMARK.sub("", "[bookmark: a\nb]") == "[bookmark: a\nb]"

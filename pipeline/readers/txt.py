@@ -28,8 +28,10 @@ from pathlib import Path
 
 from ..document import Cell, Document, Heading, Origin, Paragraph, ReadError, Table, clean_text, typed_list_marker
 
-BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
-TOC_BOOKMARK = re.compile(r"\[bookmark: _Toc[^\]]*\]")
+#: a bookmark name is short ("_Toc123456789"): bounded, so that text full of
+#: "[bookmark: " without a "]" is not scanned to its end from every one
+BOOKMARK = re.compile(r"\[bookmark: [^\]\n]{0,200}\]")
+TOC_BOOKMARK = re.compile(r"\[bookmark: _Toc[^\]\n]{0,200}\]")
 NUMBERED_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s*\t\s*\S")  # "3\tTitle", "2.1\tTitle"
 DOTTED_HEADING = re.compile(r"^(\d{1,2})\.\s+[A-ZÅÄÖ]")  # "4. Översikt av ..."
 
