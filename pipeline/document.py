@@ -314,4 +314,8 @@ class ReadProgress:
 
 
 class ReadError(Exception):
-    """A file that cannot be read as a report; the message names the reason."""
+    """A file that cannot be read as a report; the message names the reason,
+    on one line (a library's message over several lines is folded)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(" ".join(str(message).split()))

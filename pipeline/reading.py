@@ -65,7 +65,7 @@ def read_file(path: Path, progress: ReadProgress | None = None) -> ReadResult:
     except RecursionError:
         result.error = "too deeply nested to read"
     except Exception as exc:  # a reader bug must not stop the other files
-        result.error = f"unexpected error while reading ({type(exc).__name__}: {exc})"
+        result.error = f"unexpected error while reading ({type(exc).__name__}: {' '.join(str(exc).split())})"
     return result
 
 

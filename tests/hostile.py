@@ -30,3 +30,23 @@ def pdf_with_tounicode(text: bytes, mapping: dict[int, str]) -> bytes:
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
     return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+
+
+def docx_with_style_cycle(src, out) -> None:
+    """``src`` (a .docx) written to ``out`` with its first two heading styles
+    based on each other: a cycle of inheritance."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(src) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    styles = parts["word/styles.xml"].decode("utf-8")
+    a, b = re.findall(r'w:styleId="(Heading\d)"', styles)[:2]
+    for sid, on in ((a, b), (b, a)):
+        pattern = re.compile(r'(<w:style [^>]*w:styleId="%s"[^>]*>)(.*?)(</w:style>)' % sid, re.S)
+        styles = pattern.sub(lambda m: m.group(1) + f'<w:basedOn w:val="{on}"/>'
+                             + re.sub(r'<w:basedOn w:val="[^"]*"/>', "", m.group(2)) + m.group(3), styles, count=1)
+    parts["word/styles.xml"] = styles.encode("utf-8")
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)

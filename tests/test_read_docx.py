@@ -1,5 +1,7 @@
 """The Word reader on documents made in the test: styles, list numbering, hand formatting, merged cells."""
 
+from pathlib import Path
+
 import docx
 import pytest
 
@@ -76,3 +78,35 @@ def test_bullets_typed_into_the_text_are_list_markers_not_text(tmp_path):
     assert got[1:4] == [("Regelbunden utgivning av nyheter", "•"), ("Information på webben", "-"), ("Kallelser", "•")]
     assert ("-5 grader är kallt", None) in got
     assert all(not t.startswith(("•", "- ")) for t, _ in got)
+
+
+def test_styles_based_on_each_other_in_a_cycle_are_read_once_each(tmp_path):
+    """A crafted file whose heading styles inherit from each other: the chain
+    stops where it comes round (it ran until the time limit), and the
+    document reads as the same file without the cycle."""
+    from hostile import docx_with_style_cycle
+
+    from pipeline.readers.docx import read_docx
+
+    src = Path(__file__).resolve().parent.parent / "raw_reports" / "torsas-2017.docx"
+    out = tmp_path / "cycle.docx"
+    docx_with_style_cycle(src, out)
+    got, want = read_docx(out), read_docx(src)
+    assert [b.text for b in got.text_blocks()] == [b.text for b in want.text_blocks()]
+
+
+def test_a_damaged_word_file_is_one_line_naming_the_damage(tmp_path):
+    import zipfile
+
+    from pipeline.document import ReadError
+    from pipeline.readers.docx import read_docx
+
+    assert str(ReadError("lxml says:\n  line 1\n\tcolumn 2")) == "lxml says: line 1 column 2"
+    src = Path(__file__).resolve().parent.parent / "raw_reports" / "torsas-2017.docx"
+    out = tmp_path / "damaged.docx"
+    with zipfile.ZipFile(src) as z, zipfile.ZipFile(out, "w") as w:
+        for name in z.namelist():
+            w.writestr(name, b"<w:document>\n<unclosed>\n" if name == "word/document.xml" else z.read(name))
+    with pytest.raises(ReadError) as err:
+        read_docx(out)
+    assert "\n" not in str(err.value) and "Word" in str(err.value)

@@ -24,8 +24,16 @@ TITLE_STYLE = re.compile(r"^(title|rubrik|titel)$", re.IGNORECASE)
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
+#: styles a style may inherit through (Word's own chains are a few deep)
+MAX_STYLE_DEPTH = 32
+
+
 def _style_chain(style):
-    while style is not None:
+    """A style and those it is based on, each once: a crafted file's styles
+    may be based on each other in a cycle, which would never end."""
+    seen: set[str] = set()
+    while style is not None and style.style_id not in seen and len(seen) < MAX_STYLE_DEPTH:
+        seen.add(style.style_id)
         yield style
         style = style.base_style
 
