@@ -125,11 +125,12 @@ def ingest(folder: Path, db_path: Path, extracted_dir: Path | None, no_json: boo
                                hidden=not show_bar, item_show_func=lambda o: o.path if o else "") as bar:
             def progress(outcome):
                 if outcome.status == "failed":
-                    line = f"{outcome.path}: {outcome.message}"
+                    line = terminal_safe(f"{outcome.path}: {outcome.message}")
                     failures.append(line)
                     click.echo(("\n" if show_bar else "") + f"error: {line}", err=True)
                 for warning in outcome.warnings:
-                    click.echo(("\n" if show_bar else "") + f"warning: {outcome.path}: {warning}", err=True)
+                    click.echo(("\n" if show_bar else "") + terminal_safe(f"warning: {outcome.path}: {warning}"),
+                               err=True)
                 bar.update(1, outcome)
 
             def pages(path, done: int, total: int) -> None:
@@ -1095,6 +1096,15 @@ def _output(rows: list[dict], columns: list[str], fmt: str) -> None:
 CELL_WIDTH = 60
 
 
+def terminal_safe(text: str) -> str:
+    """``text`` with every control character (an escape sequence's start, a
+    carriage return that would overwrite the line) shown as U+FFFD: what a
+    file or a database holds never drives the terminal."""
+    from .document import CONTROL
+
+    return CONTROL.sub("\ufffd", text.replace("\r", "\ufffd"))
+
+
 def _table(rows: list[dict], columns: list[str], headers: list[str] | None = None, wrap: bool = False) -> str:
     """``rows`` as an aligned table: numbers to the right, text longer than
     :data:`CELL_WIDTH` wrapped (``wrap``) or cut with "…" (one line a row),
@@ -1106,7 +1116,7 @@ def _table(rows: list[dict], columns: list[str], headers: list[str] | None = Non
             return ""
         if isinstance(v, float):
             return f"{v:g}"
-        v = str(v)
+        v = terminal_safe(str(v))
         return v if wrap or len(v) <= CELL_WIDTH else v[: CELL_WIDTH - 1] + "…"
 
     numeric = [all(isinstance(r.get(c), (int, float)) or r.get(c) is None for r in rows)

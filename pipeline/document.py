@@ -65,6 +65,9 @@ def typed_list_marker(text: str) -> tuple[str | None, str]:
 
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+#: control characters (C0 but tab and line ends, DEL, C1): never text, and
+#: on a terminal the start of an escape sequence
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def clean_text(text: str) -> str:
@@ -72,11 +75,12 @@ def clean_text(text: str) -> str:
 
     Unicode NFC (PDF often gives decomposed å/ä/ö), non-breaking and other odd
     spaces to plain spaces, soft hyphens and zero-width characters dropped,
-    whitespace runs collapsed, ends stripped; a lone surrogate becomes U+FFFD.
+    whitespace runs collapsed, ends stripped; a lone surrogate or a control
+    character becomes U+FFFD (extraction flags it: ``text_repaired``).
     """
     # a lone surrogate (a reader's half of a character outside the BMP) is
     # no text SQLite or UTF-8 can hold: U+FFFD, which extraction flags
-    text = _LONE_SURROGATE.sub("\ufffd", text)
+    text = _LONE_SURROGATE.sub("\ufffd", CONTROL.sub("\ufffd", text))
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\u00ad", "").replace("\u200b", "").replace("\ufeff", "")
     text = re.sub(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000\t]", " ", text)

@@ -181,3 +181,23 @@ def test_sql_that_reads_runs_and_a_statement_over_the_time_limit_is_stopped(link
     endless = "with recursive c(x) as (select 1 union all select x + 1 from c) select count(*) from c"
     res = CliRunner().invoke(cli, ["query", "--sql", endless, "--db", str(linked["db"])])
     assert res.exit_code == 1 and "stopped after 0.5 s" in res.output
+
+
+def test_control_characters_never_reach_the_terminal(linked, tmp_path):
+    """A text holding a terminal escape sequence: a reader stores U+FFFD
+    for each control character, and a table printed from an older database
+    that holds one shows U+FFFD too."""
+    import shutil
+
+    from pipeline.document import clean_text
+
+    assert clean_text("Bra\x1b[31m arbete\x07") == "Bra\ufffd[31m arbete\ufffd"
+    db_path = tmp_path / "k.db"
+    shutil.copy(linked["db"], db_path)
+    db = sqlite_utils.Database(db_path)
+    fid = db.execute("select id from findings order by id limit 1").fetchone()[0]
+    db.execute("update findings set text = ? where id = ?", ["Bra \x1b]0;pwned\x07 arbete\r", fid])
+    db.conn.commit()
+    res = CliRunner().invoke(cli, ["query", "--sql", f"select text from findings where id = {fid}", "--db", str(db_path)])
+    assert res.exit_code == 0 and "pwned" in res.output
+    assert not any(ch in res.output for ch in "\x1b\x07\r")
