@@ -100,15 +100,16 @@ def cli() -> None:
 def ingest(folder: Path, db_path: Path, extracted_dir: Path | None, no_json: bool, quiet: bool,
            models_dir: Path | None, no_themes: bool, jobs: int | None, time_limit: float) -> None:
     from .ingest import ingest as run_ingest
-    from .ingest import display_path, not_a_report, own_files, report_files
+    from .ingest import display_path, links_in, not_a_report, own_files, report_files
     from .store import check_db, companion_folder, open_db, writer_lock
 
     check_db(db_path)  # before anything else: a database it refuses gets no lock file
     if extracted_dir is None:
         extracted_dir = companion_folder(db_path, "extracted")
-    found = report_files(folder, own_files(db_path, extracted_dir, _models_dir(db_path, models_dir)))
+    own = own_files(db_path, extracted_dir, _models_dir(db_path, models_dir))
+    found = report_files(folder, own)
     why_not = {f: not_a_report(f) for f in found}
-    skipped = [(f, why) for f, why in why_not.items() if why is not None]
+    skipped = [(f, why) for f, why in why_not.items() if why is not None] + links_in(folder, own)
     files = [f for f, why in why_not.items() if why is None]
     if not files:
         raise click.ClickException(f"{folder}: no reports to ingest (.pdf, .docx or .txt)"
@@ -142,7 +143,7 @@ def ingest(folder: Path, db_path: Path, extracted_dir: Path | None, no_json: boo
             summary = run_ingest(files, db_path, None if no_json else extracted_dir, progress, jobs, time_limit,
                                  reading_progress=pages if show_bar else None)
         click.echo(_summary_line(summary, len(files), db_path, time.monotonic() - started)
-                   + (f" {len(skipped)} other files skipped (not reports)." if skipped else ""))
+                   + (f" {len(skipped)} other files skipped (not reports, or links; each said above)." if skipped else ""))
         for o in summary.promoted:
             if o.status == "failed":
                 click.echo(f"warning: {o.report_id} could not be rebuilt from {o.path}, its remaining file "

@@ -12,7 +12,7 @@ import json
 import sqlite3
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from .files import write_text
 from .flags import Code
@@ -129,21 +129,53 @@ def report_files(folder: str | Path, own: Iterable[str | Path] = ()) -> list[Pat
     """Every file under ``folder`` in a stable order; hidden files are
     skipped, and so are kompass's own files and folders ``own`` (a database
     kept among the reports, its lock and journal files, its extracted JSON
-    and themes model)."""
+    and themes model), and links (:func:`links_in`)."""
     folder = Path(folder)
     if folder.is_file():
         return [folder]
+    return sorted(p for p in _walk(folder, own) if not p.is_symlink())
+
+
+def links_in(folder: str | Path, own: Iterable[str | Path] = ()) -> list[tuple[Path, str]]:
+    """The links under ``folder``, which are not followed, each with why: a
+    link to a folder, to a file outside the folder, to a file inside it (read
+    as itself), or to nothing."""
+    folder = Path(folder)
+    if folder.is_file():
+        return []
+    inside = folder.resolve()
+    out = []
+    for p in sorted(p for p in _walk(folder, own) if p.is_symlink()):
+        target = p.resolve()
+        if not target.exists():
+            why = "a broken link (to nothing)"
+        elif target.is_dir():
+            why = "a link to a folder: not followed"
+        elif inside not in target.parents:
+            why = f"a link out of the folder (to {path_text(target)}): not followed"
+        else:
+            why = f"a link to {path_text(target.relative_to(inside))}, which is read itself"
+        out.append((p, why))
+    return out
+
+
+def _walk(folder: Path, own: Iterable[str | Path]) -> Iterator[Path]:
+    """The entries under ``folder`` that may be reports: files and links,
+    never inside a hidden folder, a linked folder or kompass's own files."""
     mine = [Path(p).resolve() for p in own]
 
     def kompass_own(p: Path) -> bool:
-        here = p.resolve()
+        here = p.resolve() if not p.is_symlink() else p.parent.resolve() / p.name
         return any(here == m or m in here.parents for m in mine)
 
-    return sorted(
-        p for p in folder.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
-        and not kompass_own(p)
-    )
+    for here, dirs, files in os.walk(folder, followlinks=False):
+        base = Path(here)
+        linked = [base / d for d in dirs if (base / d).is_symlink()]  # listed, never entered
+        dirs[:] = [d for d in dirs if not d.startswith(".") and not (base / d).is_symlink()
+                   and not kompass_own(base / d)]
+        for p in [*(base / f for f in files), *linked]:
+            if not p.name.startswith(".") and not kompass_own(p):
+                yield p
 
 
 #: a word processor's lock file beside an open document ("~$rapport.docx")
@@ -172,7 +204,7 @@ def display_path(path: Path) -> str:
     """The path as shown: relative to the working directory when inside it,
     and quoted when it holds characters that would break the line (a newline,
     a tab, a control character)."""
-    absolute = path.resolve()
+    absolute = path.parent.resolve() / path.name  # a link as itself, not where it points
     try:
         relative = absolute.relative_to(Path.cwd().resolve())
     except ValueError:

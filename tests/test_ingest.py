@@ -474,7 +474,7 @@ def test_a_folder_as_researchers_keep_it_is_ingested_with_its_database_inside(fo
     for _ in range(2):
         res = CliRunner().invoke(cli, ["ingest", str(folder), "--db", str(db), "--no-themes", "--quiet"])
         assert res.exit_code == 0, res.output
-        assert "2 files:" in res.output and "3 other files skipped (not reports)" in res.output
+        assert "2 files:" in res.output and "3 other files skipped (not reports, or links; each said above)" in res.output
         skipped = sorted(line.split(": ")[1] for line in res.output.splitlines() if line.startswith("skipped:"))
         assert [Path(s).name for s in skipped] == ["README.md", "scores.xlsx", "~$torsas-2017.docx"]
         assert "error" not in res.output
@@ -571,3 +571,26 @@ def test_bookmarks_are_dropped_and_an_unclosed_one_is_text():
     assert BOOKMARK.sub("", flood) == flood
     assert BOOKMARK.sub("", "[bookmark: " + "x" * 300 + "]") == "[bookmark: " + "x" * 300 + "]"
     assert BOOKMARK.sub("", "[bookmark: a\nb]") == "[bookmark: a\nb]"
+
+
+def test_links_in_a_reports_folder_are_listed_not_followed(tmp_path):
+    """A link out of the folder, a link to a folder, a broken link and a link
+    to a file of the folder: each listed as skipped with why, none read; the
+    files themselves are read once."""
+    folder, outside = tmp_path / "reports", tmp_path / "elsewhere"
+    (folder / "sub").mkdir(parents=True)
+    outside.mkdir()
+    shutil.copy(sample(2017, "txt"), folder / "torsas-2017.txt")
+    shutil.copy(sample(2021, "txt"), outside / "torsas-2021.txt")
+    (folder / "out.txt").symlink_to(outside / "torsas-2021.txt")
+    (folder / "linked").symlink_to(outside)
+    (folder / "broken.txt").symlink_to(tmp_path / "nothing.txt")
+    (folder / "sub" / "again.txt").symlink_to(folder / "torsas-2017.txt")
+    res = CliRunner().invoke(cli, ["ingest", str(folder), "--db", str(tmp_path / "k.db"), "--no-themes", "--no-json"])
+    assert res.exit_code == 0, res.output
+    skipped = {line.split(": ")[1]: line for line in res.output.splitlines() if line.startswith("skipped: ")}
+    assert {Path(p).name for p in skipped} == {"out.txt", "linked", "broken.txt", "again.txt"}
+    assert "a link out of the folder" in skipped[str(folder / "out.txt")]
+    assert "broken link" in skipped[str(folder / "broken.txt")] and "folder: not followed" in skipped[str(folder / "linked")]
+    assert "1 files: 1 read" in res.output and "4 other files skipped" in res.output
+    assert [r[0] for r in sqlite_utils.Database(tmp_path / "k.db").execute("select id from reports")] == ["0834-2017"]
