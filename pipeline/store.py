@@ -385,8 +385,16 @@ def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
             conn.execute("select count(*) from sqlite_master").fetchone()
         except sqlite3.OperationalError:
             # a WAL database in a folder we cannot write (a shared, read-only
-            # place): SQLite cannot make its -shm file; read it as it is on disk
+            # place): SQLite cannot make its -shm file. Read as it is on disk
+            # only when that is all of it: changes still in its -wal file
+            # would be left out without a word
             conn.close()
+            wal = Path(f"{path}-wal")
+            if wal.exists() and wal.stat().st_size > 0:
+                raise DbError(f"{path}: it cannot be read whole here: its latest changes are still in {wal.name}, "
+                              "and SQLite needs to write a -shm file in its folder to read them; copy the "
+                              "database with its -wal file to a folder you can write, or run kompass ingest "
+                              "where it is writable (which folds them in)") from None
             conn = sqlite3.connect(uri + "?immutable=1", uri=True, timeout=BUSY_TIMEOUT)
         return conn
     return sqlite3.connect(str(path), timeout=BUSY_TIMEOUT)

@@ -445,3 +445,42 @@ def test_a_database_path_with_percent_signs_opens_that_file_and_no_other(linked,
     res = run(["query", "--sql", "select count(*) as n from flags", "--db", str(odd), "--format", "csv"])
     assert res.exit_code == 0, res.output
     assert int(res.output.split()[-1]) == sqlite_utils.Database(linked["db"])["flags"].count > 0
+
+
+def test_a_wal_database_that_cannot_be_read_whole_is_refused_not_read_stale(tmp_path, monkeypatch):
+    """In a folder one cannot write, SQLite cannot make a WAL database's -shm
+    file; read as it is on disk, changes still in its -wal file would be
+    missing without a word. Such a database is refused in one line; one whose
+    -wal is empty is read as it is."""
+    import pipeline.store as store
+
+    db_path = tmp_path / "k.db"
+    writer = sqlite3.connect(db_path)
+    writer.execute("pragma journal_mode = wal")
+    writer.execute("pragma wal_autocheckpoint = 0")
+    writer.executescript("create table reports (id text); create table sources (path text);"
+                         f"insert into reports values ('0834-2017'); pragma user_version = {store.SCHEMA_VERSION};")
+    assert (tmp_path / "k.db-wal").stat().st_size > 0
+    real = sqlite3.connect
+
+    class NoShm:  # what SQLite says in a folder it cannot write
+        def __init__(self, conn):
+            self.conn = conn
+
+        def execute(self, *args):
+            raise sqlite3.OperationalError("unable to open database file")
+
+        def close(self):
+            self.conn.close()
+
+    def connect(database, *args, **kwargs):
+        conn = real(database, *args, **kwargs)
+        return NoShm(conn) if "mode=ro" in str(database) else conn
+
+    monkeypatch.setattr(store.sqlite3, "connect", connect)
+    with pytest.raises(store.DbError, match="latest changes are still in k.db-wal"):
+        store.open_db(db_path, readonly=True)
+    writer.execute("pragma wal_checkpoint(truncate)")
+    writer.close()
+    assert not (tmp_path / "k.db-wal").exists() or (tmp_path / "k.db-wal").stat().st_size == 0
+    assert [r[0] for r in store.open_db(db_path, readonly=True).execute("select id from reports")] == ["0834-2017"]
