@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import json
 import sqlite3
 from dataclasses import asdict, dataclass, field
@@ -301,6 +302,25 @@ def write_extracted(report: Report, report_id: str, source: Source, folder: str 
     return target
 
 
+#: the head of an extracted JSON file that holds its source's digest and the reading code's version
+_JSON_HEAD = 16384
+_JSON_DIGEST = re.compile(r'"sha256": "([0-9a-f]{64})"')
+_JSON_VERSION = re.compile(r'"parser_version": "([^"]*)"')
+
+
+def _json_current(path: Path, sha: str) -> bool:
+    """Is the extracted JSON at ``path`` there and of this file's content, read
+    by this reading code? (A run killed between storing a report and writing
+    its JSON leaves the JSON of the reading before.)"""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            head = f.read(_JSON_HEAD)
+    except OSError:
+        return False
+    digest, version = _JSON_DIGEST.search(head), _JSON_VERSION.search(head)
+    return bool(digest and version and digest.group(1) == sha and version.group(1) == PARSER_VERSION)
+
+
 def _skip(db, shown: str, display: str, sha: str, extracted_dir, promote: bool,
           rename: bool = True) -> tuple[Outcome | None, dict | None, bool]:
     """Whether a file need not be read: unchanged (same content, read by this
@@ -308,7 +328,7 @@ def _skip(db, shown: str, display: str, sha: str, extracted_dir, promote: bool,
     its source row, whether its JSON is missing)."""
     known = source_status(db, shown, sha)
     json_missing = (known is not None and extracted_dir is not None and known["status"] == "stored"
-                    and not (Path(extracted_dir) / f"{known['report_id']}.json").exists())
+                    and not _json_current(Path(extracted_dir) / f"{known['report_id']}.json", sha))
     if known and not promote and not json_missing and not _read_by_older_code(db, known):
         return Outcome(display, "unchanged", known["report_id"], source=shown), known, json_missing
     moved = None if promote else _moved_here(db, shown, sha)
@@ -373,7 +393,7 @@ def ingest_file(db, path: Path, extracted_dir: str | Path | None = "extracted", 
     changed_file = source_row(db, shown) is not None
     note = ""
     if known and not promote:
-        note = ("read again: its JSON file was missing" if json_missing
+        note = ("read again: its JSON file was missing or of an earlier reading" if json_missing
                 else "read again: kompass's reading code has changed since it was stored")
 
     if existing and existing["source_path"] != shown:

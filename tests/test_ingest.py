@@ -258,7 +258,7 @@ def test_a_missing_json_file_is_written_again(folder, tmp_path):
     (out / "0834-2021.json").unlink()
     summary = ingest(report_files(folder), tmp_path / "f.db", out)
     assert [(o.status, o.message) for o in summary.outcomes] == [
-        ("unchanged", ""), ("replaced", "read again: its JSON file was missing")]
+        ("unchanged", ""), ("replaced", "read again: its JSON file was missing or of an earlier reading")]
     assert json.loads((out / "0834-2021.json").read_text("utf-8"))["total_score"] == 499
 
 
@@ -594,3 +594,26 @@ def test_links_in_a_reports_folder_are_listed_not_followed(tmp_path):
     assert "broken link" in skipped[str(folder / "broken.txt")] and "folder: not followed" in skipped[str(folder / "linked")]
     assert "1 files: 1 read" in res.output and "4 other files skipped" in res.output
     assert [r[0] for r in sqlite_utils.Database(tmp_path / "k.db").execute("select id from reports")] == ["0834-2017"]
+
+
+def test_an_extracted_json_left_from_an_earlier_reading_is_written_again(tmp_path):
+    """A run killed between storing a report and writing its JSON leaves the
+    JSON of the file's earlier content: the next run sees by the digest it
+    holds that it is not this content's, and writes it again."""
+    folder, out = tmp_path / "reports", tmp_path / "x"
+    folder.mkdir()
+    report = folder / "torsas-2017.txt"
+    shutil.copy(sample(2017, "txt"), report)
+    db_path = tmp_path / "k.db"
+    ingest(report_files(folder), db_path, extracted_dir=out)
+    stale = (out / "0834-2017.json").read_text(encoding="utf-8")
+    report.write_text(report.read_text(encoding="utf-8").replace("Torsås kommun", "Torsås  kommun", 1), encoding="utf-8")
+    ingest(report_files(folder), db_path, extracted_dir=out)
+    fresh = (out / "0834-2017.json").read_text(encoding="utf-8")
+    assert fresh != stale
+    (out / "0834-2017.json").write_text(stale, encoding="utf-8")  # as a kill -9 before the JSON would leave it
+    summary = ingest(report_files(folder), db_path, extracted_dir=out)
+    assert [o.status for o in summary.outcomes] == ["replaced"] and "earlier reading" in summary.outcomes[0].message
+    assert (out / "0834-2017.json").read_text(encoding="utf-8") == fresh
+    again = ingest(report_files(folder), db_path, extracted_dir=out)
+    assert [o.status for o in again.outcomes] == ["unchanged"]
