@@ -30,6 +30,18 @@ from .readers import file_sha256, read_document, too_large
 DEFAULT_TIME_LIMIT = 120.0
 #: address space of one reading process: a report needs a few hundred MB at most
 DEFAULT_MEMORY_LIMIT_MB = 4096
+#: the share of the machine's memory all reading processes together may take
+MEMORY_SHARE = 0.75
+
+
+def memory_limit_mb_for(jobs: int, most: int = DEFAULT_MEMORY_LIMIT_MB) -> int:
+    """Each reading process's limit: ``most``, less where ``jobs`` of them at
+    their limit would not fit in :data:`MEMORY_SHARE` of this machine's memory."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // (1024 * 1024)
+    except (ValueError, OSError, AttributeError):
+        return most
+    return max(512, min(most, int(total * MEMORY_SHARE / max(1, jobs))))
 #: results read ahead of the one the writer waits for, per job (bounds memory)
 LOOKAHEAD_PER_JOB = 4
 
@@ -81,9 +93,14 @@ def _die_with_parent() -> None:
         pass
 
 
-def _child(path: Path, conn, memory_limit_mb: int | None) -> None:
+def _child(path: Path, conn, memory_limit_mb: int | None, tmp: str | None = None) -> None:
     _die_with_parent()
     import signal
+    import tempfile
+
+    if tmp is not None:  # its temporary files (OCR's page images) where the parent removes them
+        tempfile.tempdir = tmp
+        os.environ["TMPDIR"] = tmp
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops its readers
     import faulthandler
@@ -120,6 +137,8 @@ class _Running:
     started: float
     #: seconds granted beyond the time limit (pages to recognise by OCR)
     extra: float = 0.0
+    #: the folder of its temporary files, removed when it ends however it ends
+    tmp: str | None = None
 
 
 class ReadPool:
@@ -132,7 +151,8 @@ class ReadPool:
         #: told (file, pages done, pages in all) as a long file's pages are recognised by OCR
         self.on_progress = on_progress
         self.time_limit = time_limit
-        self.memory_limit_mb = memory_limit_mb
+        # all readers at their limit must fit the machine
+        self.memory_limit_mb = memory_limit_mb and memory_limit_mb_for(self.jobs, memory_limit_mb)
         self._ctx = mp.get_context("fork")
 
     def read(self, path: Path) -> ReadResult:
@@ -182,11 +202,14 @@ class ReadPool:
                 self._stop(r)
 
     def _start(self, index: int, path: Path) -> _Running:
+        import tempfile
+
         receive, send = self._ctx.Pipe(duplex=False)
-        process = self._ctx.Process(target=_child, args=(path, send, self.memory_limit_mb), daemon=True)
+        tmp = tempfile.mkdtemp(prefix="kompass-read-")
+        process = self._ctx.Process(target=_child, args=(path, send, self.memory_limit_mb, tmp), daemon=True)
         process.start()
         send.close()  # the child holds the other end: EOF here when it dies
-        return _Running(index, path, process, receive, time.monotonic())
+        return _Running(index, path, process, receive, time.monotonic(), tmp=tmp)
 
     def _finish(self, r: _Running) -> "ReadResult | tuple":
         try:
@@ -200,6 +223,7 @@ class ReadPool:
             result = ReadResult(r.path, error=f"the reading process died ({why}; out of memory?)")
         r.conn.close()
         r.process.join()
+        _remove(r.tmp)
         return result
 
     @staticmethod
@@ -207,6 +231,15 @@ class ReadPool:
         r.process.kill()
         r.process.join()
         r.conn.close()
+        _remove(r.tmp)
+
+
+def _remove(folder: str | None) -> None:
+    """A reading process's temporary folder, gone (it may have been killed mid-page)."""
+    if folder is not None:
+        import shutil
+
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 __all__ = ["DEFAULT_MEMORY_LIMIT_MB", "DEFAULT_TIME_LIMIT", "ReadPool", "ReadResult", "read_file"]

@@ -50,3 +50,30 @@ def docx_with_style_cycle(src, out) -> None:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in parts.items():
             z.writestr(name, data)
+
+
+def simple_pdf(contents: list[bytes], size: tuple[float, float] = (595, 842)) -> bytes:
+    """A PDF of one page per content stream (Helvetica as /F1), each ``size`` points."""
+    n = len(contents)
+    kids = " ".join(f"{3 + 2 * k} 0 R" for k in range(n)).encode()
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % n]
+    font = 3 + 2 * n
+    for k, content in enumerate(contents):
+        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %g %g] /Contents %d 0 R "
+                       b"/Resources << /Font << /F1 %d 0 R >> >> >>" % (size[0], size[1], 4 + 2 * k, font))
+        objects.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
+    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    out, offsets = b"%PDF-1.4\n", []
+    for i, obj in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + obj + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
+    return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+
+
+def text_page(text: str, y: float = 720) -> bytes:
+    """A content stream showing ``text`` (Latin-1) at the top of the page."""
+    return b"BT /F1 11 Tf 72 %g Td (" % y + text.encode("latin-1") + b") Tj ET"

@@ -706,3 +706,49 @@ def test_a_score_table_continued_after_a_repeated_header_row_keeps_every_row():
     assert len(tables) == 1
     assert [r[0].text for r in tables[0].rows] == ["6.", "6.1", "6.2", "6.3", "6.4", ""]
     assert [r[2].text for r in tables[0].rows[1:]] == ["12", "8", "16", "15", "51"]
+
+
+def test_pdfs_over_the_bounds_of_any_report_are_refused_or_their_pages_said(tmp_path):
+    """More pages than a report has: refused in one line. A page holding a
+    flood of characters, or the size of a wall: not read, and said in the
+    notes (pages_over_bounds), the other pages read."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from hostile import simple_pdf, text_page
+
+    from pipeline.document import ReadError
+    from pipeline.readers.pdf import PdfSettings, read_pdf
+
+    many = tmp_path / "many.pdf"
+    many.write_bytes(simple_pdf([text_page("Sida")] * 1001))
+    with pytest.raises(ReadError, match="a PDF of 1001 pages, over the 1000 pages"):
+        read_pdf(many)
+    flood = tmp_path / "flood.pdf"
+    lines = b" ".join(b"(%s) Tj 0 -1 Td" % (b"A " * 5000) for _ in range(6))  # 60,000 characters
+    flood.write_bytes(simple_pdf([text_page("Styrkor och svagheter"), b"BT /F1 1 Tf 72 800 Td " + lines + b" ET",
+                                  text_page("Sista sidan")]))
+    doc = read_pdf(flood)
+    assert [b.text for b in doc.blocks] == ["Styrkor och svagheter", "Sista sidan"]
+    (note,) = [n for n in doc.notes if n.code == "pages_over_bounds"]
+    assert "page 2" in note.message and "characters on one page" in note.message
+    wall = tmp_path / "wall.pdf"
+    wall.write_bytes(simple_pdf([text_page("Stor")], size=(14400, 14400)))
+    with pytest.raises(ReadError):  # nothing read on its one page
+        read_pdf(wall)
+    pages = __import__("pipeline.readers.pdf.backend", fromlist=["read_pages"]).read_pages(
+        wall.read_bytes(), PdfSettings())
+    assert pages[0].words == [] and pages[0].over_bounds == "a page of 200 × 200 inches"
+
+
+def test_scanned_pages_beyond_the_ocr_ceiling_are_not_read_and_said():
+    """OCR reads at most OcrSettings.max_pages pages of one file: the rest of
+    a longer scan are pages over bounds (no reader held for hours)."""
+    from pipeline.readers.pdf.backend import _with_ocr
+    from pipeline.readers.pdf.model import PageContent
+    from pipeline.readers.pdf.settings import OcrSettings, PdfSettings
+
+    st = PdfSettings(ocr=False, recognition=OcrSettings(max_pages=2))
+    scans = [PageContent(n, 595.0, 842.0, [], image_share=1.0) for n in range(1, 6)]
+    got = _with_ocr(None, scans, st)
+    assert [p.over_bounds for p in got] == ["", "", *["beyond the 2 pages OCR reads in one file"] * 3]

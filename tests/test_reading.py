@@ -8,6 +8,7 @@ import os
 import shutil
 import signal
 import time
+from pathlib import Path
 
 import pytest
 import sqlite_utils
@@ -50,6 +51,9 @@ def test_a_file_that_hangs_crashes_or_eats_memory_is_stopped_and_the_rest_stored
 
     def troubled(path, progress=None):
         if "2017.docx" in str(path):
+            import tempfile
+
+            (Path(tempfile.gettempdir()) / "page-0001.pgm").write_bytes(b"P5 an image OCR left")
             if trouble == "hangs":
                 time.sleep(60)
             elif trouble == "crashes":
@@ -59,6 +63,9 @@ def test_a_file_that_hangs_crashes_or_eats_memory_is_stopped_and_the_rest_stored
         return real(path, progress)
 
     monkeypatch.setattr(reading, "read_document", troubled)  # the forked readers inherit it
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # the readers' folders are made in it
     started = time.monotonic()
     summary = ingest(report_files(folder), tmp_path / "f.db", None, jobs=2, time_limit=2)
     assert time.monotonic() - started < 30
@@ -69,3 +76,14 @@ def test_a_file_that_hangs_crashes_or_eats_memory_is_stopped_and_the_rest_stored
     assert expected in failed[0][1]
     db = sqlite_utils.Database(tmp_path / "f.db")
     assert db["reports"].count == 2 and db["findings"].count == 142  # 2017 from its text file
+    # the stopped reader's temporary files are gone with its folder, however it ended
+    assert not list(tmp_path.glob("kompass-read-*")) and not list(tmp_path.rglob("*.pgm"))
+
+
+def test_all_readers_at_their_memory_limit_fit_the_machine():
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2 ** 20
+    for jobs in (1, 2, 8, 64):
+        limit = reading.memory_limit_mb_for(jobs)
+        assert 512 <= limit <= reading.DEFAULT_MEMORY_LIMIT_MB
+        assert limit == 512 or jobs * limit <= reading.MEMORY_SHARE * total
+    assert reading.ReadPool(jobs=64).memory_limit_mb == reading.memory_limit_mb_for(64)

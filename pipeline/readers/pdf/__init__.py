@@ -194,6 +194,11 @@ def reader_notes(layout: Layout, st: PdfSettings | None = None) -> list[ReaderNo
             notes.append(ReaderNote("warning", Code.OCR_LOW_CONFIDENCE,
                                     f"{_pages(low)} recognised with low confidence (mean below {st.ocr_low_confidence:g}): "
                                     "their text may be misread"))
+    over = [p for p in pages if p.over_bounds]
+    if over:
+        notes.append(ReaderNote("warning", Code.PAGES_OVER_BOUNDS,
+                                f"{_pages([p.number for p in over])} not read: "
+                                + "; ".join(sorted({p.over_bounds for p in over}))))
     rotated = [(p.number, p.rotated_words) for p in pages if p.rotated_words]
     if rotated:
         many = any(n >= ROTATED_WARN_WORDS for _, n in rotated)

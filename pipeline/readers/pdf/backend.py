@@ -75,6 +75,9 @@ def read_pages(data: bytes, st: PdfSettings, progress: ReadProgress | None = Non
         n = len(pdf)
         if n == 0:
             raise ReadError("not a readable PDF: no pages")
+        if n > st.max_pages:
+            raise ReadError(f"a PDF of {n} pages, over the {st.max_pages} pages a report may have "
+                            "(a crafted or combined file?)")
         tagged = st.use_tags and bool(raw.FPDFCatalog_IsTagged(pdf))
         pages = []
         for i in range(n):
@@ -102,9 +105,17 @@ def _with_ocr(pdf, pages: list[PageContent], st: PdfSettings,
 
     untrusted = untrusted_pages(pages, st)
     scans = [p for p in pages if not p.words and p.image_share >= st.scan_image_share]
-    todo = scans + [p for p in pages if p.number in untrusted]
+    todo = sorted(scans + [p for p in pages if p.number in untrusted], key=lambda p: p.number)
     if not todo:
         return pages
+    ceiling = st.recognition.max_pages
+    if len(todo) > ceiling:
+        # the first pages, and the rest said: no file holds a reader for hours
+        beyond = {p.number for p in todo[ceiling:]}
+        pages = [replace(p, words=[], over_bounds=f"beyond the {ceiling} pages OCR reads in one file")
+                 if p.number in beyond else p for p in pages]
+        todo = todo[:ceiling]
+        untrusted = {n: v for n, v in untrusted.items() if n not in beyond}
     can_ocr = st.ocr and tesseract_missing(st.recognition.language) is None
     results = ocr_pages(pdf, sorted(p.number for p in todo), {p.number: (p.width, p.height) for p in todo},
                         progress, st.recognition) if can_ocr else {}
@@ -271,8 +282,14 @@ def read_page(page: "pdfium.PdfPage", number: int, st: PdfSettings, tagged: bool
     """One page's content; ``by_font``: words of glyphs without text are cut
     where their font changes (see :func:`_font_runs`)."""
     width, height = page.get_size()
+    if width * height > st.max_page_area:
+        return PageContent(number, float(width), float(height), [],
+                           over_bounds=f"a page of {width / 72:.0f} × {height / 72:.0f} inches")
     skipped = [0]
-    words, repaired, unrepaired = _repaired(_page_words(page, height, skipped, by_font))
+    got = _page_words(page, height, skipped, by_font, st.max_chars_per_page)
+    if isinstance(got, int):
+        return PageContent(number, float(width), float(height), [], over_bounds=f"{got} characters on one page")
+    words, repaired, unrepaired = _repaired(got)
     for w in words:
         w.page = number
     edges: list[Edge] = []
@@ -334,13 +351,17 @@ def _image_share(page, width: float, height: float) -> float:
 # text
 
 
-def _page_words(page: "pdfium.PdfPage", height: float, skipped: list[int], by_font: bool = True) -> list[Word]:
-    """The page's upright words; ``skipped[0]`` counts words set at an angle."""
+def _page_words(page: "pdfium.PdfPage", height: float, skipped: list[int], by_font: bool = True,
+                max_chars: int | None = None) -> list[Word] | int:
+    """The page's upright words; ``skipped[0]`` counts words set at an angle.
+    A page of more than ``max_chars`` characters is not read: their number."""
     tp = page.get_textpage()
     try:
         n = raw.FPDFText_CountChars(tp)
         if n <= 0:
             return []
+        if max_chars is not None and n > max_chars:
+            return n
         text = tp.get_text_range(0, n)
         if len(text) != n:  # surrogate pairs: one call per glyph, each pair made whole
             text = utf16_text([raw.FPDFText_GetUnicode(tp, k) for k in range(n)])

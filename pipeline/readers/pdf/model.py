@@ -125,6 +125,9 @@ class PageContent:
     #: how many were repaired, and those that could not be (see :mod:`.glyphs`)
     glyphs_repaired: int = 0
     glyphs_unrepaired: list[str] = field(default_factory=list)
+    #: why the page was not read: over a bound no report page reaches (see
+    #: PdfSettings: characters, size, pages OCR reads); empty when it was read
+    over_bounds: str = ""
     #: words of an untrusted text layer decoded by a glyph map learned from OCR
     #: (:mod:`.decoding`), and how many of them took OCR's reading instead
     decoded_words: int = 0

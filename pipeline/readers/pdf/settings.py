@@ -24,6 +24,9 @@ class OcrSettings:
     #: seconds of extra reading time a file is granted per page to recognise:
     #: a page takes 3-5 s of a core here; the margin covers a busy machine
     seconds_per_page_allowed: float = 30.0
+    #: pages recognised in one file at most (a report has 20-60): the rest of a
+    #: longer scan is not read, and said, so that no file holds a reader for hours
+    max_pages: int = 200
     #: a line's x-height over its x_size, for a line without an x-height to see:
     #: fewer than ``x_height_min_letters`` lower-case letters (numbers,
     #: capitals), or no ascenders given
@@ -385,6 +388,16 @@ class PdfSettings:
     #: a decoded page is read from its layer unless more than this share of
     #: its words had a glyph no vote decided (then OCR's page is read instead)
     decode_max_undecided: float = 0.1
+
+    # -- bounds: what no report has (a crafted or damaged file) ------------------------
+    #: pages a PDF may have (a report has 20-60; a file over this is refused)
+    max_pages: int = 1000
+    #: characters one page may hold (a page of 8 pt text holds about 6,000): a
+    #: page over this is not read, and said
+    max_chars_per_page: int = 50_000
+    #: a page's area in square points (A0 is 8.0 million): a larger one is not
+    #: read (rendered for OCR it would take gigabytes), and said
+    max_page_area: float = 16_000_000.0
     #: a bitmap (Type 3) font's size is its cap height over this (Helvetica
     #: 0.72, Times 0.66, DejaVu 0.73): within about 5 % of the font's size,
     #: the same for every word of one font, which the layout's rules bear ...
@@ -401,7 +414,7 @@ class PdfSettings:
         if not 0.0 < self.repeat_fraction <= 1.0:
             raise ValueError(f"PdfSettings.repeat_fraction must be in (0, 1], got {self.repeat_fraction!r}")
         for name in ("repeat_min_pages", "repeat_same_place_pages", "max_heading_words", "borderless_min_rows",
-                     "text_layer_min_words", "decode_min_votes"):
+                     "text_layer_min_words", "decode_min_votes", "max_pages", "max_chars_per_page"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int) or v < 1:
                 raise ValueError(f"PdfSettings.{name} must be an integer >= 1, got {v!r}")
