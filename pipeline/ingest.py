@@ -448,11 +448,11 @@ def _ingest_one(db, path: Path, extracted_dir, **kwargs) -> Outcome:
     """:func:`ingest_file`, where whatever one report raises while it is stored
     (the schema refuses it, an extraction fault) is that file's one-line
     failure: its transaction is rolled back and the other files go on. A
-    fault of the database itself (disk full, taken away) stops the run; what
-    was stored before is kept."""
+    fault of the database itself or of the disk (full, taken away, a folder
+    that cannot be written) stops the run; what was stored before is kept."""
     try:
         return ingest_file(db, path, extracted_dir, **kwargs)
-    except sqlite3.OperationalError:
+    except (sqlite3.OperationalError, OSError):
         raise
     except Exception as exc:
         return Outcome(display_path(path), "failed", message=f"could not be stored ({_one_line(exc)}); "
