@@ -11,12 +11,11 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from . import INTERRUPTED, __version__
 from .reading import DEFAULT_TIME_LIMIT
 
 
-_INTERRUPTED = ("\ninterrupted: what was stored before is kept, nothing is half-written; "
-                "the same command goes on from there")
+_INTERRUPTED = "\n" + INTERRUPTED
 
 
 class _Commands(click.Group):

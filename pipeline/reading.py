@@ -103,6 +103,7 @@ def _child(path: Path, conn, memory_limit_mb: int | None, tmp: str | None = None
         os.environ["TMPDIR"] = tmp
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops its readers
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # held off by the parent while it forked
     import faulthandler
 
     faulthandler.disable()  # a crash is reported in one line by the parent, not as a stack dump
@@ -202,12 +203,20 @@ class ReadPool:
                 self._stop(r)
 
     def _start(self, index: int, path: Path) -> _Running:
+        import signal
         import tempfile
 
         receive, send = self._ctx.Pipe(duplex=False)
         tmp = tempfile.mkdtemp(prefix="kompass-read-")
         process = self._ctx.Process(target=_child, args=(path, send, self.memory_limit_mb, tmp), daemon=True)
-        process.start()
+        # Ctrl-C held off while forking: one arriving inside fork's own handlers
+        # (logging's locks) is an "Exception ignored" traceback, in either
+        # process; after it, the parent takes it and the child ignores it
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            process.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         send.close()  # the child holds the other end: EOF here when it dies
         return _Running(index, path, process, receive, time.monotonic(), tmp=tmp)
 

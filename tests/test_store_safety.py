@@ -414,7 +414,7 @@ def test_a_real_ctrl_c_at_any_moment_is_one_line_and_the_same_command_goes_on(tm
     clean = tmp_path / "clean.db"
     subprocess.run(cmd + ["--db", str(clean)], check=True, env=env, capture_output=True, cwd=tmp_path)
     interrupted = 0
-    for k, moment in enumerate((0.2, 0.6, 1.2, 2.0)):
+    for k, moment in enumerate((0.05, 0.2, 0.6, 1.2, 2.0)):  # from loading the modules to writing
         db = tmp_path / f"k{k}.db"
         proc = subprocess.Popen(cmd + ["--db", str(db)], env=env, cwd=tmp_path, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True, start_new_session=True)
@@ -423,7 +423,7 @@ def test_a_real_ctrl_c_at_any_moment_is_one_line_and_the_same_command_goes_on(tm
             os.killpg(proc.pid, signal.SIGINT)
         out, err = proc.communicate(timeout=120)
         assert "Traceback" not in err and "Aborted" not in err, err
-        if proc.returncode == 130:
+        if proc.returncode in (130, -signal.SIGINT):  # -2: stopped by the signal itself (the shell says 130)
             interrupted += 1
             assert err.strip().splitlines()[-1].startswith("interrupted: what was stored before is kept")
         else:
