@@ -77,3 +77,27 @@ def simple_pdf(contents: list[bytes], size: tuple[float, float] = (595, 842)) ->
 def text_page(text: str, y: float = 720) -> bytes:
     """A content stream showing ``text`` (Latin-1) at the top of the page."""
     return b"BT /F1 11 Tf 72 %g Td (" % y + text.encode("latin-1") + b") Tj ET"
+
+
+def image_pdf(width_px: int, height_px: int) -> bytes:
+    """A one-page PDF whose one image says it has ``width_px`` × ``height_px``
+    grey pixels (its data is a few bytes: nothing to decode before the bound)."""
+    content = b"q 595 0 0 842 0 0 cm /Im1 Do Q"
+    data = b"x\x9c\x03\x00\x00\x00\x00\x01"  # an empty zlib stream
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /XObject << /Im1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8 "
+        b"/Filter /FlateDecode /Length %d >>\nstream\n" % (width_px, height_px, len(data)) + data + b"\nendstream",
+    ]
+    out, offsets = b"%PDF-1.4\n", []
+    for i, obj in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + obj + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
+    return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)

@@ -741,6 +741,24 @@ def test_pdfs_over_the_bounds_of_any_report_are_refused_or_their_pages_said(tmp_
     assert pages[0].words == [] and pages[0].over_bounds == "a page of 200 × 200 inches"
 
 
+def test_pages_of_a_drawing_flood_or_a_giant_image_are_not_read_and_said(tmp_path):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from hostile import image_pdf, simple_pdf, text_page
+
+    from pipeline.readers.pdf import PdfSettings
+    from pipeline.readers.pdf.backend import read_pages
+
+    flood = simple_pdf([text_page("Styrkor") + b" " + b"0 0 1 1 re f " * 100_001])
+    (page,) = read_pages(flood, PdfSettings())
+    assert page.words == [] and page.over_bounds == "100002 objects on one page"
+    (page,) = read_pages(image_pdf(20_000, 20_000), PdfSettings(ocr=False))
+    assert page.over_bounds == "an image of 400 million pixels" and page.image_share == 0.0
+    (page,) = read_pages(image_pdf(2_480, 3_508), PdfSettings(ocr=False))  # A4 at 300 dpi: a scan
+    assert page.over_bounds == "" and page.image_share > 0.9
+
+
 def test_scanned_pages_beyond_the_ocr_ceiling_are_not_read_and_said():
     """OCR reads at most OcrSettings.max_pages pages of one file: the rest of
     a longer scan are pages over bounds (no reader held for hours)."""

@@ -285,6 +285,9 @@ def read_page(page: "pdfium.PdfPage", number: int, st: PdfSettings, tagged: bool
     if width * height > st.max_page_area:
         return PageContent(number, float(width), float(height), [],
                            over_bounds=f"a page of {width / 72:.0f} × {height / 72:.0f} inches")
+    objects = raw.FPDFPage_CountObjects(page)
+    if objects > st.max_objects_per_page:
+        return PageContent(number, float(width), float(height), [], over_bounds=f"{objects} objects on one page")
     skipped = [0]
     got = _page_words(page, height, skipped, by_font, st.max_chars_per_page)
     if isinstance(got, int):
@@ -301,7 +304,10 @@ def read_page(page: "pdfium.PdfPage", number: int, st: PdfSettings, tagged: bool
         if tagged:
             tags = _page_tags(page, number)
     else:
-        image_share = _image_share(page, width, height)
+        image_share, pixels = _image_share(page, width, height)
+        if pixels > st.max_image_pixels:
+            return PageContent(number, float(width), float(height), [],
+                               over_bounds=f"an image of {pixels / 1e6:.0f} million pixels")
     return PageContent(number, float(width), float(height), words, [], edges, shapes, tags,
                        rotated_words=skipped[0], image_share=image_share, glyphs_repaired=repaired,
                        glyphs_unrepaired=unrepaired)
@@ -330,21 +336,25 @@ def _repaired(words: list[Word]) -> tuple[list[Word], int, list[str]]:
     return out, repaired, unrepaired
 
 
-def _image_share(page, width: float, height: float) -> float:
+def _image_share(page, width: float, height: float) -> tuple[float, int]:
     """Share of a text-less page covered by its largest image (a scan covers
-    nearly all of it; a blank page has none)."""
-    best = 0.0
+    nearly all of it; a blank page has none), and the most pixels an image of
+    it has (from its dictionary: nothing is decoded)."""
+    best, pixels = 0.0, 0
     l, b, r, t = (ctypes.c_float() for _ in range(4))
+    pw, ph = ctypes.c_uint(), ctypes.c_uint()
     for i in range(raw.FPDFPage_CountObjects(page)):
         obj = raw.FPDFPage_GetObject(page, i)
         if raw.FPDFPageObj_GetType(obj) != raw.FPDF_PAGEOBJ_IMAGE:
             continue
+        if raw.FPDFImageObj_GetImagePixelSize(obj, pw, ph):
+            pixels = max(pixels, pw.value * ph.value)
         if raw.FPDFPageObj_GetBounds(obj, l, b, r, t):
             w = min(r.value, width) - max(l.value, 0.0)
             h = min(t.value, height) - max(b.value, 0.0)
             if w > 0 and h > 0:
                 best = max(best, w * h / (width * height))
-    return best
+    return best, pixels
 
 
 # ---------------------------------------------------------------------------

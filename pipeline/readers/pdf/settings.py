@@ -398,6 +398,11 @@ class PdfSettings:
     #: a page's area in square points (A0 is 8.0 million): a larger one is not
     #: read (rendered for OCR it would take gigabytes), and said
     max_page_area: float = 16_000_000.0
+    #: drawing objects one page may hold (a report's page has hundreds) ...
+    max_objects_per_page: int = 100_000
+    #: ... and pixels its largest image may have (an A3 sheet scanned at 600 dpi
+    #: has 70 million): a page over either is not read, and said
+    max_image_pixels: int = 200_000_000
     #: a bitmap (Type 3) font's size is its cap height over this (Helvetica
     #: 0.72, Times 0.66, DejaVu 0.73): within about 5 % of the font's size,
     #: the same for every word of one font, which the layout's rules bear ...
@@ -414,7 +419,8 @@ class PdfSettings:
         if not 0.0 < self.repeat_fraction <= 1.0:
             raise ValueError(f"PdfSettings.repeat_fraction must be in (0, 1], got {self.repeat_fraction!r}")
         for name in ("repeat_min_pages", "repeat_same_place_pages", "max_heading_words", "borderless_min_rows",
-                     "text_layer_min_words", "decode_min_votes", "max_pages", "max_chars_per_page"):
+                     "text_layer_min_words", "decode_min_votes", "max_pages", "max_chars_per_page",
+                     "max_objects_per_page", "max_image_pixels"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int) or v < 1:
                 raise ValueError(f"PdfSettings.{name} must be an integer >= 1, got {v!r}")
