@@ -18,6 +18,7 @@ import io
 from pathlib import Path
 
 from . import store
+from .export import FORMULA_START, spreadsheet_safe
 from .files import write_text
 
 VERDICTS = ("addressed", "persisting", "no_match")
@@ -66,6 +67,12 @@ def review_rows(db, earlier: dict, later: dict) -> list[dict]:
     return out
 
 
+def _unquoted(text: str) -> str:
+    """A note as the researcher wrote it: the "'" the review file put before a
+    formula-like start taken off again."""
+    return text[1:] if text.startswith("'") and text[1:2] and text[1:2] in FORMULA_START else text
+
+
 def write_review(db, earlier: dict, later: dict, path: Path) -> int:
     """Write the review file (UTF-8 with a byte-order mark, so that Excel
     reads its å, ä and ö); returns the number of recommendations."""
@@ -73,7 +80,8 @@ def write_review(db, earlier: dict, later: dict, path: Path) -> int:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    # texts a spreadsheet would run as formulas are written as text (see export.spreadsheet_safe)
+    writer.writerows({k: spreadsheet_safe(v) for k, v in row.items()} for row in rows)
     write_text(path, buf.getvalue(), encoding="utf-8-sig")
     return len(rows)
 
@@ -123,7 +131,7 @@ def read_verdicts(db, path: Path) -> list[dict]:
             if found is None or found["report_id"] != later:
                 raise ReviewError(f"{where}: finding {target_id} is not in the later report {later}")
         verdicts.append({"source_id": source, "target_report_id": later, "outcome": verdict,
-                         "target_id": target_id, "note": (row.get("note") or "").strip() or None})
+                         "target_id": target_id, "note": _unquoted((row.get("note") or "").strip()) or None})
     return verdicts
 
 

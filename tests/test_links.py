@@ -244,3 +244,27 @@ def test_a_bad_review_file_is_one_line_and_stores_nothing(linked, tmp_path):
         assert res.exit_code == 1 and message in res.output and str(tmp_path / name) in res.output, (name, res.output)
         assert "Traceback" not in res.output and len(res.output.strip().splitlines()) == 1
     assert sqlite_utils.Database(db_path)["follow_up_reviews"].count == 0
+
+
+def test_the_review_file_shows_formula_like_texts_as_text_and_a_note_comes_back_as_written(linked, tmp_path):
+    import csv
+
+    db_path = tmp_path / "k.db"
+    shutil.copy(linked["db"], db_path)
+    db = open_db(db_path)
+    rec = db.execute("select id from findings where report_id = '0834-2017' and kind = 'improvement' "
+                     "order by area, position, id limit 1").fetchone()[0]
+    db.execute("update findings set text = '=HYPERLINK(\"http://x\")' where id = ?", [rec])
+    db.conn.commit()
+    review = tmp_path / "review.csv"
+    assert run("follow-up", "Torsås", "--db", db_path, "--review", review).exit_code == 0
+    rows = list(csv.DictReader(open(review, encoding="utf-8-sig")))
+    assert rows[0]["recommendation"] == "'=HYPERLINK(\"http://x\")"
+    rows[0]["verdict"], rows[0]["note"] = "no_match", "'-3 poäng är inget genomslag"
+    with open(tmp_path / "marked.csv", "w", encoding="utf-8-sig", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows[:1])
+    assert run("follow-up", "--accept", tmp_path / "marked.csv", "--db", db_path).exit_code == 0
+    note = open_db(db_path).execute("select note from follow_up_reviews where source_id = ?", [rec]).fetchone()[0]
+    assert note == "-3 poäng är inget genomslag"
