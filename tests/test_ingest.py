@@ -617,3 +617,37 @@ def test_an_extracted_json_left_from_an_earlier_reading_is_written_again(tmp_pat
     assert (out / "0834-2017.json").read_text(encoding="utf-8") == fresh
     again = ingest(report_files(folder), db_path, extracted_dir=out)
     assert [o.status for o in again.outcomes] == ["unchanged"]
+
+
+def test_a_crafted_file_of_each_kind_beside_a_good_report_is_one_line_each_and_the_report_is_stored(tmp_path):
+    """One folder, one ingest: a sparse 3 GB file, a PDF of 1,001 pages, a
+    page flooded with characters beside a normal one, a Word file whose styles
+    cycle, a text file flooded with '[bookmark: ', a name that is not UTF-8,
+    and the good report. Each bad file is at most one line, nothing is a
+    traceback, the good report is stored, exit status 1."""
+    import os
+
+    from hostile import docx_with_style_cycle, simple_pdf, text_page
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    with open(folder / "sparse.pdf", "wb") as f:
+        f.truncate(3 * 2 ** 30)
+    (folder / "pages.pdf").write_bytes(simple_pdf([text_page("Sida")] * 1001))
+    lines = b" ".join(b"(%s) Tj 0 -1 Td" % (b"A " * 5000) for _ in range(6))
+    (folder / "flood.pdf").write_bytes(simple_pdf([text_page("Kommunkompassen"), b"BT /F1 1 Tf 72 800 Td " + lines + b" ET"]))
+    docx_with_style_cycle(sample(2021, "docx"), folder / "cycle.docx")
+    (folder / "bookmarks.txt").write_text("[bookmark: " * 50_000, encoding="utf-8")
+    with open(os.fsencode(folder) + b"/Tors\xe5s-2017.txt", "wb") as f:
+        f.write(sample(2017, "txt").read_bytes())
+    res = CliRunner().invoke(cli, ["ingest", str(folder), "--db", str(tmp_path / "k.db"), "--no-themes", "--no-json"])
+    assert res.exit_code == 1 and "Traceback" not in res.output
+    errors = {line.split(": ")[1].rsplit("/", 1)[-1]: line for line in res.output.splitlines()
+              if line.startswith("error: ")}
+    assert set(errors) == {"sparse.pdf", "pages.pdf", "flood.pdf", "bookmarks.txt"}, res.output
+    assert "3072 MB, over the 100 MB limit" in errors["sparse.pdf"]
+    assert "1001 pages" in errors["pages.pdf"]
+    db = sqlite_utils.Database(tmp_path / "k.db")
+    assert {r[0] for r in db.execute("select id from reports")} == {"0834-2017", "0834-2021"}  # cycle.docx read
+    flags = {r[0] for r in db.execute("select code from flags where report_id = '0834-2021'")}
+    assert "pages_over_bounds" not in flags  # the flood was its own file, refused as no report
