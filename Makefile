@@ -54,6 +54,9 @@ bench: $(VENV)/.installed
 	$(BIN)/python tools/bench_ocr.py
 	@# the producer fixtures rewritten by Ghostscript, read against their originals (needs ghostscript)
 	@if command -v gs >/dev/null; then $(BIN)/python tools/bench_rewrites.py; else echo "skipped tools/bench_rewrites.py: apt-get install ghostscript"; fi
+	@# hostile input: regular expressions on crafted text, and a mutation campaign beside a good report
+	$(BIN)/python tools/bench_regexes.py
+	$(BIN)/python tools/fuzz_ingest.py --files 100 --batch 25
 
 # scans as different scanners make them (resolution, colour, black and white,
 # skew, turned sheets, blur): built once into build/scan-variants/, each read

@@ -380,7 +380,7 @@ class RubrikerTable:
 _TOPICS, _SCORE = report_form().topics_word, report_form().score_word
 _RUBRIKER_HEAD = re.compile(rf"^{_TOPICS}(\s*$|\s+[{_DASH}]\s)")
 #: topics run together in one paragraph, each led by a dash list marker
-_TOPIC_DASH = re.compile(rf"(?:^|\s+)[{_DASH}]\s+")
+_TOPIC_DASH = re.compile(rf"(?:^|(?<!\s)\s++)[{_DASH}]\s++")
 
 
 def read_rubriker(table: Table) -> RubrikerTable | None:
@@ -457,7 +457,8 @@ _SCORE_LINES = (
                re.IGNORECASE),
 )
 #: ... or at the end of the area's heading: "Område 3 Styrning och kontroll 54 p", "... – 54 poäng"
-_SCORE_AT_END = re.compile(rf"\s+[{_DASH}:]?\s*(?P<score>\d{{1,3}})\s*(?:p|{_POINTS})\.?$", re.IGNORECASE)
+#: (one start per run of spaces, taken whole: a crafted heading of spaces is no cubic search)
+_SCORE_AT_END = re.compile(rf"(?<!\s)\s++[{_DASH}:]?+\s*+(?P<score>\d{{1,3}})\s*+(?:p|{_POINTS})\.?$", re.IGNORECASE)
 
 
 def printed_score(text: str) -> PrintedScore | None:
