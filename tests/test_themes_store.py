@@ -287,3 +287,27 @@ def test_long_steps_say_where_they_stand_on_a_terminal_only(capsys):
     quiet("choosing the number of themes", 12, 25)
     quiet.clear()
     assert capsys.readouterr().err == ""
+
+
+def test_a_model_that_cannot_be_written_leaves_no_half_of_it_and_names_its_folder(tmp_path, monkeypatch):
+    """A full disk while the themes model is saved (numpy's error names no
+    file): the error names the model's folder, and no half-written folder is
+    left beside it."""
+    import numpy as np
+    import pytest
+
+    from pipeline.nlp import themes as themes_module
+
+    model = themes_module.ThemeModel.__new__(themes_module.ThemeModel)
+    model.centres_ = np.zeros((2, 3))
+    monkeypatch.setattr(themes_module.ThemeModel, "_check", lambda self: None)
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(np, "save", full)
+    target = tmp_path / "models" / "themes"
+    with pytest.raises(OSError) as err:
+        model.save(target)
+    assert err.value.filename == str(target) and err.value.errno == 28
+    assert sorted(p.name for p in (tmp_path / "models").iterdir()) == []

@@ -452,6 +452,25 @@ class ThemeModel:
         if tmp.exists() or tmp.is_symlink():
             remove_tree(tmp)
         tmp.mkdir()
+        try:
+            self._write(tmp, lineage)
+        except OSError as exc:
+            # a full disk or a folder taken away: no half model left, and the
+            # error names the model's folder (numpy's own names no file)
+            remove_tree(tmp)
+            raise OSError(exc.errno, exc.strerror or str(exc), str(folder)) from None
+        if folder.exists() or folder.is_symlink():
+            old = folder.with_name(folder.name + ".old")
+            if old.exists() or old.is_symlink():
+                remove_tree(old)
+            folder.rename(old)
+            tmp.rename(folder)
+            remove_tree(old)
+        else:
+            tmp.rename(folder)
+        return folder
+
+    def _write(self, tmp: Path, lineage: dict | None) -> None:
         np.save(tmp / "centres.npy", self.centres_.astype(np.float32))
         np.save(tmp / "projection.npy", self.projection_)
         if len(self.lone_centres_):
@@ -466,16 +485,6 @@ class ThemeModel:
                   "k_scores": self.k_scores_, "k_criterion_used": self.k_criterion_used_, "created": _dt.date.today().isoformat(),
                   "lineage": lineage or {}}
         (tmp / "config.json").write_text(json.dumps(config, ensure_ascii=False, indent=1), "utf-8")
-        if folder.exists() or folder.is_symlink():
-            old = folder.with_name(folder.name + ".old")
-            if old.exists() or old.is_symlink():
-                remove_tree(old)
-            folder.rename(old)
-            tmp.rename(folder)
-            remove_tree(old)
-        else:
-            tmp.rename(folder)
-        return folder
 
     @classmethod
     def load(cls, folder: str | Path) -> "ThemeModel":
