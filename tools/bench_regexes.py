@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Every regular expression the pipeline compiles at module level, run on
+"""Every regular expression of the pipeline (compiled at module level, or
+written into a call inside a function), run on
 crafted text of two lengths (runs of spaces, of "1.", of "[bookmark: ", ...):
 one whose time grows more than three times when the text doubles (super-linear
 backtracking: a crafted report could hold a reader for minutes) is printed.
@@ -9,6 +10,7 @@ backtracking: a crafted report could hold a reader for minutes) is printed.
 Exit status 1 when one is found. A benchmark, not a test: it measures time.
 """
 import importlib, pkgutil, re, time, sys
+from pathlib import Path
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent.parent))
 import pipeline
 found = []
@@ -24,6 +26,21 @@ for m in pkgutil.walk_packages(pipeline.__path__, "pipeline."):
             found.append((m.name, name, v))
         if isinstance(v, (tuple, list)) and v and all(isinstance(x, re.Pattern) for x in v):
             found += [(m.name, f"{name}[{i}]", x) for i, x in enumerate(v)]
+# and the patterns written into calls inside functions (re.match(r"...", text)), from the source
+import ast
+
+for path in sorted(Path(pipeline.__file__).parent.rglob("*.py")):
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and isinstance(node.func.value, ast.Name) and node.func.value.id == "re"
+                and node.func.attr in ("match", "search", "sub", "fullmatch", "findall", "finditer", "split", "compile")
+                and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+            try:
+                found.append((path.name, f"line {node.lineno}", re.compile(node.args[0].value)))
+            except re.error:
+                pass
+
+
 def inputs(N):
     return ["a" * N, " " * N, "1." * (N // 2), "1 " * (N // 2), "[bookmark: " * (N // 11), "Område " * (N // 7),
           "3.1 " + "ord " * (N // 4), "- " * (N // 2), "a-" * (N // 2), "poäng " * (N // 6), "\t" * N, "1.1 " * (N // 4),

@@ -90,7 +90,8 @@ def join_lines(a: str, b: str, vocab: set[str] | None = None) -> str:
         nxt = nxt_m.group(0) if nxt_m else ""
         if nxt.lower() in _CONJUNCTIONS and (len(b) == len(nxt) or not b[len(nxt)].isalnum()):
             return a + " " + b
-        frag_m = re.search(r"([^\W\d_]+)[-\u2010]$", a)
+        # the last word, from its first letter only (one start per run of letters)
+        frag_m = re.search(r"(?<![^\W\d_])([^\W\d_]+)[-\u2010]$", a)
         if frag_m and nxt and b[0].islower() and _dehyphenate(frag_m.group(1), nxt, a, vocab):
             return a[:-1] + b
         return a + b
