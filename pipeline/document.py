@@ -112,11 +112,16 @@ def _locations(value) -> list[Location]:
 
 
 class _Placed:
-    """``locations``: where a block is, part by part (none without layout)."""
+    """``locations``: where a block is, part by part (none without layout);
+    the box and the parts normalised as the blocks are made."""
 
     page: int | None
     bbox: BBox | None
     continued: list[Location]
+
+    def __post_init__(self) -> None:
+        self.bbox = _bbox(self.bbox)
+        self.continued = _locations(self.continued)
 
     @property
     def locations(self) -> list[Location]:
@@ -137,10 +142,6 @@ class Paragraph(_Placed):
     #: the parts after the first (a later page, the next column)
     continued: list[Location] = field(default_factory=list)
 
-    def __post_init__(self) -> None:
-        self.bbox = _bbox(self.bbox)
-        self.continued = _locations(self.continued)
-
     kind = "paragraph"
 
     @property
@@ -155,10 +156,6 @@ class Heading(_Placed):
     page: int | None = None
     bbox: BBox | None = None
     continued: list[Location] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self.bbox = _bbox(self.bbox)
-        self.continued = _locations(self.continued)
 
     kind = "heading"
 
@@ -186,10 +183,6 @@ class Table(_Placed):
     bbox: BBox | None = None
     #: its parts on later pages
     continued: list[Location] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self.bbox = _bbox(self.bbox)
-        self.continued = _locations(self.continued)
 
     kind = "table"
 
