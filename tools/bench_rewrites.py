@@ -22,7 +22,13 @@ is skipped and said):
   running text, "Område 3 …: 54 av 100 poäng", "3.1 … – 8 p (max 10)",
   "Poäng: 66 av 100", findings as bulleted lists under their labels), made
   without reading kompass's reader; scored against the Word fixture of the
-  same seed (needs ``pip install reportlab``).
+  same seed (needs ``pip install reportlab``);
+* ``plain-columns``: the same without tables in two justified columns and
+  other printed forms ("1 Offentlighet och demokrati – 45/100 (45%)",
+  "1.3 …: 13/25 (50%)", "Område 3: Styrning och kontroll, 66 poäng av 100",
+  "3.1 Strategi för styrning (8 av 10)", "Totalt för området: 64 av 100"),
+  made after the reader had learnt the first one's forms, as a held-out check
+  (``tools/other_producers/build_plain_columns.py``).
 
 Scored per file, the original's reading being the truth: area and
 sub-question scores exact (number, score, max), findings F1 (same area and
@@ -74,11 +80,15 @@ RENDITIONS = {
     "reportlab-plain": (lambda: sorted(FIXTURES.glob("torsas-20*.docx")),
                         lambda src, out: [[sys.executable, str(_PLAIN), "--out", str(out.parent / "made")],
                                           ["cp", str(out.parent / "made" / out.name), str(out)]]),
+    "plain-columns": (lambda: sorted(FIXTURES.glob("torsas-20*.docx")),
+                      lambda src, out: [[sys.executable, str(_COLUMNS), "--out", str(out.parent / "made")],
+                                        ["cp", str(out.parent / "made" / out.name), str(out)]]),
 }
 _PLAIN = ROOT / "tools" / "other_producers" / "build_reportlab_plain.py"
+_COLUMNS = ROOT / "tools" / "other_producers" / "build_plain_columns.py"
 #: what a rendition needs beside its first command: programs, and Python modules
 _ALSO_NEEDED = {"pandoc": ["xelatex"]}
-_MODULES_NEEDED = {"reportlab-plain": ["reportlab"]}
+_MODULES_NEEDED = {"reportlab-plain": ["reportlab"], "plain-columns": ["reportlab"]}
 
 GOAL_F1, GOAL_MIN_F1, GOAL_EXACT = 0.98, 0.95, 0.97
 
