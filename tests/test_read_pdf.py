@@ -770,3 +770,30 @@ def test_scanned_pages_beyond_the_ocr_ceiling_are_not_read_and_said():
     scans = [PageContent(n, 595.0, 842.0, [], image_share=1.0) for n in range(1, 6)]
     got = _with_ocr(None, scans, st)
     assert [p.over_bounds for p in got] == ["", "", *["beyond the 2 pages OCR reads in one file"] * 3]
+
+
+def test_a_page_whose_content_inflates_without_end_is_refused_before_pdfium_reads_it():
+    """A Flate bomb: a few kilobytes of zlib that inflate to megabytes of
+    spaces (gigabytes in a crafted file) in a page's content. It is counted
+    in blocks and refused at the bound, in one line; a report's pages pass."""
+    import sys
+    import zlib
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from hostile import written
+
+    from pipeline.document import ReadError
+    from pipeline.readers.pdf import PdfSettings
+    from pipeline.readers.pdf.backend import read_pages
+    from pipeline.readers.pdf.bombs import inflates_too_far
+
+    bomb = zlib.compress(b" " * (4 * 2 ** 20), 9)
+    pdf = written([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                   b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+                   b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(bomb) + bomb + b"\nendstream"])
+    assert len(pdf) < 10_000
+    with pytest.raises(ReadError, match="page 1's content inflates to more than 1 MB"):
+        read_pages(pdf, PdfSettings(max_content_bytes=2 ** 20))
+    assert inflates_too_far(pdf, 8 * 2 ** 20) is None
+    fixture = (Path(__file__).resolve().parent / "fixtures" / "torsas-2021.pdf").read_bytes()
+    assert inflates_too_far(fixture, PdfSettings().max_content_bytes) is None

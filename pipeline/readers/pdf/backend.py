@@ -30,6 +30,7 @@ import pypdfium2.raw as raw
 from ...document import ReadError, ReadProgress
 from .glyphs import has_unmapped, repair_word
 from .model import Edge, PageContent, Shape, TagNode, Word
+from .bombs import inflates_too_far
 from .settings import PdfSettings
 
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demibold|demi\b|[,-]b$|\bbd\b", re.I)
@@ -78,6 +79,8 @@ def read_pages(data: bytes, st: PdfSettings, progress: ReadProgress | None = Non
         if n > st.max_pages:
             raise ReadError(f"a PDF of {n} pages, over the {st.max_pages} pages a report may have "
                             "(a crafted or combined file?)")
+        if (why := inflates_too_far(data, st.max_content_bytes)) is not None:
+            raise ReadError(why)
         tagged = st.use_tags and bool(raw.FPDFCatalog_IsTagged(pdf))
         pages = []
         for i in range(n):

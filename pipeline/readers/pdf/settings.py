@@ -398,6 +398,9 @@ class PdfSettings:
     #: a page's area in square points (A0 is 8.0 million): a larger one is not
     #: read (rendered for OCR it would take gigabytes), and said
     max_page_area: float = 16_000_000.0
+    #: bytes a page's content streams may inflate to (a report's page: under a
+    #: megabyte; a dense chart some tens): a PDF with a page over this is refused
+    max_content_bytes: int = 256 * 2 ** 20
     #: drawing objects one page may hold (a report's page has hundreds) ...
     max_objects_per_page: int = 100_000
     #: ... and pixels its largest image may have (an A3 sheet scanned at 600 dpi
@@ -420,7 +423,7 @@ class PdfSettings:
             raise ValueError(f"PdfSettings.repeat_fraction must be in (0, 1], got {self.repeat_fraction!r}")
         for name in ("repeat_min_pages", "repeat_same_place_pages", "max_heading_words", "borderless_min_rows",
                      "text_layer_min_words", "decode_min_votes", "max_pages", "max_chars_per_page",
-                     "max_objects_per_page", "max_image_pixels"):
+                     "max_objects_per_page", "max_image_pixels", "max_content_bytes"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int) or v < 1:
                 raise ValueError(f"PdfSettings.{name} must be an integer >= 1, got {v!r}")
