@@ -922,8 +922,9 @@ def _query_values(named, values: tuple[str, ...]) -> dict[str, str]:
 
 def _sql_error(exc: sqlite3.Error) -> str:
     from . import queries
+    from .document import one_line
 
-    text = " ".join(str(exc).split())
+    text = one_line(exc)
     if "readonly" in text or "read-only" in text or "query_only" in text.replace(" ", "_"):
         return f"refused: the database is opened read-only ({text}); nothing was changed"
     if "not authorized" in text or "authorization denied" in text:

@@ -310,9 +310,19 @@ class ReadProgress:
     page_recognised: Callable[[int, int], None] = lambda done, total: None
 
 
+def one_line(message: object) -> str:
+    """A message on one line: a library's message over several lines folded."""
+    return " ".join(str(message).split())
+
+
+def error_line(exc: BaseException) -> str:
+    """An exception as one line: its type and its message."""
+    return f"{type(exc).__name__}: {one_line(exc)}"
+
+
 class ReadError(Exception):
     """A file that cannot be read as a report; the message names the reason,
-    on one line (a library's message over several lines is folded)."""
+    on one line (:func:`one_line`)."""
 
     def __init__(self, message: str) -> None:
-        super().__init__(" ".join(str(message).split()))
+        super().__init__(one_line(message))

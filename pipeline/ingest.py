@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from .document import error_line
 from .files import write_text
 from .flags import Code
 from . import __version__
@@ -455,13 +456,8 @@ def _ingest_one(db, path: Path, extracted_dir, **kwargs) -> Outcome:
     except (sqlite3.OperationalError, OSError):
         raise
     except Exception as exc:
-        return Outcome(display_path(path), "failed", message=f"could not be stored ({_one_line(exc)}); "
+        return Outcome(display_path(path), "failed", message=f"could not be stored ({error_line(exc)}); "
                        "nothing of it was written: please report this file", source=path_text(path.resolve()))
-
-
-def _one_line(exc: Exception) -> str:
-    """An exception as one line: its type, and its message with line breaks folded."""
-    return f"{type(exc).__name__}: {' '.join(str(exc).split())}"
 
 
 def _promote_duplicates(db, extracted_dir, summary: "Summary", progress,

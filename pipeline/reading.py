@@ -21,7 +21,7 @@ from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from .document import ReadError, ReadProgress
+from .document import ReadError, ReadProgress, error_line
 from .extract import NotAReport, Report, extract_report
 from .readers import file_sha256, read_document, too_large
 
@@ -77,7 +77,7 @@ def read_file(path: Path, progress: ReadProgress | None = None) -> ReadResult:
     except RecursionError:
         result.error = "too deeply nested to read"
     except Exception as exc:  # a reader bug must not stop the other files
-        result.error = f"unexpected error while reading ({type(exc).__name__}: {' '.join(str(exc).split())})"
+        result.error = f"unexpected error while reading ({error_line(exc)})"
     return result
 
 

@@ -100,28 +100,26 @@ def read_overview_listing(blocks: list, start: int) -> tuple[int, Overview] | No
     100"), and question lines, of at least two areas (a section listing its
     own questions is no overview); the index after it, and its rows."""
     out = Overview()
-    areas: set[int] = set()
     j = start
     while j < len(blocks) and not isinstance(blocks[j], Table):
         text = blocks[j].text
         row = question_line(text)
         if row is not None:
             out.rows.append(row)
-            areas.add(row.area)
             j += 1
             continue
         row = area_line(text)
         if row is None:
             break
         nxt = blocks[j + 1].text if j + 1 < len(blocks) and not isinstance(blocks[j + 1], Table) else ""
-        if row.score is None and (score := printed_score(nxt)) is not None:
-            row.score, row.max = score.score, score.max or AREA_MAX
-            j += 1
-        elif row.score is None and (q := question_line(nxt)) is None or (row.score is None and q.area != row.area):
-            break  # a numbered heading ("4. Översikt av poängfördelning"), not an area's line
+        if row.score is None:
+            if (score := printed_score(nxt)) is not None:
+                row.score, row.max = score.score, score.max or AREA_MAX
+                j += 1
+            elif (q := question_line(nxt)) is None or q.area != row.area:
+                break  # a numbered heading ("4. Översikt av poängfördelning"), not an area's line
         out.rows.append(row)
         out.area_titles[row.area] = row.title
-        areas.add(row.area)
         j += 1
     if len({r.area for r in out.rows if r.number}) < 2:
         return None
